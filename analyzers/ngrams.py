@@ -1,0 +1,61 @@
+"""Character n-grams of the match key, so any literal substring is found the way grep finds it.
+
+Word segmentation loses strings that cut across word boundaries (工一批 inside 开工一批);
+a phrase of overlapping bigrams does not. Grams are taken from :func:`compact`, which
+drops whitespace and quote marks, so 2183套 matches 2183 套 and 四上企业 matches “四上”企业.
+Positions are key offsets (consecutive grams are consecutive positions); ``startchar`` and
+``endchar`` index the original text.
+
+>>> [(t.text, t.pos) for t in CompactGramTokenizer(2)("PM 2.5", positions=True)]
+[('pm', 0), ('m2', 1), ('2.', 2), ('.5', 3)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+from analyzers.normalize import compact
+
+
+def grams(key: str, size: int) -> list[str]:
+    """The overlapping ``size``-grams of a match key (none if it is shorter)."""
+    return [key[i : i + size] for i in range(len(key) - size + 1)]
+
+
+class CompactGramTokenizer(Tokenizer):
+    """Overlapping ``size``-character grams of the whitespace- and quote-free match key."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CompactGramTokenizer) and other.size == self.size
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        key, offsets = compact(value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for i, gram in enumerate(grams(key, self.size)):
+            token.text, token.boost, token.stopped = gram, 1.0, False
+            if keeporiginal:
+                token.original = gram
+            if positions:
+                token.pos = start_pos + i
+            if chars:
+                token.startchar = start_char + offsets[i]
+                token.endchar = start_char + offsets[i + self.size - 1] + 1
+            yield token

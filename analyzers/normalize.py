@@ -1,0 +1,69 @@
+"""Length-preserving folds applied before segmentation, and the whitespace-free match key.
+
+Every fold maps one character to one character, so token offsets computed on the folded
+text are valid offsets into the original (stored) text and highlights stay exact.
+
+>>> fold("ＰＭ２．５　Ｎ")
+'pm2.5 n'
+>>> compact("“四上” 企业")
+('四上企业', [1, 2, 5, 6])
+"""
+
+from __future__ import annotations
+
+# Full-width ASCII (FF01–FF5E) to ASCII, the ideographic space to a space, A–Z to a–z.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+_FOLD.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
+_FOLD.update({c + 0xFEE0: c + 32 for c in range(ord("A"), ord("Z") + 1)})
+
+# Quote marks are decoration around jargon: “四上”企业 must match 四上企业.
+QUOTES = frozenset("\"'“”‘’「」『』〝〞＂＇")
+# Invisible characters that cleaning removes but text from elsewhere may still carry.
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms to ASCII and ASCII to lower case, one char for one char."""
+    return text.translate(_FOLD)
+
+
+def compact(text: str) -> tuple[str, list[int]]:
+    """The match key of ``text``: folded, without whitespace and quote marks.
+
+    Returns the key and, for each of its characters, the offset of that character in
+    ``text``, so a match found in the key maps back to a span of the original text.
+    Literal search is substring search on this key, the way grep would search it.
+    """
+    folded = fold(text)
+    keep = [
+        i
+        for i, ch in enumerate(folded)
+        if not (ch.isspace() or ch in QUOTES or ch in ZERO_WIDTH)
+    ]
+    return "".join(folded[i] for i in keep), keep
+
+
+def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` where any needle occurs, compared on their match keys.
+
+    Overlapping spans are merged; spans are sorted and index the original text.
+    """
+    key, offsets = compact(text)
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        pattern = compact(needle)[0]
+        if not pattern:
+            continue
+        start = key.find(pattern)
+        while start != -1:
+            end = start + len(pattern)
+            spans.append((offsets[start], offsets[end - 1] + 1))
+            start = key.find(pattern, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
