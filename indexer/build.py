@@ -1,0 +1,314 @@
+"""Files in, index out: incremental, and safe to interrupt.
+
+A run parses every new or changed file first, so the jargon it teaches jieba is known
+before any paragraph is tokenized; paragraphs already indexed that contain a newly
+learned word are re-tokenized, so index-time and query-time segmentation always agree.
+Everything is written in one Whoosh commit: a crash or Ctrl-C leaves the last commit
+intact and searchable, and the next run simply does the work again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+from whoosh.index import Index, LockError
+from whoosh.query import Or, Term
+from whoosh.writing import IndexWriter
+
+from analyzers.normalize import compact
+from analyzers.segment import Segmenter, activate
+from indexer.document import ParsedDocument, parse_document
+from indexer.errors import PolicySearchError, ReaderError, UsageError
+from indexer.query import literal_recall
+from indexer.readers import read_document, supported
+from indexer.schema import (
+    DICTIONARY,
+    DICTIONARY_ID,
+    DOCUMENT,
+    PARAGRAPH,
+    SCHEMA_VERSION,
+    build_schema,
+)
+
+# Paragraph fields read back to re-tokenize a paragraph without its source file.
+_PARAGRAPH_FIELDS = ("id", "kind", "doc", "n", "heading", "title", "section", "text", "region", "year", "date")
+
+
+@dataclass
+class IndexReport:
+    """What one ``index`` run did, file by file."""
+
+    indexed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    retokenized: int = 0
+    paragraphs: int = 0
+    new_words: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"indexed {len(self.indexed)} file(s) ({self.paragraphs} paragraphs), "
+            f"unchanged {len(self.unchanged)}, failed {len(self.failed)}, "
+            f"removed {len(self.removed)}; {self.new_words} new dictionary word(s)"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "indexed": self.indexed,
+            "unchanged": self.unchanged,
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "removed": self.removed,
+            "paragraphs": self.paragraphs,
+            "retokenized_paragraphs": self.retokenized,
+            "new_words": self.new_words,
+        }
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    doc: str
+    sha256: str
+    parsed: ParsedDocument
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """Files named directly, and supported files under named folders (sorted, unique)."""
+    files: dict[Path, None] = {}
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and supported(p))
+            files.update(dict.fromkeys(p.resolve() for p in found))
+        else:
+            files[path.resolve()] = None
+    return list(files)
+
+
+def is_index(index_dir: Path) -> bool:
+    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+def open_whoosh(index_dir: Path) -> Index:
+    """Open an existing index, checking it was built by this schema version."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    if ix.schema.names() != build_schema().names() or _schema_version(ix) != SCHEMA_VERSION:
+        ix.close()
+        raise PolicySearchError(
+            f"the index at {index_dir} was built by another version; rebuild it with "
+            "`policy-search index --rebuild PATHS`"
+        )
+    return ix
+
+
+def _schema_version(ix: Index) -> int | None:
+    with ix.searcher() as searcher:
+        record = searcher.document(id=DICTIONARY_ID)
+    return record["data"].get("schema") if record else SCHEMA_VERSION
+
+
+def load_segmenter(ix: Index) -> Segmenter:
+    """The segmenter with the user dictionary committed in this index."""
+    with ix.searcher() as searcher:
+        record = searcher.document(id=DICTIONARY_ID)
+    words = record["data"]["words"] if record else []
+    return Segmenter((w, f) for w, f in words)
+
+
+def update_index(
+    index_dir: Path,
+    paths: list[Path],
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    progress: bool | None = None,
+) -> IndexReport:
+    """Bring the index at ``index_dir`` up to date with the files under ``paths``."""
+    files = collect_files(paths)
+    if rebuild and is_index(index_dir):
+        return _rebuild(index_dir, files, prune=prune, progress=progress)
+    if not is_index(index_dir):
+        index_dir.mkdir(parents=True, exist_ok=True)
+        whoosh_index.create_in(str(index_dir), build_schema()).close()
+    ix = open_whoosh(index_dir)
+    try:
+        return _update(ix, files, prune=prune, progress=progress)
+    finally:
+        ix.close()
+
+
+def _rebuild(index_dir: Path, files: list[Path], *, prune: bool, progress: bool | None) -> IndexReport:
+    """Build a fresh index beside the old one, then swap: the old one serves until then."""
+    fresh = index_dir.with_name(index_dir.name + ".rebuilding")
+    shutil.rmtree(fresh, ignore_errors=True)
+    report = update_index(fresh, [Path(f) for f in files], prune=prune, progress=progress)
+    old = index_dir.with_name(index_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(index_dir, old)
+    os.replace(fresh, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return report
+
+
+def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None) -> IndexReport:
+    report = IndexReport()
+    segmenter = load_segmenter(ix)
+    with ix.searcher() as searcher:
+        known = {
+            rec["doc"]: rec
+            for rec in searcher.documents(kind=DOCUMENT)
+        }
+    sources = _read_changed(files, known, report, progress)
+    removed = [
+        doc for doc, rec in known.items()
+        if prune and not Path(rec["data"]["path"]).exists()
+    ]
+    new_words = _learn(segmenter, sources)
+    report.new_words = len(new_words)
+    if not sources and not removed and not new_words:
+        return report
+    activate(segmenter)
+    try:
+        writer = ix.writer(limitmb=256)
+    except LockError:
+        raise PolicySearchError(
+            "another `policy-search index` is writing to this index; wait for it to finish"
+        ) from None
+    try:
+        changed = {s.doc for s in sources} | set(removed)
+        report.retokenized = _retokenize(ix, writer, new_words, skip=changed)
+        for doc in removed:
+            writer.delete_by_term("doc", doc)
+            report.removed.append(doc)
+        for source in sources:
+            writer.delete_by_term("doc", source.doc)
+            _add_document(writer, source)
+            report.indexed.append(str(source.path))
+            report.paragraphs += len(source.parsed.paragraphs)
+        writer.update_document(
+            id=DICTIONARY_ID,
+            kind=DICTIONARY,
+            data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
+        )
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return report
+
+
+def _read_changed(
+    files: list[Path], known: dict[str, Any], report: IndexReport, progress: bool | None
+) -> list[_Source]:
+    """Read and parse the files whose content is new to the index."""
+    sources: list[_Source] = []
+    taken: dict[str, Path] = {}
+    bar = tqdm(
+        files,
+        desc="reading",
+        unit="file",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        leave=False,
+    )
+    for path in bar:
+        doc = _doc_id(path, taken, known)
+        taken[doc] = path
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.failed.append((str(path), exc.strerror or str(exc)))
+            continue
+        sha256 = hashlib.sha256(data).hexdigest()
+        if doc in known and known[doc]["data"].get("sha256") == sha256:
+            report.unchanged.append(str(path))
+            continue
+        try:
+            parsed = parse_document(doc, read_document(path))
+        except ReaderError as exc:
+            report.failed.append((str(path), str(exc)))
+            continue
+        if not parsed.paragraphs:
+            report.failed.append((str(path), "no text found"))
+            continue
+        sources.append(_Source(path, doc, sha256, parsed))
+    return sources
+
+
+def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:
+    """The file name; with its folder when another live file already has that name."""
+    doc = path.name
+    other = taken.get(doc) or (Path(known[doc]["data"]["path"]) if doc in known else None)
+    if other is not None and other != path and other.exists():
+        doc = f"{path.parent.name}/{path.name}"
+    return doc
+
+
+def _learn(segmenter: Segmenter, sources: list[_Source]) -> list[str]:
+    return [w for s in sources for w in s.parsed.jargon() if segmenter.learn(w)]
+
+
+def _retokenize(ix: Index, writer: IndexWriter, words: list[str], skip: set[str]) -> int:
+    """Re-add stored paragraphs that contain a newly learned word, with the new dictionary."""
+    if not words:
+        return 0
+    query = Or([literal_recall(compact(w)[0]) for w in words])
+    count = 0
+    with ix.searcher() as searcher:
+        for hit in searcher.search(query, limit=None, filter=Term("kind", PARAGRAPH)):
+            if hit["doc"] in skip:
+                continue
+            fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
+            writer.update_document(**fields, grams=fields["text"], chars=fields["text"])
+            count += 1
+    return count
+
+
+def _add_document(writer: IndexWriter, source: _Source) -> None:
+    meta = source.parsed.meta
+    common = {k: v for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v}
+    writer.add_document(
+        id=f"{meta.doc}#doc",
+        kind=DOCUMENT,
+        doc=meta.doc,
+        title=meta.title,
+        data={
+            **meta.as_dict(),
+            "path": str(source.path),
+            "sha256": source.sha256,
+            "paragraphs": len(source.parsed.paragraphs),
+        },
+        **common,
+    )
+    for p in source.parsed.paragraphs:
+        writer.add_document(
+            id=f"{meta.doc}#{p.n}",
+            kind=PARAGRAPH,
+            doc=meta.doc,
+            n=p.n,
+            heading=p.heading,
+            title=meta.title,
+            section=p.section_path,
+            text=p.text,
+            grams=p.text,
+            chars=p.text,
+            **common,
+        )
+
+
+def iter_documents(ix: Index) -> Iterator[dict[str, Any]]:
+    """Document records (metadata, path, hash, paragraph count), ordered by doc id."""
+    with ix.searcher() as searcher:
+        records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
+    yield from sorted(records, key=lambda r: r["doc"])

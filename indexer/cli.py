@@ -1,0 +1,141 @@
+"""The ``policy-search`` command: a thin click layer over ``indexer.api``.
+
+Exit status: 0 success (search: with hits), 1 search without hits, 2 usage error (bad
+query, missing index or path), 3 some files could not be indexed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from platformdirs import user_data_dir
+
+from indexer.api import DEFAULT_LIMIT, PolicyIndex
+from indexer.errors import PolicySearchError
+from indexer.output import format_documents, format_search, to_json, use_color
+
+EXIT_NO_HITS, EXIT_USAGE, EXIT_SOME_FAILED = 1, 2, 3
+
+
+class CommandError(click.ClickException):
+    """One line on stderr, no traceback, exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def default_index_dir() -> str:
+    return str(Path(user_data_dir("policy-search")) / "index")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index",
+    "index_dir",
+    envvar="POLICY_SEARCH_INDEX",
+    default=default_index_dir,
+    show_default="per-user data dir, or $POLICY_SEARCH_INDEX",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index directory.",
+)
+@click.version_option(package_name="policy-search")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path) -> None:
+    """Search Chinese government policy documents: grep-level recall, ranked results."""
+    ctx.obj = index_dir
+
+
+def open_index(ctx: click.Context) -> PolicyIndex:
+    try:
+        return PolicyIndex.open(ctx.obj)
+    except PolicySearchError as exc:
+        raise CommandError(str(exc)) from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Start a fresh index (swapped in when done).")
+@click.option("--prune", is_flag=True, help="Drop documents whose source file is gone.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def index(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, prune: bool, as_json: bool) -> None:
+    """Index files and folders (.txt, .md); unchanged files are skipped."""
+    try:
+        report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune)
+    except PolicySearchError as exc:
+        raise CommandError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise CommandError("interrupted; the index keeps its last committed state") from None
+    for path, reason in report.failed:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    if as_json:
+        click.echo(to_json({"index": str(ctx.obj), **report.as_dict()}))
+    click.echo(report.summary(), err=as_json)
+    if report.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", "-n", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(1))
+@click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many hits.")
+@click.option("--all", "show_all", is_flag=True, help="Return every hit.")
+@click.option("--literal", is_flag=True, help="Search the whole query as one literal string.")
+@click.option("--region", help="Only this region, e.g. 新华区.")
+@click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
+@click.option("--doc", help="Only this document (file name or its prefix).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--show-query", is_flag=True, help="Print the Whoosh query it ran, on stderr.")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    limit: int,
+    offset: int,
+    show_all: bool,
+    literal: bool,
+    region: str | None,
+    year: str | None,
+    doc: str | None,
+    as_json: bool,
+    show_query: bool,
+) -> None:
+    """Search paragraphs, best matches first.
+
+    Words are AND-ed; use "exact phrase", OR, NOT word or -word, parentheses, and
+    region:新华区, year:2022, doc:FILE. Every word matches as a literal string, like grep.
+    """
+    with open_index(ctx) as ix:
+        try:
+            result = ix.search(
+                " ".join(query),
+                limit=None if show_all else limit,
+                offset=offset,
+                literal=literal,
+                filters={"region": region, "year": year, "doc": doc},
+            )
+        except PolicySearchError as exc:
+            raise CommandError(f"{exc}") from None
+    if show_query:
+        click.echo(result.parsed, err=True)
+    if as_json:
+        click.echo(to_json(result.as_dict()))
+    else:
+        click.echo(format_search(result, use_color(sys.stdout)))
+    if not result.total:
+        sys.exit(EXIT_NO_HITS)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@click.pass_context
+def docs(ctx: click.Context, as_json: bool) -> None:
+    """List the indexed documents with their metadata."""
+    with open_index(ctx) as ix:
+        documents = ix.documents()
+    if as_json:
+        keys = ("doc", "title", "region", "year", "date", "speaker", "role", "meeting", "paragraphs", "path")
+        click.echo(to_json({"documents": [{k: d.get(k) for k in keys} for d in documents]}))
+    else:
+        click.echo(format_documents(documents))

@@ -1,0 +1,21 @@
+"""The errors the library raises; the CLI and the web app turn them into one clear line."""
+
+
+class PolicySearchError(Exception):
+    """Base class: a problem the user can fix, reported without a traceback."""
+
+
+class IndexNotFound(PolicySearchError):
+    """There is no index at the given directory (yet)."""
+
+
+class QuerySyntaxError(PolicySearchError):
+    """The query cannot be parsed; the message says where and how to fix it."""
+
+
+class ReaderError(PolicySearchError):
+    """A file cannot be read as a document (format, encoding, size)."""
+
+
+class UsageError(PolicySearchError):
+    """The request itself is wrong: a missing path, a bad option value."""

@@ -1,0 +1,113 @@
+"""Cleaned paragraphs to records that know their document, ordinal and section path.
+
+Every line of a report stays searchable: header lines (title, subtitle, speaker) and
+section headings are paragraphs of their own with ``heading=True``; headings also name
+the section of the paragraphs below them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.clean import MARKDOWN_HEADING
+
+SECTION_SEPARATOR = " › "
+
+# Numbered headings, outermost first: 一、 › （一） › 1. › （1）.
+_LEVELS = [
+    re.compile(r"^[一二三四五六七八九十百]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十百]+[)）]"),
+    re.compile(r"^\d{1,3}[.．、](?!\d)"),
+    re.compile(r"^[（(]\d{1,3}[)）]"),
+]
+_APPENDIX = re.compile(r"^附\s*件\s*\d*[：:]?$")
+# The printer's lines at the end of a report: "…秘书处2022年4月25日印", "（共印410份）", a date.
+_COLOPHON = re.compile(
+    r"(?:印发?|[（(]共印\d+份[)）])$|^\d{4}年\d{1,2}月\d{1,2}日$"
+)
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_RUN_IN_LEVELS = 2  # "（一）抓项目…。全年…" opens a section; "1.完成…。" is a list item
+_HEADING_MAX = 40  # a heading line is short; a longer line is a paragraph with a lead-in
+_HEADER_MAX = 60  # header lines (title, subtitle, speaker) are short too
+_BODY_OPENERS = ("各位代表", "同志们", "各位委员")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a document, with the headings it sits under."""
+
+    doc: str
+    n: int  # 1-based ordinal within the document
+    text: str
+    section: tuple[str, ...]
+    heading: bool
+
+    @property
+    def section_path(self) -> str:
+        return SECTION_SEPARATOR.join(self.section)
+
+
+def heading_level(text: str) -> int | None:
+    """The level of the numbered heading that ``text`` starts with, if any (1 = 一、)."""
+    for level, pattern in enumerate(_LEVELS, 1):
+        if pattern.match(text):
+            return level
+    return None
+
+
+def is_heading_line(text: str) -> bool:
+    """A short line with no sentence inside it: a title or a heading, not body text."""
+    return len(text) <= _HEADING_MAX and not _SENTENCE_END.search(text)
+
+
+def header_length(texts: list[str]) -> int:
+    """How many leading paragraphs are the header (title, subtitle, speaker...)."""
+    for i, text in enumerate(texts[:12]):
+        if (
+            len(text) > _HEADER_MAX
+            or text.startswith(_BODY_OPENERS)
+            or heading_level(text) is not None
+            or _SENTENCE_END.search(text)
+        ):
+            return i
+    return 0
+
+
+def split_paragraphs(doc: str, texts: list[str]) -> list[Paragraph]:
+    """Attach section paths and heading flags to a document's cleaned paragraphs."""
+    header = header_length(texts)
+    section: list[tuple[int, str]] = []  # (level, heading text), outermost first
+    out: list[Paragraph] = []
+    for i, raw in enumerate(texts):
+        markdown = MARKDOWN_HEADING.match(raw)
+        text = raw[markdown.end() :] if markdown else raw
+        if not text:
+            continue
+        if i < header:
+            out.append(Paragraph(doc, len(out) + 1, text, (), True))
+            continue
+        level = heading_level(text)
+        short = is_heading_line(text)
+        if level is None and (markdown or (short and _is_unnumbered_heading(text))):
+            level = min(len(markdown.group(1)), 4) if markdown else 1
+            if out and _APPENDIX.match(out[-1].text) and not _APPENDIX.match(text):
+                level = 2  # the title of an appendix, under its "附件2" label
+        if level is not None and (short or level <= _RUN_IN_LEVELS):
+            title = text if short else _lead_sentence(text)
+            section = [(lv, t) for lv, t in section if lv < level] + [(level, title)]
+        out.append(Paragraph(doc, len(out) + 1, text, tuple(t for _, t in section), short and level is not None))
+    return out
+
+
+def _is_unnumbered_heading(text: str) -> bool:
+    """Appendix titles and glossary headings: short, no punctuation, not a colophon."""
+    if _APPENDIX.match(text):
+        return True
+    return not re.search(r"[，、；,;：:]", text) and not _COLOPHON.search(text)
+
+
+def _lead_sentence(text: str) -> str:
+    """The run-in heading of a paragraph: "（一）抓项目、强产业，发展支撑更加坚实。…"."""
+    match = _SENTENCE_END.search(text)
+    return text[: match.start()] if match else text[:_HEADING_MAX]

@@ -1,0 +1,39 @@
+"""The Whoosh schema: one index holds paragraphs, document records and the user dictionary.
+
+Each paragraph is indexed three ways: ``text`` (jieba words, for BM25F ranking and
+phrases), ``grams`` (bigrams of the match key, for grep-like literal matching) and
+``chars`` (single characters, for one-character queries). Document records
+(``kind="document"``) carry the metadata and the content hash that makes re-indexing
+incremental; one ``kind="dictionary"`` record holds the user dictionary, so it is
+committed atomically with the paragraphs it segmented.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+
+from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
+
+PARAGRAPH, DOCUMENT, DICTIONARY = "paragraph", "document", "dictionary"
+DICTIONARY_ID = "__dictionary__"
+SCHEMA_VERSION = 1
+
+
+def build_schema() -> Schema:
+    words = word_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        doc=ID(stored=True),
+        n=NUMERIC(int, stored=True, sortable=True),
+        heading=BOOLEAN(stored=True),
+        title=TEXT(analyzer=words, stored=True),
+        section=TEXT(analyzer=words, stored=True),
+        text=TEXT(analyzer=words, stored=True),
+        grams=TEXT(analyzer=bigram_analyzer()),
+        chars=TEXT(analyzer=char_analyzer(), phrase=False),
+        region=ID(stored=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        date=ID(stored=True),
+        data=STORED,  # document records: the rest of the metadata; dictionary: its words
+    )

@@ -1,0 +1,44 @@
+import pytest
+
+from analyzers.normalize import compact, find_spans, fold
+
+
+def test_fold_is_length_preserving_and_maps_full_width():
+    text = "ＰＭ２．５　１３７１０，Ａｂ"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded == "pm2.5 13710,ab"
+
+
+def test_fold_leaves_cjk_alone():
+    assert fold("优化营商环境。") == "优化营商环境。"
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("“四上”企业", "四上企业"),
+        ("2183 套", "2183套"),
+        ("１ 9\u200b93年", "1993年"),
+        ("PM 2.5", "pm2.5"),
+    ],
+)
+def test_compact_drops_whitespace_quotes_and_zero_width(text, key):
+    assert compact(text)[0] == key
+
+
+def test_compact_offsets_point_into_the_original():
+    text = "  “四上” 企业"
+    key, offsets = compact(text)
+    assert "".join(fold(text)[i] for i in offsets) == key
+
+
+def test_find_spans_cover_the_match_across_spaces_and_quotes():
+    text = "新入库“四上” 企业56家，“四上”企业"
+    spans = find_spans(text, ["四上企业"])
+    assert [compact(text[s:e])[0] for s, e in spans] == ["四上企业", "四上企业"]
+    assert text[spans[0][0]] == "四" and text[spans[0][1] - 1] == "业"
+
+
+def test_find_spans_merges_overlaps():
+    assert find_spans("一批一批", ["一批", "批一"]) == [(0, 4)]

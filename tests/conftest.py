@@ -1,0 +1,46 @@
+"""Shared fixtures: the seeds, their parsed form, and one index built from them per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.api import PolicyIndex
+from indexer.document import ParsedDocument, parse_document
+from indexer.readers import read_document
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_files() -> list[Path]:
+    files = sorted(SEEDS.glob("*.txt"))
+    assert len(files) == 5
+    return files
+
+
+@pytest.fixture(scope="session")
+def parsed_seeds(seed_files: list[Path]) -> dict[str, ParsedDocument]:
+    return {f.name: parse_document(f.name, read_document(f)) for f in seed_files}
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the seeds, built once per run; tests must not write to it."""
+    path = tmp_path_factory.mktemp("seed-index") / "index"
+    PolicyIndex.update(path, [SEEDS], progress=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_dir: Path) -> PolicyIndex:
+    ix = PolicyIndex.open(seed_index_dir)
+    yield ix
+    ix.close()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()

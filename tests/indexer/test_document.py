@@ -1,0 +1,90 @@
+"""Paragraph records and header metadata of the seeds."""
+
+import pytest
+
+from indexer.document import parse_document
+from indexer.metadata import extract_metadata, region_of
+
+EXPECTED = {
+    "000_930e0c23bba17279.txt": ("政府工作报告", "新华区", 2022, "2022-04-26", "张伟民", "区长", "新华区第十一届人民代表大会第一次会议"),
+    "001_9ed11ab6f5e0d4fe.txt": ("政府工作报告", "卫东区", 2022, "2022-04-24", "宋建立", "代区长", "卫东区第十一届人民代表大会第一次会议"),
+    "002_5a73e9331882e665.txt": ("政府工作报告", "偃师区", 2022, "2022-04-10", "赵玉勋", "代区长", "洛阳市偃师区第二届人民代表大会第一次会议"),
+    "003_34a82b390ab8d00e.txt": ("政府工作报告", "红旗区", 2023, "2023-02-26", "刘怀斌", "区长", "红旗区第十五届人民代表大会第三次会议"),
+    "004_5d529a9f9b0992bb.txt": ("2021年政府工作报告", "新华区", 2021, "2021-06-07", "张伟民", "代区长", "新华区第十届人民代表大会第六次会议"),
+}
+
+
+@pytest.mark.parametrize("doc", sorted(EXPECTED))
+def test_seed_metadata(parsed_seeds, doc):
+    meta = parsed_seeds[doc].meta
+    got = (meta.title, meta.region, meta.year, meta.date, meta.speaker, meta.role, meta.meeting)
+    assert got == EXPECTED[doc]
+
+
+def test_header_lines_are_heading_paragraphs(parsed_seeds):
+    paragraphs = parsed_seeds["003_34a82b390ab8d00e.txt"].paragraphs
+    header = [p.text for p in paragraphs if p.heading and not p.section]
+    assert "政府工作报告" in header
+    assert "——2023年2月26日在红旗区第十五届人民代表大会第三次会议上" in header
+    assert "红旗区人民政府区长刘怀斌" in header
+
+
+def test_section_paths(parsed_seeds):
+    by_text = {p.text: p for p in parsed_seeds["000_930e0c23bba17279.txt"].paragraphs}
+    heading = by_text["（二）坚持项目为王，夯实发展基础"]
+    assert heading.heading
+    assert heading.section == ("三、2022年工作安排", "（二）坚持项目为王，夯实发展基础")
+    body = next(p for p in by_text.values() if p.text.startswith("强化项目建设。"))
+    assert not body.heading and body.section == heading.section
+    glossary = next(p for p in by_text.values() if p.text.startswith("三个一批："))
+    assert glossary.section == ("部分词语解释",)
+
+
+def test_run_in_heading_opens_a_section(parsed_seeds):
+    paragraphs = parsed_seeds["003_34a82b390ab8d00e.txt"].paragraphs
+    p = next(p for p in paragraphs if p.text.startswith("（一）抓项目、强产业"))
+    assert not p.heading
+    assert p.section == ("一、2022年工作回顾", "（一）抓项目、强产业，发展支撑更加坚实")
+
+
+def test_markdown_headings_are_stripped_and_leveled(parsed_seeds):
+    paragraphs = parsed_seeds["001_9ed11ab6f5e0d4fe.txt"].paragraphs
+    assert paragraphs[1].text == "政府工作报告"
+    third = next(p for p in paragraphs if p.text == "三、2022年工作安排")
+    assert third.heading and third.section == ("三、2022年工作安排",)
+
+
+def test_ordinals_are_consecutive(parsed_seeds):
+    for parsed in parsed_seeds.values():
+        assert [p.n for p in parsed.paragraphs] == list(range(1, len(parsed.paragraphs) + 1))
+
+
+def test_date_written_with_spaces_and_wrapped():
+    text = "政 府 工 作 报 告\n——2023 年 2 月 26 日在某某县第十五届人民代表大会\n\n第三次会议上\n县长 王小明\n各位代表：\n"
+    meta = parse_document("x.txt", text).meta
+    assert (meta.date, meta.year, meta.region) == ("2023-02-26", 2023, "某某县")
+    assert meta.meeting == "某某县第十五届人民代表大会第三次会议"
+    assert (meta.role, meta.speaker) == ("县长", "王小明")
+
+
+def test_year_from_title_and_fallbacks():
+    meta = extract_metadata("report-2019.txt", ["2019年某某市政府工作报告"])
+    assert (meta.title, meta.year, meta.date) == ("2019年某某市政府工作报告", 2019, "")
+    other = parse_document("notes.md", "会议纪要若干条。\n第二条内容。\n").meta
+    assert (other.title, other.region, other.year, other.speaker) == ("notes", "", None, "")
+
+
+@pytest.mark.parametrize(
+    "place, region",
+    [("洛阳市偃师区", "偃师区"), ("红旗区", "红旗区"), ("河南省郑州市", "郑州市"), ("区", "")],
+)
+def test_region_of(place, region):
+    assert region_of(place) == region
+
+
+def test_jargon_for_the_user_dictionary(parsed_seeds):
+    jargon = set()
+    for parsed in parsed_seeds.values():
+        jargon.update(parsed.jargon())
+    assert {"六稳", "六保", "三个一批", "放管服效", "四上", "春笋", "十四五"} <= jargon
+    assert {"治理六乱", "开展六清", "三大改造", "专精特新"} <= jargon  # glossary headwords
