@@ -37,9 +37,7 @@ def compact(text: str) -> tuple[str, list[int]]:
     """
     folded = fold(text)
     keep = [
-        i
-        for i, ch in enumerate(folded)
-        if not (ch.isspace() or ch in QUOTES or ch in ZERO_WIDTH)
+        i for i, ch in enumerate(folded) if not (ch.isspace() or ch in QUOTES or ch in ZERO_WIDTH)
     ]
     return "".join(folded[i] for i in keep), keep
 

@@ -113,9 +113,7 @@ class Segmenter:
     def save(self, path: Path) -> None:
         """Write the user dictionary atomically (``word freq`` lines, in insertion order)."""
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            "".join(f"{w} {f}\n" for w, f in self.user_words.items()), encoding="utf-8"
-        )
+        tmp.write_text("".join(f"{w} {f}\n" for w, f in self.user_words.items()), encoding="utf-8")
         os.replace(tmp, path)
 
     @classmethod

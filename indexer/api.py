@@ -16,7 +16,14 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from analyzers.segment import Segmenter, activate
-from indexer.build import IndexReport, is_index, iter_documents, load_segmenter, open_whoosh, update_index
+from indexer.build import (
+    IndexReport,
+    is_index,
+    iter_documents,
+    load_segmenter,
+    open_whoosh,
+    update_index,
+)
 from indexer.errors import IndexNotFound, UsageError
 from indexer.highlight import highlight_spans, html_snippet
 from indexer.query import AllOf, Filter, compile_query, parse

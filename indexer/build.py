@@ -40,7 +40,19 @@ from indexer.schema import (
 )
 
 # Paragraph fields read back to re-tokenize a paragraph without its source file.
-_PARAGRAPH_FIELDS = ("id", "kind", "doc", "n", "heading", "title", "section", "text", "region", "year", "date")
+_PARAGRAPH_FIELDS = (
+    "id",
+    "kind",
+    "doc",
+    "n",
+    "heading",
+    "title",
+    "section",
+    "text",
+    "region",
+    "year",
+    "date",
+)
 
 
 @dataclass
@@ -148,7 +160,9 @@ def update_index(
         ix.close()
 
 
-def _rebuild(index_dir: Path, files: list[Path], *, prune: bool, progress: bool | None) -> IndexReport:
+def _rebuild(
+    index_dir: Path, files: list[Path], *, prune: bool, progress: bool | None
+) -> IndexReport:
     """Build a fresh index beside the old one, then swap: the old one serves until then."""
     fresh = index_dir.with_name(index_dir.name + ".rebuilding")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -165,14 +179,10 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
     report = IndexReport()
     segmenter = load_segmenter(ix)
     with ix.searcher() as searcher:
-        known = {
-            rec["doc"]: rec
-            for rec in searcher.documents(kind=DOCUMENT)
-        }
+        known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
     sources = _read_changed(files, known, report, progress)
     removed = [
-        doc for doc, rec in known.items()
-        if prune and not Path(rec["data"]["path"]).exists()
+        doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
     ]
     new_words = _learn(segmenter, sources)
     report.new_words = len(new_words)
@@ -277,7 +287,9 @@ def _retokenize(ix: Index, writer: IndexWriter, words: list[str], skip: set[str]
 
 def _add_document(writer: IndexWriter, source: _Source) -> None:
     meta = source.parsed.meta
-    common = {k: v for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v}
+    common = {
+        k: v for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
+    }
     writer.add_document(
         id=f"{meta.doc}#doc",
         kind=DOCUMENT,

@@ -37,7 +37,7 @@ _PAGE_LINE = re.compile(
     r"|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?)$"
 )
 _RULE_LINE = re.compile(r"^(?:[-*_=]\s*){3,}$")  # markdown and plain-text horizontal rules
-_PAGE_INLINE = re.compile(rf"(\S)[—–] \d{{1,4}} ?[—–]\1|[—–] \d{{1,4}} ?[—–]")
+_PAGE_INLINE = re.compile(r"(\S)[—–] \d{1,4} ?[—–]\1|[—–] \d{1,4} ?[—–]")
 _SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d){2,}(?![\d.])")
 _ASCII_WORD = re.compile(r"[!-~]")
 

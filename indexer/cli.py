@@ -59,7 +59,9 @@ def open_index(ctx: click.Context) -> PolicyIndex:
 @click.option("--prune", is_flag=True, help="Drop documents whose source file is gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
-def index(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, prune: bool, as_json: bool) -> None:
+def index(
+    ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, prune: bool, as_json: bool
+) -> None:
     """Index files and folders (.txt, .md); unchanged files are skipped."""
     try:
         report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune)
@@ -76,9 +78,10 @@ def index(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, prune: boo
         sys.exit(EXIT_SOME_FAILED)
 
 
-@cli.command()
+# "-优化" or "-pm2.5" is a query term (NOT …), not an option: no short options here.
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", "-n", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(1))
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(1))
 @click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many hits.")
 @click.option("--all", "show_all", is_flag=True, help="Return every hit.")
 @click.option("--literal", is_flag=True, help="Search the whole query as one literal string.")
@@ -135,7 +138,18 @@ def docs(ctx: click.Context, as_json: bool) -> None:
     with open_index(ctx) as ix:
         documents = ix.documents()
     if as_json:
-        keys = ("doc", "title", "region", "year", "date", "speaker", "role", "meeting", "paragraphs", "path")
+        keys = (
+            "doc",
+            "title",
+            "region",
+            "year",
+            "date",
+            "speaker",
+            "role",
+            "meeting",
+            "paragraphs",
+            "path",
+        )
         click.echo(to_json({"documents": [{k: d.get(k) for k in keys} for d in documents]}))
     else:
         click.echo(format_documents(documents))

@@ -23,9 +23,7 @@ _LEVELS = [
 ]
 _APPENDIX = re.compile(r"^附\s*件\s*\d*[：:]?$")
 # The printer's lines at the end of a report: "…秘书处2022年4月25日印", "（共印410份）", a date.
-_COLOPHON = re.compile(
-    r"(?:印发?|[（(]共印\d+份[)）])$|^\d{4}年\d{1,2}月\d{1,2}日$"
-)
+_COLOPHON = re.compile(r"(?:印发?|[（(]共印\d+份[)）])$|^\d{4}年\d{1,2}月\d{1,2}日$")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _RUN_IN_LEVELS = 2  # "（一）抓项目…。全年…" opens a section; "1.完成…。" is a list item
 _HEADING_MAX = 40  # a heading line is short; a longer line is a paragraph with a lead-in
@@ -94,9 +92,13 @@ def split_paragraphs(doc: str, texts: list[str]) -> list[Paragraph]:
             if out and _APPENDIX.match(out[-1].text) and not _APPENDIX.match(text):
                 level = 2  # the title of an appendix, under its "附件2" label
         if level is not None and (short or level <= _RUN_IN_LEVELS):
-            title = text if short else _lead_sentence(text)
+            title = text.rstrip("：:") if short else _lead_sentence(text)
             section = [(lv, t) for lv, t in section if lv < level] + [(level, title)]
-        out.append(Paragraph(doc, len(out) + 1, text, tuple(t for _, t in section), short and level is not None))
+        out.append(
+            Paragraph(
+                doc, len(out) + 1, text, tuple(t for _, t in section), short and level is not None
+            )
+        )
     return out
 
 

@@ -86,7 +86,9 @@ class CompiledQuery:
 def parse(text: str, *, literal: bool = False) -> Node:
     """Parse a query string; ``literal`` takes the whole string as one literal."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QuerySyntaxError(f"query too long ({len(text)} characters, at most {MAX_QUERY_LENGTH})")
+        raise QuerySyntaxError(
+            f"query too long ({len(text)} characters, at most {MAX_QUERY_LENGTH})"
+        )
     if not text.strip():
         raise QuerySyntaxError("empty query")
     if literal:
@@ -102,7 +104,9 @@ class _Parser:
         for match in _TOKENS.finditer(text):
             if match.group("phrase") is not None:
                 if not match.group("closed"):
-                    raise QuerySyntaxError('unterminated quote "; close it or search with --literal')
+                    raise QuerySyntaxError(
+                        'unterminated quote "; close it or search with --literal'
+                    )
                 self.tokens.append(("phrase", match.group("phrase")))
             elif match.group("paren"):
                 self.tokens.append((match.group("paren"), match.group("paren")))
@@ -203,7 +207,9 @@ def _filter(node: Filter) -> Query:
     if node.name == "year":
         found = _YEARS.match(node.value)
         if not found:
-            raise QuerySyntaxError(f"year:{node.value} is not a year; use year:2022 or year:2021-2023")
+            raise QuerySyntaxError(
+                f"year:{node.value} is not a year; use year:2022 or year:2021-2023"
+            )
         start = int(found.group(1))
         end = int(found.group(2) or start)
         return NumericRange("year", min(start, end), max(start, end))
@@ -236,7 +242,9 @@ def _compile(node: Node, highlights: list[str]) -> _Compiled:
         raise QuerySyntaxError("NOT/-word needs a term to exclude from, like: 营商环境 -优化")
     if isinstance(node, AnyOf):
         if any(isinstance(c, Not) for c in node.children):
-            raise QuerySyntaxError("NOT/-word cannot be an alternative of OR; group it: (a OR b) -c")
+            raise QuerySyntaxError(
+                "NOT/-word cannot be an alternative of OR; group it: (a OR b) -c"
+            )
         parts = [_compile(c, highlights) for c in node.children]
         return _Compiled(Or([p.recall for p in parts]), [q for p in parts for q in p.rank], [])
     positives = [c for c in node.children if not isinstance(c, Not)]

@@ -1,5 +1,5 @@
-from analyzers.normalize import fold
 from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
+from analyzers.normalize import fold
 from analyzers.segment import Segmenter, activate
 
 

@@ -44,7 +44,11 @@ def test_body_paragraphs_end_sentences(parsed_seeds):
 def test_paragraphs_are_not_glued(parsed_seeds):
     """Known paragraph starts of the seeds begin paragraphs of their own."""
     starts = {
-        "000_930e0c23bba17279.txt": ["过去五年，是发展方式加快转变", "六保：保居民就业", "1+17+N："],
+        "000_930e0c23bba17279.txt": [
+            "过去五年，是发展方式加快转变",
+            "六保：保居民就业",
+            "1+17+N：",
+        ],
         "002_5a73e9331882e665.txt": ["——五年来，我们力促转型升级", "3.三个一批。", "附件2"],
         "003_34a82b390ab8d00e.txt": ["“七抓”工作：", "环保“777”工作机制：", "第三次会议上"],
     }

@@ -1,0 +1,179 @@
+"""Indexing: incremental by content hash, prune, rebuild, failures that lose nothing."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer import build
+from indexer.api import PolicyIndex
+from indexer.errors import IndexNotFound, PolicySearchError, UsageError
+
+REPORT = (
+    "政府工作报告\n——2022年1月5日在某某县第一届人民代表大会第一次会议上\n县长王明\n各位代表：\n"
+)
+
+
+def write(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(REPORT + body, encoding="utf-8")
+    return path
+
+
+def files_state(index_dir: Path) -> dict[str, float]:
+    return {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()}
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write(folder, "a.txt", "一、工作回顾\n推进三个一批活动取得成效。\n")
+    write(folder, "b.md", "一、工作安排\n优化营商环境，深化放管服改革。\n")
+    return folder
+
+
+def test_seeds_reindex_does_no_work(seed_files, tmp_path):
+    index_dir = tmp_path / "index"
+    first = PolicyIndex.update(index_dir, seed_files, progress=False)
+    assert len(first.indexed) == 5 and not first.failed
+    before = files_state(index_dir)
+    second = PolicyIndex.update(index_dir, seed_files, progress=False)
+    assert len(second.unchanged) == 5 and not second.indexed and second.new_words == 0
+    assert files_state(index_dir) == before  # no writer was even opened
+
+
+def test_changed_file_replaces_its_paragraphs(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    write(corpus, "a.txt", "一、工作回顾\n全面完成年度目标任务。\n")
+    report = PolicyIndex.update(index_dir, [corpus], progress=False)
+    assert [Path(p).name for p in report.indexed] == ["a.txt"] and len(report.unchanged) == 1
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("三个一批").total == 0
+        assert ix.search("年度目标").hits[0].doc == "a.txt"
+        assert ix.search("政府工作报告").total == 2  # one title per document, no duplicates
+
+
+def test_prune_drops_deleted_files_only_when_asked(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    (corpus / "b.md").unlink()
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("营商环境").total == 1
+    report = PolicyIndex.update(index_dir, [corpus], prune=True, progress=False)
+    assert report.removed == ["b.md"]
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("营商环境").total == 0
+        assert [d["doc"] for d in ix.documents()] == ["a.txt"]
+
+
+def test_rebuild_starts_over(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    report = PolicyIndex.update(index_dir, [corpus / "a.txt"], rebuild=True, progress=False)
+    assert len(report.indexed) == 1
+    with PolicyIndex.open(index_dir) as ix:
+        assert [d["doc"] for d in ix.documents()] == ["a.txt"]
+    assert not list(tmp_path.glob("index.*"))  # no leftovers of the swap
+
+
+def test_unreadable_files_are_reported_and_the_rest_indexed(corpus, tmp_path):
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "gbk.txt").write_bytes("政府工作报告".encode("gbk"))
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
+    (corpus / "image.png").write_bytes(b"\x89PNG")  # not a supported suffix: not picked up
+    report = PolicyIndex.update(tmp_path / "index", [corpus], progress=False)
+    reasons = {Path(p).name: r for p, r in report.failed}
+    assert set(reasons) == {"empty.txt", "gbk.txt", "binary.txt"}
+    assert "UTF-8" in reasons["gbk.txt"] and len(report.indexed) == 2
+
+
+def test_missing_path_is_a_usage_error_and_touches_nothing(corpus, tmp_path):
+    with pytest.raises(UsageError):
+        PolicyIndex.update(tmp_path / "index", [corpus, tmp_path / "nope"], progress=False)
+    assert not (tmp_path / "index").exists()
+    with pytest.raises(IndexNotFound):
+        PolicyIndex.open(tmp_path / "index")
+
+
+def test_failure_mid_write_keeps_the_last_commit(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    write(corpus, "c.txt", "一、新内容\n建设智慧城市。\n")
+    write(corpus, "a.txt", "一、改写\n全部改写。\n")
+    calls = []
+
+    def explode(writer, source):
+        calls.append(source.doc)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        original(writer, source)
+
+    original = build._add_document
+    monkeypatch.setattr(build, "_add_document", explode)
+    with pytest.raises(RuntimeError):
+        PolicyIndex.update(index_dir, [corpus], progress=False)
+    monkeypatch.setattr(build, "_add_document", original)
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("三个一批").total == 1  # the old a.txt, intact
+        assert ix.search("智慧城市").total == 0
+    report = PolicyIndex.update(index_dir, [corpus], progress=False)  # the next run completes it
+    assert sorted(Path(p).name for p in report.indexed) == ["a.txt", "c.txt"]
+
+
+def test_a_second_writer_gets_a_clear_error(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    write(corpus, "c.txt", "一、新内容\n建设智慧城市。\n")
+    ix = whoosh_index.open_dir(str(index_dir))
+    writer = ix.writer()
+    try:
+        with pytest.raises(PolicySearchError, match="another"):
+            PolicyIndex.update(index_dir, [corpus], progress=False)
+    finally:
+        writer.cancel()
+        ix.close()
+
+
+def test_new_jargon_retokenizes_paragraphs_already_indexed(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus / "a.txt"], progress=False)
+    with PolicyIndex.open(index_dir) as ix:
+        assert not ix.searcher().document(text="三个一批")
+    write(corpus, "glossary.txt", "部分词语解释\n三个一批：签约一批、开工一批、投产一批。\n")
+    report = PolicyIndex.update(index_dir, [corpus], progress=False)
+    assert report.retokenized >= 1
+    with PolicyIndex.open(index_dir) as ix:
+        searcher = ix.searcher()
+        docs = {hit["doc"] for hit in searcher.documents(text="三个一批")}
+        assert {"a.txt", "glossary.txt"} <= docs
+
+
+def test_dictionary_is_used_by_a_fresh_process(seed_index_dir):
+    code = (
+        "import sys; from indexer.api import PolicyIndex; from analyzers.segment import active_segmenter;"
+        "ix = PolicyIndex.open(sys.argv[1]); ix.searcher();"
+        "print('|'.join(w for w, _, _ in active_segmenter().words('抓好三个一批和六稳六保')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(seed_index_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    words = out.stdout.strip().split("|")
+    assert "三个一批" in words and "六稳" in words and "六保" in words
+
+
+def test_index_is_self_contained(seed_index_dir, tmp_path):
+    copy = tmp_path / "moved"
+    shutil.copytree(seed_index_dir, copy)
+    with PolicyIndex.open(copy) as ix:
+        assert ix.search("三个一批").total > 0

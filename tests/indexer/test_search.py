@@ -1,0 +1,161 @@
+"""Search on the seed index: recall like grep, real ranking, highlights, syntax."""
+
+import pytest
+
+from analyzers.normalize import compact
+from indexer.errors import QuerySyntaxError
+from indexer.query import MAX_QUERY_LENGTH
+
+
+def grep(parsed_seeds, needle: str) -> set[tuple[str, int]]:
+    """Paragraphs whose cleaned text contains ``needle`` (whitespace and quotes ignored)."""
+    key = compact(needle)[0]
+    return {
+        (p.doc, p.n)
+        for parsed in parsed_seeds.values()
+        for p in parsed.paragraphs
+        if key in compact(p.text)[0]
+    }
+
+
+def found(index, query: str, **kw) -> set[tuple[str, int]]:
+    return {(h.doc, h.paragraph) for h in index.search(query, limit=None, **kw).hits}
+
+
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "三个一批",
+        "工一批",
+        "营商环",
+        "放管服",
+        "六稳",
+        "1+17+N",
+        "PM2.5",
+        "5G",
+        "2183套",
+        "5.1",
+        "地",
+        "“四上”企业",
+    ],
+)
+def test_literal_recall_equals_grep(seed_index, parsed_seeds, needle):
+    expected = grep(parsed_seeds, needle)
+    assert expected, needle
+    assert found(seed_index, needle) == expected
+
+
+def test_three_batches_finds_every_occurrence(seed_index, parsed_seeds):
+    result = seed_index.search("三个一批", limit=None)
+    assert result.total == len(grep(parsed_seeds, "三个一批")) == len(result.hits)
+    # the glossary definitions come first: they are about the term itself
+    assert all("三个一批" in h.text for h in result.hits)
+
+
+def test_formulas_are_not_confused(seed_index, parsed_seeds):
+    a, b = found(seed_index, "1+17+N"), found(seed_index, "1+19+N")
+    assert a and b and not a & b
+    assert a == grep(parsed_seeds, "1+17+N")
+    assert found(seed_index, "17") > a  # a bare 17 finds more, but 1+17+N is not 17
+
+
+def test_number_spacing_and_percent(seed_index, parsed_seeds):
+    assert (
+        found(seed_index, "2183 套") == found(seed_index, "2183套") == grep(parsed_seeds, "2183套")
+    )
+    assert found(seed_index, "5.1") >= found(seed_index, "5.1%")
+    assert found(seed_index, "2021 年") == grep(parsed_seeds, "2021年")
+
+
+def test_phrase_and_and(seed_index, parsed_seeds):
+    phrase = found(seed_index, '"优化营商环境"')
+    assert phrase == grep(parsed_seeds, "优化营商环境") and phrase
+    both = found(seed_index, "优化 营商环境")
+    assert phrase <= both
+    assert both == grep(parsed_seeds, "优化") & grep(parsed_seeds, "营商环境")
+
+
+def test_or_and_not(seed_index, parsed_seeds):
+    assert found(seed_index, "六稳 OR 三个一批") == grep(parsed_seeds, "六稳") | grep(
+        parsed_seeds, "三个一批"
+    )
+    minus = found(seed_index, "营商环境 -优化")
+    assert minus == grep(parsed_seeds, "营商环境") - grep(parsed_seeds, "优化")
+    assert found(seed_index, "营商环境 NOT 优化") == minus
+    grouped = found(seed_index, "(六稳 OR 六保) -三个一批")
+    assert grouped == (grep(parsed_seeds, "六稳") | grep(parsed_seeds, "六保")) - grep(
+        parsed_seeds, "三个一批"
+    )
+
+
+def test_field_filters(seed_index, parsed_seeds):
+    hits = seed_index.search("三个一批 region:新华区", limit=None).hits
+    assert hits and {h.region for h in hits} == {"新华区"}
+    assert {h.year for h in seed_index.search("六稳 year:2021", limit=None).hits} == {2021}
+    years = {h.year for h in seed_index.search("六稳 year:2022-2023", limit=None).hits}
+    assert years and years <= {2022, 2023}
+    doc_hits = seed_index.search("三个一批", limit=None, filters={"doc": "003_"}).hits
+    assert doc_hits and {h.doc for h in doc_hits} == {"003_34a82b390ab8d00e.txt"}
+    assert found(seed_index, "三个一批", filters={"region": "卫东区"}) == found(
+        seed_index, "三个一批 region:卫东区"
+    )
+
+
+def test_headings_and_header_lines_are_hits(seed_index):
+    hits = seed_index.search('"政府工作报告"', limit=None).hits
+    header = [h for h in hits if h.heading and h.text == "政府工作报告"]
+    assert len(header) >= 4
+    speaker = seed_index.search("刘怀斌").hits
+    assert speaker[0].heading and speaker[0].doc.startswith("003")
+
+
+def test_ranking_prefers_the_definition_and_close_terms(seed_index):
+    top = seed_index.search("三个一批", limit=3).hits
+    assert any(h.text.startswith(("三个一批", "3.三个一批")) for h in top)
+    near = seed_index.search("招商 引资", limit=1).hits[0]
+    assert "招商引资" in near.text
+
+
+def test_highlights_cover_exactly_the_matched_text(seed_index):
+    for query, needles in [
+        ("三个一批", ["三个一批"]),
+        ("优化 营商环境", ["优化", "营商环境"]),
+        ("2183套", ["2183套"]),
+    ]:
+        keys = [compact(n)[0] for n in needles]
+        for hit in seed_index.search(query, limit=None).hits:
+            assert hit.highlights, hit
+            for start, end in hit.highlights:
+                key = compact(hit.text[start:end])[0]
+                # a span is one match, or adjacent matches merged: it starts and ends on one
+                assert any(key.startswith(k) for k in keys) and any(key.endswith(k) for k in keys)
+                assert hit.text[start] == key[0] and hit.text[end - 1] == key[-1]
+            assert "<mark>" in hit.snippet
+
+
+def test_snippet_escapes_everything_but_mark(seed_index):
+    hit = seed_index.search("三个一批").hits[0]
+    without_marks = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in without_marks and ">" not in without_marks
+
+
+def test_paging(seed_index):
+    everything = seed_index.search("发展", limit=None)
+    page = seed_index.search("发展", limit=5, offset=5)
+    assert page.total == everything.total > 10
+    assert [h.paragraph for h in page.hits] == [h.paragraph for h in everything.hits[5:10]]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "a)", "(a", '"abc', "OR a", "a OR", "-a", "NOT", "year:x", "region:", "“”"]
+)
+def test_bad_queries_raise_a_clear_error(seed_index, query):
+    with pytest.raises(QuerySyntaxError) as info:
+        seed_index.search(query)
+    assert str(info.value) and "\n" not in str(info.value)
+
+
+def test_literal_mode_searches_syntax_characters(seed_index):
+    assert seed_index.search("(一)", literal=True).total >= 0
+    with pytest.raises(QuerySyntaxError):
+        seed_index.search("x" * (MAX_QUERY_LENGTH + 1))

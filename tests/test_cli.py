@@ -1,0 +1,124 @@
+"""The policy-search command: output contracts and exit statuses."""
+
+import json
+
+import pytest
+
+from indexer.cli import cli
+
+HIT_KEYS = {
+    "kind",
+    "doc",
+    "title",
+    "region",
+    "year",
+    "date",
+    "section",
+    "paragraph",
+    "text",
+    "snippet",
+    "score",
+}
+DOC_KEYS = {"doc", "title", "region", "year", "date", "speaker", "meeting", "paragraphs"}
+
+
+def run(runner, index_dir, *args, env=None):
+    return runner.invoke(cli, ["--index", str(index_dir), *args], env=env)
+
+
+def test_search_json_contract(runner, seed_index_dir, parsed_seeds):
+    result = run(runner, seed_index_dir, "search", "三个一批", "--json", "--all")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"] == "三个一批" and data["total"] == len(data["hits"]) > 0
+    for hit in data["hits"]:
+        assert HIT_KEYS <= set(hit)
+        assert hit["kind"] == "paragraph" and "<mark>三个一批</mark>" in hit["snippet"]
+        assert len(hit["date"]) == 10 and isinstance(hit["paragraph"], int)
+        source = parsed_seeds[hit["doc"]].paragraphs[hit["paragraph"] - 1]
+        assert source.text == hit["text"]
+    assert "三个一批" in result.output  # non-ASCII kept, not \u-escaped
+
+
+def test_search_human_output_plain_without_tty(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "search", "优化", "营商环境", "--limit", "2")
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.output
+    assert (
+        "hit(s) for 优化 营商环境" in result.output
+        and "[2]" in result.output
+        and "[3]" not in result.output
+    )
+
+
+def test_minus_word_is_a_query_term_not_an_option(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "search", "营商环境", "-优化", "--json", "--all")
+    assert result.exit_code == 0, result.output
+    assert all("优化" not in h["text"] for h in json.loads(result.output)["hits"])
+
+
+def test_no_hits_exits_1(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "search", "不存在的词语组合")
+    assert result.exit_code == 1 and "no hits" in result.output
+
+
+@pytest.mark.parametrize("query", ["a)", '"open', "year:abc", "-only"])
+def test_bad_query_exits_2_with_one_line(runner, seed_index_dir, query):
+    result = run(runner, seed_index_dir, "search", query)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_missing_index_exits_2(runner, tmp_path):
+    result = run(runner, tmp_path / "none", "search", "三个一批")
+    assert result.exit_code == 2 and "no index at" in result.output
+
+
+def test_filters_as_options(runner, seed_index_dir):
+    result = run(
+        runner,
+        seed_index_dir,
+        "search",
+        "三个一批",
+        "--region",
+        "新华区",
+        "--year",
+        "2022",
+        "--json",
+    )
+    hits = json.loads(result.output)["hits"]
+    assert hits and {(h["region"], h["year"]) for h in hits} == {("新华区", 2022)}
+
+
+def test_show_query(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "search", "工一批", "--show-query")
+    assert result.exit_code == 0 and "grams:" in result.output
+
+
+def test_docs_json(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "docs", "--json")
+    documents = json.loads(result.output)["documents"]
+    assert [d["doc"][:3] for d in documents] == ["000", "001", "002", "003", "004"]
+    for d in documents:
+        assert DOC_KEYS <= set(d) and d["paragraphs"] > 40
+
+
+def test_index_command_summary_and_exit_codes(runner, tmp_path, seed_files):
+    index_dir = tmp_path / "index"
+    first = run(runner, index_dir, "index", *map(str, seed_files))
+    assert first.exit_code == 0 and "indexed 5 file(s)" in first.output
+    again = run(runner, index_dir, "index", str(seed_files[0].parent))
+    assert again.exit_code == 0 and "unchanged 5" in again.output
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfa" * 10)
+    partly = run(runner, index_dir, "index", str(bad))
+    assert partly.exit_code == 3 and f"failed: {bad}" in partly.output
+    missing = run(runner, index_dir, "index", str(tmp_path / "nope"))
+    assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_index_dir_from_environment(runner, seed_index_dir):
+    result = runner.invoke(
+        cli, ["search", "三个一批"], env={"POLICY_SEARCH_INDEX": str(seed_index_dir)}
+    )
+    assert result.exit_code == 0
