@@ -6,11 +6,13 @@ a newer commit appears, so each query pays only for itself.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_data_dir
 from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.searching import Searcher
@@ -30,6 +32,14 @@ from indexer.query import AllOf, Filter, compile_query, parse
 from indexer.schema import PARAGRAPH
 
 DEFAULT_LIMIT = 10
+INDEX_ENV = "POLICY_SEARCH_INDEX"
+
+
+def default_index_dir() -> Path:
+    """``$POLICY_SEARCH_INDEX``, else ``index`` in the per-user data directory."""
+    if os.environ.get(INDEX_ENV):
+        return Path(os.environ[INDEX_ENV])
+    return Path(user_data_dir("policy-search")) / "index"
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
         for doc in removed:
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
-        for source in sources:
+        for source in _progress(sources, "indexing", progress):
             writer.delete_by_term("doc", source.doc)
             _add_document(writer, source)
             report.indexed.append(str(source.path))
@@ -224,15 +224,7 @@ def _read_changed(
     """Read and parse the files whose content is new to the index."""
     sources: list[_Source] = []
     taken: dict[str, Path] = {}
-    bar = tqdm(
-        files,
-        desc="reading",
-        unit="file",
-        file=sys.stderr,
-        disable=None if progress is None else not progress,
-        leave=False,
-    )
-    for path in bar:
+    for path in _progress(files, "reading", progress):
         doc = _doc_id(path, taken, known)
         taken[doc] = path
         try:
@@ -254,6 +246,12 @@ def _read_changed(
             continue
         sources.append(_Source(path, doc, sha256, parsed))
     return sources
+
+
+def _progress(items: list[Any], desc: str, progress: bool | None) -> Any:
+    """A tqdm bar on stderr; ``None`` shows it only when stderr is a terminal."""
+    disable = None if progress is None else not progress
+    return tqdm(items, desc=desc, unit="file", file=sys.stderr, disable=disable, leave=False)
 
 
 def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:

@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import click
-from platformdirs import user_data_dir
 
-from indexer.api import DEFAULT_LIMIT, PolicyIndex
+from indexer.api import DEFAULT_LIMIT, INDEX_ENV, PolicyIndex, default_index_dir
 from indexer.errors import PolicySearchError
 from indexer.output import format_documents, format_search, to_json, use_color
 
@@ -25,15 +24,11 @@ class CommandError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def default_index_dir() -> str:
-    return str(Path(user_data_dir("policy-search")) / "index")
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--index",
     "index_dir",
-    envvar="POLICY_SEARCH_INDEX",
+    envvar=INDEX_ENV,
     default=default_index_dir,
     show_default="per-user data dir, or $POLICY_SEARCH_INDEX",
     type=click.Path(file_okay=False, path_type=Path),

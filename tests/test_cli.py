@@ -1,10 +1,12 @@
 """The policy-search command: output contracts and exit statuses."""
 
+import io
 import json
 
 import pytest
 
 from indexer.cli import cli
+from indexer.output import format_search, use_color
 
 HIT_KEYS = {
     "kind",
@@ -122,3 +124,18 @@ def test_index_dir_from_environment(runner, seed_index_dir):
         cli, ["search", "三个一批"], env={"POLICY_SEARCH_INDEX": str(seed_index_dir)}
     )
     assert result.exit_code == 0
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch, seed_index):
+    result = seed_index.search("三个一批", limit=1)
+    assert "\x1b[1;31m三个一批\x1b[0m" in format_search(result, color=True)
+    assert "\x1b[" not in format_search(result, color=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_color(FakeTerminal()) and not use_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color(FakeTerminal())

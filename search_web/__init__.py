@@ -1,0 +1,61 @@
+"""The Flask front end: a thin layer over ``indexer.api.PolicyIndex``.
+
+Every HTML page has a JSON twin under ``/api`` built by the same data function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.api import PolicyIndex, default_index_dir
+from indexer.errors import PolicySearchError
+
+CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; the index (and jieba with its dictionary) is opened once, here."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), PER_PAGE=10)
+    if config:
+        app.config.from_mapping(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
+
+    from search_web import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_error_handler(PolicySearchError, _bad_request)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(status: int, message: str) -> tuple[Any, int]:
+    if _wants_json():
+        return jsonify(ok=False, error=message, status=status), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _bad_request(exc: PolicySearchError) -> tuple[Any, int]:
+    return _error(400, str(exc))
+
+
+def _http_error(exc: HTTPException) -> tuple[Any, int]:
+    return _error(exc.code or 500, exc.description or exc.name)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
