@@ -13,11 +13,9 @@ Positions are key offsets (consecutive grams are consecutive positions); ``start
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-from whoosh.analysis import Token, Tokenizer
 
 from analyzers.normalize import compact
+from analyzers.tokenizer import OffsetTokenizer, Piece
 
 
 def grams(key: str, size: int) -> list[str]:
@@ -25,7 +23,7 @@ def grams(key: str, size: int) -> list[str]:
     return [key[i : i + size] for i in range(len(key) - size + 1)]
 
 
-class CompactGramTokenizer(Tokenizer):
+class CompactGramTokenizer(OffsetTokenizer):
     """Overlapping ``size``-character grams of the whitespace- and quote-free match key."""
 
     def __init__(self, size: int) -> None:
@@ -34,28 +32,7 @@ class CompactGramTokenizer(Tokenizer):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CompactGramTokenizer) and other.size == self.size
 
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
+    def pieces(self, value: str) -> Iterator[Piece]:
         key, offsets = compact(value)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for i, gram in enumerate(grams(key, self.size)):
-            token.text, token.boost, token.stopped = gram, 1.0, False
-            if keeporiginal:
-                token.original = gram
-            if positions:
-                token.pos = start_pos + i
-            if chars:
-                token.startchar = start_char + offsets[i]
-                token.endchar = start_char + offsets[i + self.size - 1] + 1
-            yield token
+            yield gram, offsets[i], offsets[i + self.size - 1] + 1

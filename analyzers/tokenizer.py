@@ -1,6 +1,6 @@
-"""WordTokenizer: jieba words as Whoosh tokens.
+"""Whoosh tokenizers over pieces of text that know their offsets in the original.
 
-Positions are word ordinals, so phrase queries work (jieba's own ChineseAnalyzer uses
+Positions are piece ordinals, so phrase queries work (jieba's own ChineseAnalyzer uses
 character offsets as positions and breaks them); ``startchar``/``endchar`` index the
 original text, because every fold before segmentation preserves length.
 
@@ -17,9 +17,14 @@ from whoosh.analysis import Token, Tokenizer
 
 from analyzers.segment import active_segmenter
 
+Piece = tuple[str, int, int]  # text, start offset, end offset
 
-class WordTokenizer(Tokenizer):
-    """Words from the active segmenter (the open index's jieba and user dictionary)."""
+
+class OffsetTokenizer(Tokenizer):
+    """Turns ``pieces(value)`` into Whoosh tokens; subclasses say what the pieces are."""
+
+    def pieces(self, value: str) -> Iterator[Piece]:
+        raise NotImplementedError
 
     def __call__(  # type: ignore[override]
         self,
@@ -35,12 +40,19 @@ class WordTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (word, start, end) in enumerate(active_segmenter().words(value), start_pos):
-            token.text, token.boost, token.stopped = word, 1.0, False
+        for pos, (text, start, end) in enumerate(self.pieces(value), start_pos):
+            token.text, token.boost, token.stopped = text, 1.0, False
             if keeporiginal:
-                token.original = word
+                token.original = text
             if positions:
                 token.pos = pos
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+
+class WordTokenizer(OffsetTokenizer):
+    """Words from the active segmenter (the open index's jieba and user dictionary)."""
+
+    def pieces(self, value: str) -> Iterator[Piece]:
+        return active_segmenter().words(value)
