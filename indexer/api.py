@@ -17,18 +17,22 @@ from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
-from analyzers.segment import Segmenter, activate
+from analyzers.normalize import compact
+from analyzers.segment import activate
 from indexer.build import (
     IndexReport,
     is_index,
     iter_documents,
+    iter_glossary,
     load_segmenter,
     open_whoosh,
     update_index,
 )
-from indexer.errors import IndexNotFound, UsageError
+from indexer.errors import IndexNotFound, QuerySyntaxError, UsageError
+from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_snippet
-from indexer.query import AllOf, Filter, compile_query, parse
+from indexer.lookup import Glossary, TermEntry
+from indexer.query import AllOf, AnyOf, Filter, Literal, compile_query, parse, passes
 from indexer.schema import PARAGRAPH
 
 DEFAULT_LIMIT = 10
@@ -68,12 +72,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """Paragraph hits, preceded on the first page by glossary entries of the query's terms."""
+
     query: str
-    total: int
+    total: int  # matching paragraphs (glossary entries come on top)
     hits: list[Hit]
     limit: int | None
     offset: int
-    parsed: str = field(default="")
+    parsed: str = ""
+    glossary: list[TermEntry] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,19 +88,75 @@ class SearchResult:
             "total": self.total,
             "offset": self.offset,
             "limit": self.limit,
-            "hits": [hit.as_dict() for hit in self.hits],
+            "hits": [e.as_dict() for e in self.glossary] + [hit.as_dict() for hit in self.hits],
+        }
+
+
+@dataclass(frozen=True)
+class GlossaryResult:
+    """The entries found for a looked-up term, or suggestions when there are none."""
+
+    query: str
+    entries: list[TermEntry]
+    suggestions: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        keys = (
+            "term",
+            "definition",
+            "aliases",
+            "doc",
+            "title",
+            "region",
+            "year",
+            "date",
+            "paragraph",
+            "source",
+        )
+        entries = [{k: e.as_dict()[k] for k in keys} for e in self.entries]
+        data: dict[str, Any] = {"query": self.query, "entries": entries}
+        if not self.entries:
+            data["suggestions"] = self.suggestions
+        return data
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where a term is used: occurrences per report and per year, and the paragraphs."""
+
+    term: str
+    keys: list[str]
+    occurrences: int
+    by_doc: list[dict[str, Any]]
+    by_year: dict[int, int]
+    hits: list[Hit]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "keys": self.keys,
+            "occurrences": self.occurrences,
+            "paragraphs": len(self.hits),
+            "by_doc": self.by_doc,
+            "by_year": {str(y): n for y, n in sorted(self.by_year.items())},
+            "hits": [h.as_dict() for h in self.hits],
         }
 
 
 class PolicyIndex:
-    """An open index: search it, list its documents, add files to it."""
+    """An open index: search it, look up its jargon, list its documents, add files to it."""
 
-    def __init__(self, path: Path, ix: Index, segmenter: Segmenter) -> None:
+    def __init__(self, path: Path, ix: Index) -> None:
         self.path = path
         self._ix = ix
-        self._segmenter = segmenter
-        self._searcher: Searcher | None = None
         self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._load_commit_state()
+
+    def _load_commit_state(self) -> None:
+        """What comes with a commit besides postings: the dictionary and the glossary."""
+        self._segmenter = load_segmenter(self._ix)
+        self._glossary = Glossary(iter_glossary(self._ix))
 
     @classmethod
     def open(cls, path: str | Path) -> PolicyIndex:
@@ -103,8 +166,7 @@ class PolicyIndex:
             raise IndexNotFound(
                 f"no index at {path}; create one with `policy-search index PATHS --index {path}`"
             )
-        ix = open_whoosh(path)
-        return cls(path, ix, load_segmenter(ix))
+        return cls(path, open_whoosh(path))
 
     @staticmethod
     def update(path: str | Path, files: list[Path], **options: Any) -> IndexReport:
@@ -131,7 +193,7 @@ class PolicyIndex:
                 self._searcher = self._ix.searcher()
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
-                self._segmenter = load_segmenter(self._ix)
+                self._load_commit_state()
             activate(self._segmenter)
             return self._searcher
 
@@ -142,13 +204,13 @@ class PolicyIndex:
         limit: int | None = DEFAULT_LIMIT,
         offset: int = 0,
         literal: bool = False,
-        filters: dict[str, str] | None = None,
+        filters: dict[str, str | None] | None = None,
     ) -> SearchResult:
-        """Paragraphs matching ``query``, best first.
+        """Paragraphs matching ``query``, best first; glossary entries of its terms on top.
 
         :param query: query syntax (see ``indexer.query``), or any string with ``literal``.
         :param limit: hits to return; None for all of them.
-        :param offset: hits to skip, for paging.
+        :param offset: hits to skip, for paging (glossary entries come with offset 0 only).
         :param filters: ``{"region": …, "year": …, "doc": …}``, as the ``name:value`` syntax.
         :raises QuerySyntaxError: the query cannot be parsed.
         """
@@ -157,33 +219,121 @@ class PolicyIndex:
         searcher = self.searcher()
         node = parse(query, literal=literal)
         extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
-        compiled = compile_query(AllOf((node, *extra)) if extra else node)
+        if extra:
+            node = AllOf((*(node.children if isinstance(node, AllOf) else (node,)), *extra))
+        compiled = compile_query(node)
         wanted = None if limit is None else offset + limit
         results = searcher.search(compiled.query, limit=wanted, filter=Term("kind", PARAGRAPH))
-        hits = []
-        for result in results[offset:wanted]:
-            text = result["text"]
-            spans = highlight_spans(text, compiled.highlights)
-            hits.append(
-                Hit(
-                    kind=PARAGRAPH,
-                    doc=result["doc"],
-                    title=result.get("title", ""),
-                    region=result.get("region", ""),
-                    year=result.get("year"),
-                    date=result.get("date", ""),
-                    section=result.get("section", ""),
-                    paragraph=result["n"],
-                    heading=result["heading"],
-                    text=text,
-                    snippet=html_snippet(text, spans),
-                    score=round(result.score or 0.0, 4),
-                    highlights=spans,
-                )
+        hits = [_hit(result, compiled.highlights) for result in results[offset:wanted]]
+        glossary = []
+        if offset == 0:
+            glossary = [
+                e
+                for e in self._glossary.terms_in(" ".join(compiled.highlights))
+                if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
+            ]
+        return SearchResult(query, len(results), hits, limit, offset, str(compiled), glossary)
+
+    def glossary(self, term: str) -> GlossaryResult:
+        """Definitions of ``term`` (or of terms it is a prefix of), newest first.
+
+        Matching ignores quote marks, full-width forms and case; a bare number finds
+        the terms built on it (13710 finds “13710”工作法 and 13710工作制度).
+        """
+        self.searcher()
+        entries = self._glossary.lookup(term)
+        return GlossaryResult(term, entries, [] if entries else self._glossary.closest(term))
+
+    def glossary_terms(self) -> list[dict[str, Any]]:
+        """Every defined term: its definitions, and how often the corpus uses it."""
+        self.searcher()
+        terms = []
+        for entries in self._glossary.grouped().values():
+            usage = self.usage(entries[0].term, with_hits=False)
+            terms.append(
+                {
+                    "term": bare(entries[0].term),
+                    "aliases": sorted(
+                        {a for e in entries for a in e.aliases} - {bare(entries[0].term)}
+                    ),
+                    "definitions": len(entries),
+                    "defined_in": sorted({e.doc for e in entries}),
+                    "occurrences": usage.occurrences,
+                    "reports": len(usage.by_doc),
+                }
             )
-        return SearchResult(query, len(results), hits, limit, offset, str(compiled))
+        return terms
+
+    def usage(self, term: str, *, with_hits: bool = True) -> Usage:
+        """Where ``term`` is used: occurrences per report and year, and the paragraphs.
+
+        A defined term counts its headword without quotes and, for a list headword
+        (治理六乱、开展六清), each item; anything else counts as the literal string.
+        """
+        self.searcher()
+        own = [e for e in self._glossary.lookup(term) if compact(term)[0] in e.keys]
+        keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [compact(term)[0]]
+        if not keys[0]:
+            raise QuerySyntaxError("nothing to look up")
+        node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
+        compiled = compile_query(node)
+        results = sorted(
+            self.searcher().search(compiled.query, limit=None, filter=Term("kind", PARAGRAPH)),
+            key=lambda r: (r["doc"], r["n"]),
+        )
+        by_doc: dict[str, dict[str, Any]] = {}
+        by_year: dict[int, int] = {}
+        hits = []
+        for result in results:
+            text_key = compact(result["text"])[0]
+            count = sum(text_key.count(k) for k in keys)
+            doc = by_doc.setdefault(
+                result["doc"],
+                {
+                    "doc": result["doc"],
+                    "region": result.get("region", ""),
+                    "year": result.get("year"),
+                    "paragraphs": 0,
+                    "occurrences": 0,
+                },
+            )
+            doc["paragraphs"] += 1
+            doc["occurrences"] += count
+            if result.get("year"):
+                by_year[result["year"]] = by_year.get(result["year"], 0) + count
+            if with_hits:
+                hits.append(_hit(result, compiled.highlights))
+        total = sum(d["occurrences"] for d in by_doc.values())
+        return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
 
     def documents(self) -> list[dict[str, Any]]:
         """Each document's metadata, source path, hash and paragraph count."""
         self.searcher()
         return list(iter_documents(self._ix))
+
+
+def _usage_keys(term: str) -> list[str]:
+    """What counts as a use of a term: its bare headword, or each item of a list headword."""
+    items = bare(term).split("、")
+    return [key for key in (compact(item)[0] for item in items) if len(key) >= 2]
+
+
+def _hit(result: Any, literals: tuple[str, ...]) -> Hit:
+    """A Whoosh result as a paragraph hit, highlighted with the query's literals."""
+    text = result["text"]
+    spans = highlight_spans(text, literals)
+    return Hit(
+        kind=PARAGRAPH,
+        doc=result["doc"],
+        title=result.get("title", ""),
+        region=result.get("region", ""),
+        year=result.get("year"),
+        date=result.get("date", ""),
+        section=result.get("section", ""),
+        paragraph=result["n"],
+        heading=result["heading"],
+        text=text,
+        snippet=html_snippet(text, spans),
+        score=round(result.score or 0.0, 4),
+        highlights=spans,
+    )

@@ -28,12 +28,14 @@ from analyzers.normalize import compact
 from analyzers.segment import Segmenter, activate
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
+from indexer.lookup import TermEntry
 from indexer.query import literal_recall
 from indexer.readers import read_document, supported
 from indexer.schema import (
     DICTIONARY,
     DICTIONARY_ID,
     DOCUMENT,
+    GLOSSARY_ENTRY,
     PARAGRAPH,
     SCHEMA_VERSION,
     build_schema,
@@ -301,6 +303,22 @@ def _add_document(writer: IndexWriter, source: _Source) -> None:
         },
         **common,
     )
+    for i, entry in enumerate(source.parsed.glossary, 1):
+        writer.add_document(
+            id=f"{meta.doc}#g{i}",
+            kind=GLOSSARY_ENTRY,
+            doc=meta.doc,
+            n=entry.paragraph,
+            title=meta.title,
+            text=entry.definition,
+            data={
+                "term": entry.term,
+                "aliases": list(entry.aliases),
+                "keys": list(entry.keys),
+                "source": entry.source,
+            },
+            **common,
+        )
     for p in source.parsed.paragraphs:
         writer.add_document(
             id=f"{meta.doc}#{p.n}",
@@ -315,6 +333,26 @@ def _add_document(writer: IndexWriter, source: _Source) -> None:
             chars=p.text,
             **common,
         )
+
+
+def iter_glossary(ix: Index) -> Iterator[TermEntry]:
+    """Every glossary entry in the index, with its report's metadata."""
+    with ix.searcher() as searcher:
+        for rec in searcher.documents(kind=GLOSSARY_ENTRY):
+            data = rec["data"]
+            yield TermEntry(
+                term=data["term"],
+                definition=rec["text"],
+                aliases=tuple(data["aliases"]),
+                keys=tuple(data["keys"]),
+                doc=rec["doc"],
+                title=rec.get("title", ""),
+                region=rec.get("region", ""),
+                year=rec.get("year"),
+                date=rec.get("date", ""),
+                paragraph=rec["n"],
+                source=data["source"],
+            )
 
 
 def iter_documents(ix: Index) -> Iterator[dict[str, Any]]:

@@ -164,18 +164,17 @@ class _Layout:
         return display_width(line) >= 0.85 * self.width
 
 
-def _continues(line: str, nxt: str, layout: _Layout, alone: bool, blank_between: bool) -> bool:
-    """Does ``nxt`` continue the paragraph whose last line so far is ``line``?
-
-    ``alone`` says ``line`` is the paragraph's only line so far.
-    """
+def _continues(line: str, nxt: str, layout: _Layout, first: str, blank_between: bool) -> bool:
+    """Does ``nxt`` continue the paragraph whose first line is ``first`` and last ``line``?"""
     if MARKDOWN_HEADING.match(line) or MARKDOWN_HEADING.match(nxt):
         return False
     if _SUBTITLE.match(line):
         return not line.endswith("上") and len(nxt) <= 20 and nxt.endswith("上")
     full = layout.is_full(line)
-    if alone and not full and BLOCK_START.match(line):
+    if first is line and not full and BLOCK_START.match(line):
         return False  # a numbered heading on a line of its own
+    if _LABEL.match(first) and _LABEL.match(nxt):
+        return False  # the next entry of a "TERM：definition" list
     if not ends_sentence(line):
         if full or _INNER_SENTENCE_END.search(line):
             return True  # a sentence runs on: a hard wrap, or a page break in a paragraph
@@ -198,18 +197,18 @@ def join_lines(text: str) -> list[str]:
         return []
     layout = _Layout.of(raw)
     paragraphs: list[str] = []
-    current = last = ""
+    current = first = last = ""
     blank_between = False
     for line in raw:
         if not line:
             blank_between = True
             continue
-        if current and _continues(last, line, layout, current == last, blank_between):
+        if current and _continues(last, line, layout, first, blank_between):
             current = _glue(current, line)
         else:
             if current:
                 paragraphs.append(current)
-            current = line
+            current = first = line
         last = line
         blank_between = False
     paragraphs.append(current)

@@ -13,7 +13,15 @@ import click
 
 from indexer.api import DEFAULT_LIMIT, INDEX_ENV, PolicyIndex, default_index_dir
 from indexer.errors import PolicySearchError
-from indexer.output import format_documents, format_search, to_json, use_color
+from indexer.output import (
+    format_documents,
+    format_glossary,
+    format_search,
+    format_terms,
+    format_usage,
+    to_json,
+    use_color,
+)
 
 EXIT_NO_HITS, EXIT_USAGE, EXIT_SOME_FAILED = 1, 2, 3
 
@@ -148,3 +156,49 @@ def docs(ctx: click.Context, as_json: bool) -> None:
         click.echo(to_json({"documents": [{k: d.get(k) for k in keys} for d in documents]}))
     else:
         click.echo(format_documents(documents))
+
+
+@cli.command()
+@click.argument("term", required=False)
+@click.option(
+    "--list", "list_terms", is_flag=True, help="List every term, with its use in the corpus."
+)
+@click.option("--usage", is_flag=True, help="Also show where the term is used.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def glossary(
+    ctx: click.Context, term: str | None, list_terms: bool, usage: bool, as_json: bool
+) -> None:
+    """Look up what a term means, in every report that defines it.
+
+    Quote marks, full-width forms and case do not matter, and a number finds the terms
+    built on it: `glossary 13710` finds “13710”工作法 and 13710工作制度. Exits 1, with
+    the closest terms, when nothing defines TERM.
+    """
+    if list_terms == bool(term):
+        raise CommandError("give a TERM to look up, or --list")
+    color = use_color(sys.stdout)
+    with open_index(ctx) as ix:
+        try:
+            if list_terms:
+                terms = ix.glossary_terms()
+                click.echo(to_json({"terms": terms}) if as_json else format_terms(terms))
+                return
+            result = ix.glossary(term or "")
+            where = ix.usage(term or "") if usage else None
+        except PolicySearchError as exc:
+            raise CommandError(str(exc)) from None
+    if as_json:
+        data = result.as_dict()
+        if where is not None:
+            data["usage"] = where.as_dict()
+        click.echo(to_json(data))
+    else:
+        if result.entries:
+            click.echo(format_glossary(result, color))
+        if where is not None:
+            click.echo(("\n" if result.entries else "") + format_usage(where, color))
+    if not result.entries:
+        hint = f"; closest: {'、'.join(result.suggestions)}" if result.suggestions else ""
+        click.echo(f"no glossary entry for {term}{hint}", err=True)
+        sys.exit(EXIT_NO_HITS)

@@ -1,11 +1,12 @@
-"""One source file to a parsed document: cleaned paragraphs plus header metadata."""
+"""One source file to a parsed document: cleaned paragraphs, header metadata, glossary."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from indexer.clean import clean_text
-from indexer.jargon import is_glossary_section, jargon_words
+from indexer.glossary import GlossaryEntry, bare, extract_entries
+from indexer.jargon import jargon_words
 from indexer.metadata import DocMeta, extract_metadata
 from indexer.paragraphs import Paragraph, split_paragraphs
 
@@ -14,15 +15,17 @@ from indexer.paragraphs import Paragraph, split_paragraphs
 class ParsedDocument:
     meta: DocMeta
     paragraphs: tuple[Paragraph, ...]
+    glossary: tuple[GlossaryEntry, ...]
 
     def jargon(self) -> list[str]:
-        """Quoted slogans and glossary headwords for the user dictionary."""
-        glossary = [p.text for p in self.paragraphs if is_glossary_section(p.section)]
-        return jargon_words((p.text for p in self.paragraphs), glossary)
+        """Quoted slogans, glossary headwords and aliases for the user dictionary."""
+        terms = [bare(t) for e in self.glossary for t in (e.term, *e.aliases)]
+        return jargon_words((p.text for p in self.paragraphs), terms)
 
 
 def parse_document(doc: str, text: str) -> ParsedDocument:
-    """Clean raw text, split it into paragraphs and read the header's metadata."""
-    paragraphs = split_paragraphs(doc, clean_text(text))
+    """Clean raw text, split it into paragraphs, read the header and the glossary."""
+    paragraphs = tuple(split_paragraphs(doc, clean_text(text)))
     header = [p.text for p in paragraphs if p.heading and not p.section]
-    return ParsedDocument(extract_metadata(doc, header), tuple(paragraphs))
+    meta = extract_metadata(doc, header)
+    return ParsedDocument(meta, paragraphs, tuple(extract_entries(doc, paragraphs)))

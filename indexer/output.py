@@ -7,8 +7,11 @@ import os
 import sys
 from typing import Any, TextIO
 
-from indexer.api import SearchResult
+from indexer.api import GlossaryResult, Hit, SearchResult, Usage
 from indexer.highlight import terminal_snippet
+from indexer.lookup import TermEntry
+
+BOX_CHARS = 60  # how much of a definition the box above search hits shows
 
 
 def use_color(stream: TextIO) -> bool:
@@ -20,23 +23,90 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _styles(color: bool) -> tuple[str, str, str]:
+    return ("\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "")
+
+
+def _source(entry: TermEntry | Hit) -> str:
+    return " · ".join(str(x) for x in (entry.region, entry.year) if x)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def format_search(result: SearchResult, color: bool) -> str:
-    """Hits as a reader sees them: where each comes from, then the highlighted snippet."""
-    if not result.hits:
-        return f"no hits for {result.query}"
-    first = result.offset + 1
+    """A definition box for the query's glossary terms, then the paragraph hits."""
+    bold, dim, reset = _styles(color)
     lines = [
-        f"{result.total} hit(s) for {result.query}; showing {first}–{first + len(result.hits) - 1}"
+        f"┃ {bold}{e.term}{reset} {dim}{_source(e)}{reset}  {_shorten(e.definition, BOX_CHARS)}"
+        for e in result.glossary
     ]
-    bold, dim, reset = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "")
-    for rank, hit in enumerate(result.hits, first):
-        source = " · ".join(str(x) for x in (hit.title, hit.region, hit.year) if x)
+    if not result.hits:
+        return "\n".join([*lines, f"no hits for {result.query}"])
+    first = result.offset + 1
+    if lines:
         lines.append("")
-        lines.append(f"{bold}[{rank}] {source}{reset} {dim}{hit.doc} ¶{hit.paragraph}{reset}")
-        if hit.section:
-            lines.append(f"    {dim}{hit.section}{reset}")
-        lines.append("    " + terminal_snippet(hit.text, hit.highlights, color))
+    lines.append(
+        f"{result.total} hit(s) for {result.query}; showing {first}–{first + len(result.hits) - 1}"
+    )
+    for rank, hit in enumerate(result.hits, first):
+        lines.extend(["", *_hit_lines(hit, f"[{rank}] ", color)])
     return "\n".join(lines)
+
+
+def _hit_lines(hit: Hit, prefix: str, color: bool) -> list[str]:
+    """Where a paragraph comes from, its section, and the highlighted snippet."""
+    bold, dim, reset = _styles(color)
+    source = " · ".join(str(x) for x in (hit.title, hit.region, hit.year) if x)
+    lines = [f"{bold}{prefix}{source}{reset} {dim}{hit.doc} ¶{hit.paragraph}{reset}"]
+    if hit.section:
+        lines.append(f"    {dim}{hit.section}{reset}")
+    lines.append("    " + terminal_snippet(hit.text, hit.highlights, color))
+    return lines
+
+
+def format_glossary(result: GlossaryResult, color: bool) -> str:
+    """Every definition of the term, newest report first."""
+    bold, dim, reset = _styles(color)
+    lines: list[str] = []
+    for entry in result.entries:
+        kind = "" if entry.source == "glossary" else "（正文中的解释）"
+        lines.append(
+            f"{bold}{entry.term}{reset}{kind}  {dim}{_source(entry)} · {entry.doc} ¶{entry.paragraph}{reset}"
+        )
+        lines.append(f"    {entry.definition}")
+        if entry.aliases:
+            lines.append(f"    {dim}also: {'、'.join(entry.aliases)}{reset}")
+    return "\n".join(lines)
+
+
+def format_usage(usage: Usage, color: bool) -> str:
+    """Occurrences per report and per year, then each paragraph that uses the term."""
+    bold, _, reset = _styles(color)
+    lines = [
+        f"{bold}{usage.term}{reset}: {usage.occurrences} occurrence(s) in {len(usage.hits)} paragraph(s)"
+    ]
+    for d in usage.by_doc:
+        lines.append(
+            f"    {d['doc']}\t{d['region'] or '-'}\t{d['year'] or '-'}\t{d['occurrences']}"
+        )
+    if usage.by_year:
+        lines.append(
+            "    by year: " + ", ".join(f"{y}: {n}" for y, n in sorted(usage.by_year.items()))
+        )
+    for hit in usage.hits:
+        lines.extend(["", *_hit_lines(hit, "", color)])
+    return "\n".join(lines)
+
+
+def format_terms(terms: list[dict[str, Any]]) -> str:
+    """One line per term: definitions, occurrences in the corpus, reports using it."""
+    if not terms:
+        return "no glossary terms indexed"
+    rows = ["term\tdefinitions\toccurrences\treports"]
+    rows += [f"{t['term']}\t{t['definitions']}\t{t['occurrences']}\t{t['reports']}" for t in terms]
+    return "\n".join(rows)
 
 
 def format_documents(documents: list[dict[str, Any]]) -> str:

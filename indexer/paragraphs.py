@@ -23,7 +23,7 @@ _LEVELS = [
 ]
 _APPENDIX = re.compile(r"^附\s*件\s*\d*[：:]?$")
 # The printer's lines at the end of a report: "…秘书处2022年4月25日印", "（共印410份）", a date.
-_COLOPHON = re.compile(r"(?:印发?|[（(]共印\d+份[)）])$|^\d{4}年\d{1,2}月\d{1,2}日$")
+COLOPHON = re.compile(r"(?:印发?|[（(]共印\d+份[)）])$|^\d{4}年\d{1,2}月\d{1,2}日$")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _RUN_IN_LEVELS = 2  # "（一）抓项目…。全年…" opens a section; "1.完成…。" is a list item
 _HEADING_MAX = 40  # a heading line is short; a longer line is a paragraph with a lead-in
@@ -106,7 +106,7 @@ def _is_unnumbered_heading(text: str) -> bool:
     """Appendix titles and glossary headings: short, no punctuation, not a colophon."""
     if _APPENDIX.match(text):
         return True
-    return not re.search(r"[，、；,;：:]", text) and not _COLOPHON.search(text)
+    return not re.search(r"[，、；,;：:]", text) and not COLOPHON.search(text)
 
 
 def _lead_sentence(text: str) -> str:

@@ -78,6 +78,7 @@ class CompiledQuery:
 
     query: Query
     highlights: tuple[str, ...]
+    filters: tuple[Filter, ...] = ()  # the filters every hit must pass (top-level AND)
 
     def __str__(self) -> str:
         return str(self.query)
@@ -203,16 +204,28 @@ def _words_query(field: str, words: list[str], boost: float) -> Query:
     return Phrase(field, words, boost=boost)
 
 
+def _year_range(value: str) -> tuple[int, int]:
+    found = _YEARS.match(value)
+    if not found:
+        raise QuerySyntaxError(f"year:{value} is not a year; use year:2022 or year:2021-2023")
+    start = int(found.group(1))
+    end = int(found.group(2) or start)
+    return min(start, end), max(start, end)
+
+
+def passes(node: Filter, region: str, year: int | None, doc: str) -> bool:
+    """The filter applied to a record held outside Whoosh (a glossary entry)."""
+    if node.name == "year":
+        low, high = _year_range(node.value)
+        return year is not None and low <= year <= high
+    if node.name == "doc":
+        return doc.startswith(node.value)
+    return region == node.value
+
+
 def _filter(node: Filter) -> Query:
     if node.name == "year":
-        found = _YEARS.match(node.value)
-        if not found:
-            raise QuerySyntaxError(
-                f"year:{node.value} is not a year; use year:2022 or year:2021-2023"
-            )
-        start = int(found.group(1))
-        end = int(found.group(2) or start)
-        return NumericRange("year", min(start, end), max(start, end))
+        return NumericRange("year", *_year_range(node.value))
     if node.name == "doc":
         return Prefix("doc", node.value)
     return Term(node.name, node.value)
@@ -268,4 +281,6 @@ def compile_query(node: Node) -> CompiledQuery:
     highlights: list[str] = []
     compiled = _compile(node, highlights)
     query = AndMaybe(compiled.recall, Or(compiled.rank)) if compiled.rank else compiled.recall
-    return CompiledQuery(query, tuple(dict.fromkeys(highlights)))
+    children = node.children if isinstance(node, AllOf) else (node,)
+    filters = tuple(c for c in children if isinstance(c, Filter))
+    return CompiledQuery(query, tuple(dict.fromkeys(highlights)), filters)

@@ -4,7 +4,8 @@ Each paragraph is indexed three ways: ``text`` (jieba words, for BM25F ranking a
 phrases), ``grams`` (bigrams of the match key, for grep-like literal matching) and
 ``chars`` (single characters, for one-character queries). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
-incremental; one ``kind="dictionary"`` record holds the user dictionary, so it is
+incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
+one ``kind="dictionary"`` record holds the user dictionary, so it is
 committed atomically with the paragraphs it segmented.
 """
 
@@ -14,9 +15,9 @@ from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 
-PARAGRAPH, DOCUMENT, DICTIONARY = "paragraph", "document", "dictionary"
+PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY, DICTIONARY = "paragraph", "document", "glossary", "dictionary"
 DICTIONARY_ID = "__dictionary__"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -35,5 +36,5 @@ def build_schema() -> Schema:
         region=ID(stored=True),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True),
-        data=STORED,  # document records: the rest of the metadata; dictionary: its words
+        data=STORED,  # the rest of a document's metadata, a glossary entry, the dictionary
     )

@@ -32,8 +32,9 @@ def test_search_json_contract(runner, seed_index_dir, parsed_seeds):
     result = run(runner, seed_index_dir, "search", "三个一批", "--json", "--all")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["query"] == "三个一批" and data["total"] == len(data["hits"]) > 0
-    for hit in data["hits"]:
+    paragraphs = [h for h in data["hits"] if h["kind"] == "paragraph"]
+    assert data["query"] == "三个一批" and data["total"] == len(paragraphs) > 0
+    for hit in paragraphs:
         assert HIT_KEYS <= set(hit)
         assert hit["kind"] == "paragraph" and "<mark>三个一批</mark>" in hit["snippet"]
         assert len(hit["date"]) == 10 and isinstance(hit["paragraph"], int)
@@ -139,3 +140,86 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch, seed_index):
     assert use_color(FakeTerminal()) and not use_color(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
     assert not use_color(FakeTerminal())
+
+
+GLOSSARY_KEYS = {"term", "definition", "doc", "region", "year", "aliases"}
+
+
+@pytest.mark.parametrize("query", ["13710", "“13710”", "１３７１０"])
+def test_glossary_lookup_finds_every_report_that_defines_it(runner, seed_index_dir, query):
+    result = run(runner, seed_index_dir, "glossary", query, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"] == query
+    entries = data["entries"]
+    assert {e["doc"][:3] for e in entries} == {"000", "002", "003"}
+    assert all(GLOSSARY_KEYS <= set(e) for e in entries)
+    assert [e["year"] for e in entries] == sorted((e["year"] for e in entries), reverse=True)
+
+
+def test_glossary_three_batches(runner, seed_index_dir):
+    data = json.loads(run(runner, seed_index_dir, "glossary", "三个一批", "--json").output)
+    assert [e["region"] for e in data["entries"]] == ["红旗区", "新华区", "偃师区"]  # newest first
+    assert data["entries"][0]["definition"].startswith("即签约一批、开工一批、投产一批")
+
+
+def test_glossary_unknown_term_exits_1_with_hints(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "glossary", "六稳六保")
+    assert result.exit_code == 1
+    assert "no glossary entry for 六稳六保; closest: 六稳、六保" in result.output
+    data = json.loads(run(runner, seed_index_dir, "glossary", "六稳六保", "--json").stdout)
+    assert data["entries"] == [] and data["suggestions"][:2] == ["六稳", "六保"]
+
+
+def test_glossary_needs_a_term_or_list(runner, seed_index_dir):
+    assert run(runner, seed_index_dir, "glossary").exit_code == 2
+    assert run(runner, seed_index_dir, "glossary", "x", "--list").exit_code == 2
+
+
+def test_glossary_list(runner, seed_index_dir, parsed_seeds):
+    terms = json.loads(run(runner, seed_index_dir, "glossary", "--list", "--json").output)["terms"]
+    by_term = {t["term"]: t for t in terms}
+    assert by_term["三个一批"]["definitions"] == 3 and by_term["三个一批"]["reports"] == 4
+    assert by_term["三个一批"]["occurrences"] == sum(
+        p.text.count("三个一批") for d in parsed_seeds.values() for p in d.paragraphs
+    )
+    human = run(runner, seed_index_dir, "glossary", "--list").output
+    assert human.splitlines()[0] == "term\tdefinitions\toccurrences\treports"
+
+
+def test_glossary_usage(runner, seed_index_dir, parsed_seeds):
+    data = json.loads(
+        run(runner, seed_index_dir, "glossary", "三个一批", "--usage", "--json").output
+    )
+    usage = data["usage"]
+    counts = {
+        name: sum(p.text.count("三个一批") for p in d.paragraphs)
+        for name, d in parsed_seeds.items()
+    }
+    assert {d["doc"]: d["occurrences"] for d in usage["by_doc"]} == {
+        k: v for k, v in counts.items() if v
+    }
+    assert usage["by_year"] == {
+        "2022": counts["000_930e0c23bba17279.txt"]
+        + counts["001_9ed11ab6f5e0d4fe.txt"]
+        + counts["002_5a73e9331882e665.txt"],
+        "2023": counts["003_34a82b390ab8d00e.txt"],
+    }
+    assert usage["paragraphs"] == len(usage["hits"])
+
+
+def test_search_puts_glossary_entries_first(runner, seed_index_dir, parsed_seeds):
+    data = json.loads(run(runner, seed_index_dir, "search", "六稳六保", "--json", "--all").output)
+    kinds = [h["kind"] for h in data["hits"]]
+    assert kinds[:2] == ["glossary", "glossary"] and set(kinds[2:]) == {"paragraph"}
+    assert [h["term"] for h in data["hits"][:2]] == ["六稳", "六保"]
+    assert data["hits"][0]["text"] == data["hits"][0]["definition"]
+    expected = {
+        (p.doc, p.n)
+        for d in parsed_seeds.values()
+        for p in d.paragraphs
+        if "六稳六保" in p.text.replace("”“", "")
+    }
+    assert {(h["doc"], h["paragraph"]) for h in data["hits"][2:]} == expected
+    human = run(runner, seed_index_dir, "search", "六稳六保").output
+    assert human.startswith("┃ 六稳 新华区 · 2022  稳就业")

@@ -159,3 +159,17 @@ def test_literal_mode_searches_syntax_characters(seed_index):
     assert seed_index.search("(一)", literal=True).total >= 0
     with pytest.raises(QuerySyntaxError):
         seed_index.search("x" * (MAX_QUERY_LENGTH + 1))
+
+
+def test_glossary_entries_follow_the_filters_and_the_first_page(seed_index):
+    entries = seed_index.search("三个一批 region:红旗区").glossary
+    assert [(e.term, e.region) for e in entries] == [("三个一批", "红旗区")]
+    assert len(seed_index.search("三个一批").glossary) == 3
+    assert seed_index.search("三个一批", offset=2).glossary == []
+    assert seed_index.search("三个一批", filters={"year": "2021"}).glossary == []
+
+
+def test_longest_term_wins_in_glossary_matching(seed_index):
+    terms = [e.term for e in seed_index.search("三区三线").glossary]
+    assert terms == ["三区三线"]
+    assert [e.term for e in seed_index.search("六稳 -三个一批").glossary] == ["六稳"]

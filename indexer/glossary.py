@@ -1,0 +1,145 @@
+"""Glossary entries: the 名词解释 appendices of a report, and definitions inline in its body.
+
+A glossary section is any section whose heading says 名词解释 / 词语解释 / 术语解释
+(letter-spaced or not: cleaning has joined it). Its entries are ``TERM：definition`` or
+``N. TERM。definition``; an entry runs until the next one begins, over as many cleaned
+paragraphs as the PDF split it into. In the body (and inside definitions), quoted jargon
+followed by an explanation — ``“TERM”（…）``, ``“TERM”即…``, ``“TERM”是指…``,
+``TERM（即…）`` — yields entries of lower rank.
+
+>>> [(e.term, e.definition) for e in inline_entries("d", 3, "推进“三变”改革（即资源变股产）。")]
+[('“三变”改革', '资源变股产')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analyzers.normalize import QUOTES, compact, fold
+from indexer.paragraphs import COLOPHON, Paragraph
+
+GLOSSARY, INLINE = "glossary", "inline"
+_GLOSSARY_HEADING = re.compile(r"(?:名词|词语|术语)(?:解释|注释|说明)")
+_TERM_CHARS = r"[^。：:，,；;！？!?\s]"
+_NUMBERED_ENTRY = re.compile(
+    rf"^(?P<num>\d{{1,3}})[.．、]\s*(?P<term>{_TERM_CHARS}{{1,24}}?)[。：:](?P<definition>.+)$"
+)
+_COLON_ENTRY = re.compile(rf"^(?P<term>{_TERM_CHARS}{{1,20}})[：:](?P<definition>.+)$")
+# Quoted jargon, perhaps with a short suffix (“三变”改革), then its explanation.
+_QUOTED_TERM = r"“(?P<quoted>[^“”]{2,14})”(?P<suffix>[\u4e00-\u9fff]{0,4})"
+_INLINE = [
+    re.compile(_QUOTED_TERM + r"[（(](?:即|是指|指)?(?P<definition>[^（）()]{4,200})[）)]"),
+    re.compile(_QUOTED_TERM + r"[，,]?(?:即|是指|指的是)(?P<definition>[^。；;]{4,200})"),
+    # TERM（即…）with an unquoted term: only a whole short clause can be told apart
+    re.compile(
+        r"(?:^|(?<=[，。；：、,;:]))(?P<clause>[\u4e00-\u9fff]{2,8})（即(?P<definition>[^（）]{4,200})）"
+    ),
+]
+# Numbers and formulas inside a headword are aliases of their own: “13710”工作法 -> 13710.
+_CODE = re.compile(r"[0-9A-Za-z]+(?:[+\-.][0-9A-Za-z]+)*")
+_QUOTED = re.compile(r"“([^“”]{2,})”")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One definition of one term in one document."""
+
+    term: str  # the headword as printed, quotes included
+    definition: str
+    aliases: tuple[str, ...]
+    doc: str
+    paragraph: int  # where the entry starts
+    source: str  # GLOSSARY (an appendix entry) or INLINE (a definition in running text)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Match keys of the term and its aliases: what lookups compare against."""
+        return tuple(
+            dict.fromkeys(k for k in (compact(a)[0] for a in (self.term, *self.aliases)) if k)
+        )
+
+
+def is_glossary_heading(title: str) -> bool:
+    return bool(_GLOSSARY_HEADING.search(title))
+
+
+def bare(term: str) -> str:
+    """The term without its quote marks."""
+    return "".join(ch for ch in term if ch not in QUOTES)
+
+
+def aliases_of(term: str) -> tuple[str, ...]:
+    """Other ways to write ``term``: without/with quotes, list items, numbers, full-width.
+
+    >>> aliases_of("“13710”工作法")
+    ('13710工作法', '13710', '１３７１０')
+    >>> aliases_of("治理六乱、开展六清")
+    ('“治理六乱、开展六清”', '治理六乱', '开展六清')
+    """
+    plain = bare(term)
+    found = [plain] if plain != term else [f"“{plain}”"]
+    if "、" in plain:
+        found.extend(part for part in plain.split("、") if len(part) >= 2)
+    found.extend(q for q in _QUOTED.findall(term) if q != plain)
+    for code in _CODE.findall(plain):
+        if code != plain and (len(code) >= 3 or "+" in code):
+            found.append(code)
+    for alias in list(found):
+        wide = _to_full_width(alias)
+        if wide != alias and fold(wide) != alias.lower() or (wide != alias and alias.isdigit()):
+            found.append(wide)
+    return tuple(a for a in dict.fromkeys(found) if a != term)
+
+
+def _to_full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def glossary_entries(doc: str, paragraphs: Iterable[Paragraph]) -> list[GlossaryEntry]:
+    """Entries of the document's glossary sections, each definition complete."""
+    entries: list[list] = []  # [term, definition, paragraph]
+    for p in paragraphs:
+        if p.heading or not any(is_glossary_heading(t) for t in p.section):
+            continue
+        if COLOPHON.search(p.text):
+            continue
+        found = _NUMBERED_ENTRY.match(p.text) or _COLON_ENTRY.match(p.text)
+        if found:
+            entries.append([found.group("term").strip(), found.group("definition").strip(), p.n])
+        elif entries:  # the entry goes on in another paragraph
+            entries[-1][1] += p.text
+    return [
+        GlossaryEntry(term, definition, aliases_of(term), doc, n, GLOSSARY)
+        for term, definition, n in entries
+    ]
+
+
+def inline_entries(doc: str, n: int, text: str) -> list[GlossaryEntry]:
+    """Definitions given in running text: “TERM”（…）, “TERM”即…, TERM（即…）."""
+    found: dict[str, GlossaryEntry] = {}
+    for pattern in _INLINE:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            if parts.get("quoted"):
+                quoted, suffix = parts["quoted"], parts["suffix"]
+                term = f"“{quoted}”{suffix}" if suffix else quoted
+            else:
+                term = parts["clause"]
+            definition = match.group("definition").strip("，, ")
+            if term not in found:
+                found[term] = GlossaryEntry(term, definition, aliases_of(term), doc, n, INLINE)
+    return list(found.values())
+
+
+def extract_entries(doc: str, paragraphs: tuple[Paragraph, ...]) -> list[GlossaryEntry]:
+    """Appendix entries first, then inline definitions of terms the appendix lacks."""
+    entries = glossary_entries(doc, paragraphs)
+    defined = {k for e in entries for k in e.keys}
+    for p in paragraphs:
+        for entry in inline_entries(doc, p.n, p.text):
+            if not defined & set(entry.keys[:1]):
+                entries.append(entry)
+                defined.update(entry.keys[:1])
+    return entries

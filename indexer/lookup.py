@@ -1,0 +1,129 @@
+"""Jargon lookup over the glossary entries of the whole index, held in memory.
+
+Lookups compare match keys (no quote marks, full-width folded, case-insensitive), so
+“13710”, 13710 and １３７１０ are one key. The same term defined by several reports gives
+one entry per report, newest first; appendix entries rank above inline definitions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.normalize import compact
+from indexer.glossary import GLOSSARY
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    """A glossary entry with the metadata of the report that defines it."""
+
+    term: str
+    definition: str
+    aliases: tuple[str, ...]
+    keys: tuple[str, ...]
+    doc: str
+    title: str
+    region: str
+    year: int | None
+    date: str
+    paragraph: int
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "glossary",
+            "term": self.term,
+            "definition": self.definition,
+            "text": self.definition,
+            "aliases": list(self.aliases),
+            "doc": self.doc,
+            "title": self.title,
+            "region": self.region,
+            "year": self.year,
+            "date": self.date,
+            "paragraph": self.paragraph,
+            "source": self.source,
+        }
+
+
+def _newest_first(entry: TermEntry) -> tuple[bool, int, str, str]:
+    """Appendix entries before inline ones, then the newest report first."""
+    return (entry.source != GLOSSARY, -(entry.year or 0), _invert(entry.date), entry.doc)
+
+
+def _invert(date: str) -> str:
+    """A string that sorts the later ISO date first."""
+    return "".join(chr(ord("9") - int(c) + ord("0")) if c.isdigit() else c for c in date)
+
+
+def _is_code(key: str) -> bool:
+    """Bare numbers and codes (13710, 1+3) are aliases for lookup, too ambiguous in prose."""
+    return key.isascii()
+
+
+class Glossary:
+    """All entries, indexed by every key of their term and aliases."""
+
+    def __init__(self, entries: Iterable[TermEntry]) -> None:
+        self.entries = sorted(entries, key=_newest_first)
+        self._by_key: dict[str, list[TermEntry]] = defaultdict(list)
+        for entry in self.entries:
+            for key in entry.keys:
+                self._by_key[key].append(entry)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, text: str) -> list[TermEntry]:
+        """Exact term or alias matches first, then terms that start with ``text``."""
+        key = compact(text)[0]
+        if not key:
+            return []
+        exact = list(dict.fromkeys(self._by_key.get(key, [])))
+        prefixed = [
+            e
+            for k, found in sorted(self._by_key.items())
+            if k != key and k.startswith(key)
+            for e in found
+        ]
+        return list(dict.fromkeys(exact + sorted(prefixed, key=_newest_first)))
+
+    def terms_in(self, text: str) -> list[TermEntry]:
+        """Entries whose term occurs in ``text``; where terms overlap, the longest wins."""
+        key = compact(text)[0]
+        found: list[tuple[int, int, str]] = []
+        for k in self._by_key:
+            if len(k) < 2 or (_is_code(k) and k != key):
+                continue
+            start = key.find(k)
+            while start != -1:
+                found.append((start, start + len(k), k))
+                start = key.find(k, start + 1)
+        covered: set[int] = set()
+        chosen: list[str] = []
+        for start, end, k in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if covered.isdisjoint(range(start, end)):
+                covered.update(range(start, end))
+                chosen.append(k)
+        return list(dict.fromkeys(e for k in chosen for e in self._by_key[k]))
+
+    def closest(self, text: str, n: int = 5) -> list[str]:
+        """Terms that look like ``text``: containing it, contained in it, or spelled alike."""
+        key = compact(text)[0]
+        if not key:
+            return []
+        names = {k: e.term for e in self.entries for k in e.keys[:2] if not _is_code(k)}
+        near = [k for k in names if key in k or (len(k) >= 2 and k in key)]
+        near += difflib.get_close_matches(key, list(names), n=n, cutoff=0.5)
+        return list(dict.fromkeys(names[k] for k in near))[:n]
+
+    def grouped(self) -> dict[str, list[TermEntry]]:
+        """Entries grouped by their bare term, in term order."""
+        groups: dict[str, list[TermEntry]] = defaultdict(list)
+        for entry in self.entries:
+            groups[entry.keys[0]].append(entry)
+        return dict(sorted(groups.items()))
