@@ -286,15 +286,15 @@ def _retokenize(ix: Index, writer: IndexWriter, words: list[str], skip: set[str]
 
 
 def _add_document(writer: IndexWriter, source: _Source) -> None:
+    """The document record, its glossary entries and its paragraphs, all with its metadata."""
     meta = source.parsed.meta
-    common = {
-        k: v for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
-    }
+    common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
+    common.update(
+        (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
+    )
     writer.add_document(
         id=f"{meta.doc}#doc",
         kind=DOCUMENT,
-        doc=meta.doc,
-        title=meta.title,
         data={
             **meta.as_dict(),
             "path": str(source.path),
@@ -307,9 +307,7 @@ def _add_document(writer: IndexWriter, source: _Source) -> None:
         writer.add_document(
             id=f"{meta.doc}#g{i}",
             kind=GLOSSARY_ENTRY,
-            doc=meta.doc,
             n=entry.paragraph,
-            title=meta.title,
             text=entry.definition,
             data={
                 "term": entry.term,
@@ -323,10 +321,8 @@ def _add_document(writer: IndexWriter, source: _Source) -> None:
         writer.add_document(
             id=f"{meta.doc}#{p.n}",
             kind=PARAGRAPH,
-            doc=meta.doc,
             n=p.n,
             heading=p.heading,
-            title=meta.title,
             section=p.section_path,
             text=p.text,
             grams=p.text,
