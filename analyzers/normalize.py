@@ -3,19 +3,22 @@
 Every fold maps one character to one character, so token offsets computed on the folded
 text are valid offsets into the original (stored) text and highlights stay exact.
 
->>> fold("ＰＭ２．５　Ｎ")
-'pm2.5 n'
+>>> fold("ＰＭ２．５　Ｎ"), fold("營商環境")
+('pm2.5 n', '营商环境')
 >>> compact("“四上” 企业")
 ('四上企业', [1, 2, 5, 6])
 """
 
 from __future__ import annotations
 
+from analyzers.traditional import t2s_table
+
 # Full-width ASCII (FF01–FF5E) to ASCII, the ideographic space to a space, A–Z to a–z.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = 0x20
 _FOLD.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 _FOLD.update({c + 0xFEE0: c + 32 for c in range(ord("A"), ord("Z") + 1)})
+_FOLD.update(t2s_table())  # 營商環境 is searched as 营商环境, both ways
 
 # Quote marks are decoration around jargon: “四上”企业 must match 四上企业.
 QUOTES = frozenset("\"'“”‘’「」『』〝〞＂＇")
@@ -24,7 +27,8 @@ ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
 
 def fold(text: str) -> str:
-    """Fold full-width forms to ASCII and ASCII to lower case, one char for one char."""
+    """Fold full-width forms to ASCII, ASCII to lower case and traditional characters to
+    simplified ones, one char for one char."""
     return text.translate(_FOLD)
 
 

@@ -16,6 +16,7 @@ from platformdirs import user_data_dir
 from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.searching import Searcher
+from whoosh.sorting import Count, FieldFacet
 
 from analyzers.normalize import compact
 from analyzers.segment import activate
@@ -33,9 +34,11 @@ from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_snippet
 from indexer.lookup import Glossary, TermEntry
 from indexer.query import AllOf, AnyOf, Filter, Literal, compile_query, parse, passes
+from indexer.ranking import RecencyBM25F
 from indexer.schema import PARAGRAPH
 
 DEFAULT_LIMIT = 10
+FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 
 
@@ -81,6 +84,7 @@ class SearchResult:
     offset: int
     parsed: str = ""
     glossary: list[TermEntry] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +93,7 @@ class SearchResult:
             "offset": self.offset,
             "limit": self.limit,
             "hits": [e.as_dict() for e in self.glossary] + [hit.as_dict() for hit in self.hits],
+            "facets": self.facets,
         }
 
 
@@ -190,7 +195,7 @@ class PolicyIndex:
         """The long-lived searcher, moved to the newest commit if there is one."""
         with self._lock:
             if self._searcher is None:
-                self._searcher = self._ix.searcher()
+                self._searcher = self._ix.searcher(weighting=RecencyBM25F())
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
                 self._load_commit_state()
@@ -223,8 +228,15 @@ class PolicyIndex:
             node = AllOf((*(node.children if isinstance(node, AllOf) else (node,)), *extra))
         compiled = compile_query(node)
         wanted = None if limit is None else offset + limit
-        results = searcher.search(compiled.query, limit=wanted, filter=Term("kind", PARAGRAPH))
+        results = searcher.search(
+            compiled.query,
+            limit=wanted,
+            filter=Term("kind", PARAGRAPH),
+            groupedby={name: FieldFacet(name) for name in FACETS},
+            maptype=Count,
+        )
         hits = [_hit(result, compiled.highlights) for result in results[offset:wanted]]
+        facets = {name: _counts(results.groups(name)) for name in FACETS}
         glossary = []
         if offset == 0:
             glossary = [
@@ -232,7 +244,9 @@ class PolicyIndex:
                 for e in self._glossary.terms_in(" ".join(compiled.highlights))
                 if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
             ]
-        return SearchResult(query, len(results), hits, limit, offset, str(compiled), glossary)
+        return SearchResult(
+            query, len(results), hits, limit, offset, str(compiled), glossary, facets
+        )
 
     def glossary(self, term: str) -> GlossaryResult:
         """Definitions of ``term`` (or of terms it is a prefix of), newest first.
@@ -310,6 +324,11 @@ class PolicyIndex:
         """Each document's metadata, source path, hash and paragraph count."""
         self.searcher()
         return list(iter_documents(self._ix))
+
+
+def _counts(groups: dict[Any, int]) -> dict[str, int]:
+    """Facet counts, largest first, with string keys (JSON object keys are strings)."""
+    return {str(k): n for k, n in sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))}
 
 
 def _usage_keys(term: str) -> list[str]:

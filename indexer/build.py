@@ -30,6 +30,7 @@ from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.lookup import TermEntry
 from indexer.query import literal_recall
+from indexer.ranking import paragraph_boost
 from indexer.readers import read_document, supported
 from indexer.schema import (
     DICTIONARY,
@@ -280,7 +281,10 @@ def _retokenize(ix: Index, writer: IndexWriter, words: list[str], skip: set[str]
             if hit["doc"] in skip:
                 continue
             fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
-            writer.update_document(**fields, grams=fields["text"], chars=fields["text"])
+            boost = paragraph_boost(fields["heading"], fields.get("section", ""))
+            writer.update_document(
+                **fields, grams=fields["text"], chars=fields["text"], _boost=boost
+            )
             count += 1
     return count
 
@@ -321,6 +325,7 @@ def _add_document(writer: IndexWriter, source: _Source) -> None:
         writer.add_document(
             id=f"{meta.doc}#{p.n}",
             kind=PARAGRAPH,
+            _boost=paragraph_boost(p.heading, p.section_path),
             n=p.n,
             heading=p.heading,
             section=p.section_path,

@@ -38,6 +38,7 @@ FILTER_FIELDS = ("region", "year", "doc")
 RANK_BOOSTS = {"text": 1.0, "section": 0.5, "title": 0.3}
 RECALL_BOOST = 0.2
 PROXIMITY_SLOP, PROXIMITY_BOOST = 8, 1.5
+SEQUENCE_BOOST = 2.0
 
 _TOKENS = re.compile(r'"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<paren>[()])|(?P<word>[^\s()"]+)')
 _YEARS = re.compile(r"^(\d{4})(?:[-–~](\d{4}))?$")
@@ -236,6 +237,7 @@ class _Compiled:
     recall: Query
     rank: list[Query]
     words: list[str]  # words of the positive literals, for the proximity bonus
+    keys: list[str]  # match keys of the positive literals, for the exact-sequence bonus
 
 
 def _compile(node: Node, highlights: list[str]) -> _Compiled:
@@ -248,9 +250,9 @@ def _compile(node: Node, highlights: list[str]) -> _Compiled:
         rank = [_words_query(f, words, b) for f, b in RANK_BOOSTS.items()] if words else []
         recall = literal_recall(key)
         recall.boost = RECALL_BOOST
-        return _Compiled(recall, rank, words)
+        return _Compiled(recall, rank, words, [key])
     if isinstance(node, Filter):
-        return _Compiled(_filter(node), [], [])
+        return _Compiled(_filter(node), [], [], [])
     if isinstance(node, Not):
         raise QuerySyntaxError("NOT/-word needs a term to exclude from, like: 营商环境 -优化")
     if isinstance(node, AnyOf):
@@ -259,7 +261,7 @@ def _compile(node: Node, highlights: list[str]) -> _Compiled:
                 "NOT/-word cannot be an alternative of OR; group it: (a OR b) -c"
             )
         parts = [_compile(c, highlights) for c in node.children]
-        return _Compiled(Or([p.recall for p in parts]), [q for p in parts for q in p.rank], [])
+        return _Compiled(Or([p.recall for p in parts]), [q for p in parts for q in p.rank], [], [])
     positives = [c for c in node.children if not isinstance(c, Not)]
     negatives = [c.child for c in node.children if isinstance(c, Not)]
     if not positives:
@@ -270,10 +272,15 @@ def _compile(node: Node, highlights: list[str]) -> _Compiled:
         excluded = [_compile(c, []).recall for c in negatives]
         recall = AndNot(recall, Or(excluded))
     words = [w for p in parts for w in p.words]
+    keys = [k for p in parts for k in p.keys]
     rank = [q for p in parts for q in p.rank]
     if sum(1 for p in parts if p.words) > 1:
         rank.append(Phrase("text", words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
-    return _Compiled(recall, rank, words)
+    if len(keys) > 1:  # the terms as one exact sequence beat the same terms scattered
+        sequence = literal_recall("".join(keys))
+        sequence.boost = SEQUENCE_BOOST
+        rank.append(sequence)
+    return _Compiled(recall, rank, words, keys)
 
 
 def compile_query(node: Node) -> CompiledQuery:

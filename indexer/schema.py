@@ -17,7 +17,7 @@ from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY, DICTIONARY = "paragraph", "document", "glossary", "dictionary"
 DICTIONARY_ID = "__dictionary__"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:
@@ -25,7 +25,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         kind=ID(stored=True),
-        doc=ID(stored=True),
+        doc=ID(stored=True, sortable=True),
         n=NUMERIC(int, stored=True, sortable=True),
         heading=BOOLEAN(stored=True),
         title=TEXT(analyzer=words, stored=True),
@@ -33,7 +33,7 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=words, stored=True),
         grams=TEXT(analyzer=bigram_analyzer()),
         chars=TEXT(analyzer=char_analyzer(), phrase=False),
-        region=ID(stored=True),
+        region=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True),
         data=STORED,  # the rest of a document's metadata, a glossary entry, the dictionary
