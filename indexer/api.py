@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,9 @@ from whoosh.searching import Searcher
 from whoosh.sorting import Count, FieldFacet
 
 from analyzers.normalize import compact
+from analyzers.pinyin import typed_pinyin
 from analyzers.segment import activate
+from analyzers.traditional import t2s_table
 from indexer.build import (
     IndexReport,
     is_index,
@@ -32,13 +34,16 @@ from indexer.build import (
 from indexer.errors import IndexNotFound, QuerySyntaxError, UsageError
 from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_snippet
+from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
-from indexer.query import AllOf, AnyOf, Filter, Literal, compile_query, parse, passes
+from indexer.query import AllOf, AnyOf, Filter, Literal, Node, compile_query, parse, passes
 from indexer.ranking import RecencyBM25F
-from indexer.schema import PARAGRAPH
+from indexer.schema import LEXICON_ID, PARAGRAPH
 
 DEFAULT_LIMIT = 10
 FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
+LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
+TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 
 
@@ -85,6 +90,8 @@ class SearchResult:
     parsed: str = ""
     glossary: list[TermEntry] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    interpreted: dict[str, Any] | None = None  # pinyin or traditional read as ...
+    suggestions: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +101,8 @@ class SearchResult:
             "limit": self.limit,
             "hits": [e.as_dict() for e in self.glossary] + [hit.as_dict() for hit in self.hits],
             "facets": self.facets,
+            "interpreted": self.interpreted,
+            "suggestions": self.suggestions,
         }
 
 
@@ -162,6 +171,7 @@ class PolicyIndex:
         """What comes with a commit besides postings: the dictionary and the glossary."""
         self._segmenter = load_segmenter(self._ix)
         self._glossary = Glossary(iter_glossary(self._ix))
+        self._lexicon: PinyinLexicon | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> PolicyIndex:
@@ -213,6 +223,10 @@ class PolicyIndex:
     ) -> SearchResult:
         """Paragraphs matching ``query``, best first; glossary entries of its terms on top.
 
+        A query with no hits that can be read as pinyin (``sgyp``, ``sangeyipi``) is
+        searched as the corpus term it most likely means, and says so in ``interpreted``;
+        one still without hits gets ``suggestions``.
+
         :param query: query syntax (see ``indexer.query``), or any string with ``literal``.
         :param limit: hits to return; None for all of them.
         :param offset: hits to skip, for paging (glossary entries come with offset 0 only).
@@ -221,11 +235,31 @@ class PolicyIndex:
         """
         if offset < 0 or (limit is not None and limit < 1):
             raise UsageError("limit must be at least 1 and offset at least 0")
-        searcher = self.searcher()
         node = parse(query, literal=literal)
         extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
         if extra:
-            node = AllOf((*(node.children if isinstance(node, AllOf) else (node,)), *extra))
+            node = AllOf((*_children(node), *extra))
+        result = self._search(query, node, limit, offset)
+        literals = [c.text for c in _children(node) if isinstance(c, Literal)]
+        plain = len(literals) == sum(1 for c in _children(node) if not isinstance(c, Filter))
+        if result.total or not literals or not plain:
+            return self._with_notes(result, literals)
+        typed = typed_pinyin(" ".join(literals))
+        words = self.lexicon().candidates(typed) if typed else []
+        if not words:
+            return self._with_notes(result, literals)
+        kept = tuple(c for c in _children(node) if isinstance(c, Filter))
+        meant = self._search(query, AllOf((Literal(words[0].text), *kept)), limit, offset)
+        interpreted = {
+            "query": " ".join(literals),
+            "as": words[0].text,
+            "via": "pinyin",
+            "alternatives": [w.text for w in words[1:]],
+        }
+        return replace(self._with_notes(meant, [words[0].text]), interpreted=interpreted)
+
+    def _search(self, query: str, node: Node, limit: int | None, offset: int) -> SearchResult:
+        searcher = self.searcher()
         compiled = compile_query(node)
         wanted = None if limit is None else offset + limit
         results = searcher.search(
@@ -247,6 +281,43 @@ class PolicyIndex:
         return SearchResult(
             query, len(results), hits, limit, offset, str(compiled), glossary, facets
         )
+
+    def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
+        """Say when traditional characters were read as simplified; suggest on no hits."""
+        notes: dict[str, Any] = {}
+        simplified = result.query.translate(t2s_table())
+        if simplified != result.query:
+            notes["interpreted"] = {"query": result.query, "as": simplified, "via": "traditional"}
+        if len(literals) == 1 and result.total <= LIKELY_TYPO_HITS:
+            notes["suggestions"] = self.suggest(literals[0], hits=result.total)
+        return replace(result, **notes)
+
+    def lexicon(self) -> PinyinLexicon:
+        """The corpus vocabulary with pinyin, loaded on first use."""
+        self.searcher()
+        with self._lock:
+            if self._lexicon is None:
+                record = self._ix.searcher().document(id=LEXICON_ID)
+                table = record["data"]["words"] if record else {}
+                self._lexicon = PinyinLexicon(table, self._segmenter.user_words)
+            return self._lexicon
+
+    def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
+        """Corpus terms the user may have meant: same sound, close spelling, or a glossary
+        term; with some hits, only terms far more common than the query (a likely typo)."""
+        lexicon = self.lexicon()
+        typed = typed_pinyin(text)
+        if typed:
+            return [w.text for w in lexicon.candidates(typed, n)]
+        key = compact(text)[0]
+        if not key:
+            return []
+        sounds = lexicon.homophones(key)
+        if hits:
+            floor = TYPO_RATIO * max(hits, 1)
+            return [w.text for w in sounds if w.freq >= floor][:n]
+        found = [w.text for w in sounds] + lexicon.similar(key, n) + self._glossary.closest(key, n)
+        return [w for w in dict.fromkeys(found) if compact(w)[0] != key][:n]
 
     def glossary(self, term: str) -> GlossaryResult:
         """Definitions of ``term`` (or of terms it is a prefix of), newest first.
@@ -324,6 +395,10 @@ class PolicyIndex:
         """Each document's metadata, source path, hash and paragraph count."""
         self.searcher()
         return list(iter_documents(self._ix))
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    return node.children if isinstance(node, AllOf) else (node,)
 
 
 def _counts(groups: dict[Any, int]) -> dict[str, int]:

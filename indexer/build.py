@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from analyzers.normalize import compact
 from analyzers.segment import Segmenter, activate
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
+from indexer.lexicon import count_words, with_pinyin
 from indexer.lookup import TermEntry
 from indexer.query import literal_recall
 from indexer.ranking import paragraph_boost
@@ -37,11 +39,15 @@ from indexer.schema import (
     DICTIONARY_ID,
     DOCUMENT,
     GLOSSARY_ENTRY,
+    LEXICON,
+    LEXICON_ID,
     PARAGRAPH,
     SCHEMA_VERSION,
     build_schema,
 )
 
+# Document-record fields read back to rewrite the record with new word counts.
+_RECORD_FIELDS = ("id", "kind", "doc", "title", "region", "year", "date")
 # Paragraph fields read back to re-tokenize a paragraph without its source file.
 _PARAGRAPH_FIELDS = (
     "id",
@@ -183,6 +189,8 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
     segmenter = load_segmenter(ix)
     with ix.searcher() as searcher:
         known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
+        lexicon = searcher.document(id=LEXICON_ID)
+    vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
     sources = _read_changed(files, known, report, progress)
     removed = [
         doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
@@ -200,15 +208,32 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
         ) from None
     try:
         changed = {s.doc for s in sources} | set(removed)
-        report.retokenized = _retokenize(ix, writer, new_words, skip=changed)
+        retokenized = _retokenize(ix, writer, new_words, skip=changed)
+        report.retokenized = sum(len(texts) for texts in retokenized.values())
+        counts = Counter({word: entry[0] for word, entry in vocabulary.items()})
+        for doc in (changed | set(retokenized)) & set(known):
+            counts.subtract(known[doc]["data"].get("words", {}))
+        for doc, texts in retokenized.items():  # their words may now be cut differently
+            words = count_words(texts, segmenter)
+            counts.update(words)
+            record = known[doc]
+            writer.update_document(
+                **{k: record[k] for k in _RECORD_FIELDS if k in record},
+                data={**record["data"], "words": dict(words)},
+            )
         for doc in removed:
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
         for source in _progress(sources, "indexing", progress):
+            words = count_words((p.text for p in source.parsed.paragraphs), segmenter)
+            counts.update(words)
             writer.delete_by_term("doc", source.doc)
-            _add_document(writer, source)
+            _add_document(writer, source, words)
             report.indexed.append(str(source.path))
             report.paragraphs += len(source.parsed.paragraphs)
+        writer.update_document(
+            id=LEXICON_ID, kind=LEXICON, data={"words": with_pinyin(counts, vocabulary)}
+        )
         writer.update_document(
             id=DICTIONARY_ID,
             kind=DICTIONARY,
@@ -270,12 +295,17 @@ def _learn(segmenter: Segmenter, sources: list[_Source]) -> list[str]:
     return [w for s in sources for w in s.parsed.jargon() if segmenter.learn(w)]
 
 
-def _retokenize(ix: Index, writer: IndexWriter, words: list[str], skip: set[str]) -> int:
-    """Re-add stored paragraphs that contain a newly learned word, with the new dictionary."""
+def _retokenize(
+    ix: Index, writer: IndexWriter, words: list[str], skip: set[str]
+) -> dict[str, list[str]]:
+    """Re-add stored paragraphs that contain a newly learned word, with the new dictionary.
+
+    Returns every paragraph text of the documents touched, to recount their words.
+    """
     if not words:
-        return 0
+        return {}
     query = Or([literal_recall(compact(w)[0]) for w in words])
-    count = 0
+    touched: set[str] = set()
     with ix.searcher() as searcher:
         for hit in searcher.search(query, limit=None, filter=Term("kind", PARAGRAPH)):
             if hit["doc"] in skip:
@@ -285,11 +315,14 @@ def _retokenize(ix: Index, writer: IndexWriter, words: list[str], skip: set[str]
             writer.update_document(
                 **fields, grams=fields["text"], chars=fields["text"], _boost=boost
             )
-            count += 1
-    return count
+            touched.add(hit["doc"])
+        return {
+            doc: [p["text"] for p in searcher.documents(doc=doc, kind=PARAGRAPH)]
+            for doc in sorted(touched)
+        }
 
 
-def _add_document(writer: IndexWriter, source: _Source) -> None:
+def _add_document(writer: IndexWriter, source: _Source, words: Counter[str]) -> None:
     """The document record, its glossary entries and its paragraphs, all with its metadata."""
     meta = source.parsed.meta
     common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
@@ -304,6 +337,7 @@ def _add_document(writer: IndexWriter, source: _Source) -> None:
             "path": str(source.path),
             "sha256": source.sha256,
             "paragraphs": len(source.parsed.paragraphs),
+            "words": dict(words),
         },
         **common,
     )

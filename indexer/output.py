@@ -42,6 +42,13 @@ def format_search(result: SearchResult, color: bool) -> str:
         f"┃ {bold}{e.term}{reset} {dim}{_source(e)}{reset}  {_shorten(e.definition, BOX_CHARS)}"
         for e in result.glossary
     ]
+    note = result.interpreted
+    if note:
+        also = f"; also: {'、'.join(note['alternatives'])}" if note.get("alternatives") else ""
+        source = f"{note['via']} {note['query']}{also}"
+        lines.insert(0, f"{dim}showing results for {note['as']} ({source}){reset}")
+    if result.suggestions:
+        lines.append(f"did you mean: {'、'.join(result.suggestions)}?")
     if not result.hits:
         return "\n".join([*lines, f"no hits for {result.query}"])
     first = result.offset + 1

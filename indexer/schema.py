@@ -5,6 +5,7 @@ phrases), ``grams`` (bigrams of the match key, for grep-like literal matching) a
 ``chars`` (single characters, for one-character queries). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
 incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
+one ``kind="lexicon"`` record holds the corpus vocabulary with pinyin, and
 one ``kind="dictionary"`` record holds the user dictionary, so it is
 committed atomically with the paragraphs it segmented.
 """
@@ -15,8 +16,9 @@ from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 
-PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY, DICTIONARY = "paragraph", "document", "glossary", "dictionary"
-DICTIONARY_ID = "__dictionary__"
+PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
+DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
+LEXICON, LEXICON_ID = "lexicon", "__lexicon__"
 SCHEMA_VERSION = 3
 
 

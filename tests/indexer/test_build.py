@@ -109,11 +109,11 @@ def test_failure_mid_write_keeps_the_last_commit(corpus, tmp_path, monkeypatch):
     write(corpus, "a.txt", "一、改写\n全部改写。\n")
     calls = []
 
-    def explode(writer, source):
+    def explode(writer, source, words):
         calls.append(source.doc)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        original(writer, source)
+        original(writer, source, words)
 
     original = build._add_document
     monkeypatch.setattr(build, "_add_document", explode)

@@ -1,0 +1,121 @@
+"""The corpus vocabulary with its pinyin: what pinyin queries and suggestions map to.
+
+Built at index time from the words jieba cuts the corpus into (user dictionary included,
+so jargon such as 三个一批 is one word), with how often each occurs. Each document record
+keeps its own counts, so a changed or removed document is subtracted exactly.
+"""
+
+from __future__ import annotations
+
+import difflib
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.pinyin import word_pinyin
+from analyzers.segment import Segmenter, is_han_word
+
+MIN_WORD = 2  # single characters are too ambiguous to be a pinyin answer
+MAX_PAIR = 6  # two adjacent words up to this length count as one term: 营商 + 环境
+
+
+def count_words(texts: Iterable[str], segmenter: Segmenter) -> Counter[str]:
+    """How often each Han word (two or more characters) and short word pair occurs.
+
+    Pairs make phrases that jieba cuts in two (营商环境 -> 营商 / 环境) reachable by
+    their pinyin, yingshanghuanjing, as people type them.
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        previous = ("", -1)
+        for word, start, end in segmenter.words(text):
+            if not is_han_word(word):
+                previous = ("", -1)
+                continue
+            if len(word) >= MIN_WORD:
+                counts[word] += 1
+            pair = previous[0] + word
+            if previous[1] == start and len(pair) <= MAX_PAIR and len(previous[0]) + len(word) > 2:
+                counts[pair] += 1
+            previous = (word, end)
+    return counts
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    freq: int
+    full: str  # toneless pinyin
+    initials: str
+    jargon: bool  # from the user dictionary: glossary terms, quoted slogans
+
+
+def with_pinyin(counts: Counter[str], known: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """``{word: [freq, full, initials]}`` for the words still in use; pinyin computed once."""
+    table = {}
+    for word, freq in counts.items():
+        if freq > 0:
+            old = known.get(word)
+            table[word] = [freq, *(old[1:] if old else word_pinyin(word))]
+    return table
+
+
+class PinyinLexicon:
+    """Words by full pinyin and by initials, exact or prefix, most useful first."""
+
+    def __init__(self, table: dict[str, list[Any]], jargon: Iterable[str] = ()) -> None:
+        special = set(jargon)
+        self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
+        self._full = sorted((w.full, w.text) for w in self.words.values())
+        self._initials = sorted((w.initials, w.text) for w in self.words.values())
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @staticmethod
+    def _with_prefix(table: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]:
+        start = bisect_left(table, (prefix, ""))
+        found = []
+        for key, word in table[start:]:
+            if not key.startswith(prefix):
+                break
+            found.append((key, word))
+        return found
+
+    def candidates(self, typed: str, n: int = 5) -> list[Word]:
+        """Words for a typed pinyin: full exact, initials exact, then prefixes of either.
+
+        Within a tier jargon comes first (it is what people look up), then frequency.
+        """
+        ranked: dict[str, tuple[int, bool, int]] = {}
+        tiers = [
+            (0, self._full, True),
+            (1, self._initials, True),
+            (2, self._full, False),
+            (3, self._initials, False),
+        ]
+        for tier, table, exact in tiers:
+            if not exact and len(typed) < 2:
+                continue
+            for key, text in self._with_prefix(table, typed):
+                if (key == typed) == exact and text not in ranked:
+                    word = self.words[text]
+                    ranked[text] = (tier, not word.jargon, -word.freq)
+        return [self.words[t] for t in sorted(ranked, key=ranked.__getitem__)[:n]]
+
+    def homophones(self, text: str) -> list[Word]:
+        """Other words read exactly like ``text`` (a typo by sound), most frequent first."""
+        full = word_pinyin(text)[0]
+        found = [self.words[w] for key, w in self._with_prefix(self._full, full) if key == full]
+        return sorted((w for w in found if w.text != text), key=lambda w: -w.freq)
+
+    def similar(self, text: str, n: int = 5) -> list[str]:
+        """Words of about the same length that differ in a character or two."""
+        pool = [
+            w
+            for w in self.words
+            if abs(len(w) - len(text)) <= 1 and (w[0] == text[0] or w[-1] == text[-1])
+        ]
+        return difflib.get_close_matches(text, pool, n=n, cutoff=0.6)
