@@ -29,6 +29,7 @@ from analyzers.normalize import compact
 from analyzers.segment import Segmenter, activate
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
+from indexer.glossary import bare
 from indexer.lexicon import count_words, with_pinyin
 from indexer.lookup import TermEntry
 from indexer.query import literal_recall
@@ -209,12 +210,12 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
     try:
         changed = {s.doc for s in sources} | set(removed)
         retokenized = _retokenize(ix, writer, new_words, skip=changed)
-        report.retokenized = sum(len(texts) for texts in retokenized.values())
+        report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
         counts = Counter({word: entry[0] for word, entry in vocabulary.items()})
         for doc in (changed | set(retokenized)) & set(known):
             counts.subtract(known[doc]["data"].get("words", {}))
-        for doc, texts in retokenized.items():  # their words may now be cut differently
-            words = count_words(texts, segmenter)
+        for doc, (texts, terms) in retokenized.items():  # words may now be cut differently
+            words = count_words(texts, segmenter, terms)
             counts.update(words)
             record = known[doc]
             writer.update_document(
@@ -225,7 +226,11 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
         for source in _progress(sources, "indexing", progress):
-            words = count_words((p.text for p in source.parsed.paragraphs), segmenter)
+            words = count_words(
+                [p.text for p in source.parsed.paragraphs],
+                segmenter,
+                [bare(e.term) for e in source.parsed.glossary],
+            )
             counts.update(words)
             writer.delete_by_term("doc", source.doc)
             _add_document(writer, source, words)
@@ -297,10 +302,11 @@ def _learn(segmenter: Segmenter, sources: list[_Source]) -> list[str]:
 
 def _retokenize(
     ix: Index, writer: IndexWriter, words: list[str], skip: set[str]
-) -> dict[str, list[str]]:
+) -> dict[str, tuple[list[str], list[str]]]:
     """Re-add stored paragraphs that contain a newly learned word, with the new dictionary.
 
-    Returns every paragraph text of the documents touched, to recount their words.
+    Returns, for each document touched, its paragraph texts and glossary terms, to
+    recount its words.
     """
     if not words:
         return {}
@@ -317,7 +323,10 @@ def _retokenize(
             )
             touched.add(hit["doc"])
         return {
-            doc: [p["text"] for p in searcher.documents(doc=doc, kind=PARAGRAPH)]
+            doc: (
+                [p["text"] for p in searcher.documents(doc=doc, kind=PARAGRAPH)],
+                [bare(g["data"]["term"]) for g in searcher.documents(doc=doc, kind=GLOSSARY_ENTRY)],
+            )
             for doc in sorted(touched)
         }
 

@@ -1,0 +1,25 @@
+"""The relevance harness runs and holds the floor: grep-exact recall and precision."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_harness_reports_perfect_literal_recall(tmp_path):
+    out = tmp_path / "quality.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "quality.py"), "--sample", "40", "--json", str(out)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    rows = {row["set"]: row for row in json.loads(out.read_text(encoding="utf-8"))["rows"]}
+    for name in ("substrings 1–6 chars", "vocabulary words", "glossary terms", "two-word AND"):
+        assert rows[name]["recall"] == rows[name]["precision"] == 1.0, rows[name]
+    assert rows["glossary ranking"]["top_hit_has_exact_term"] == 1.0
+    assert rows["pinyin → glossary term"]["full_top5"] >= 0.95
+    assert rows["pinyin → glossary term"]["initials_top5"] >= 0.85
