@@ -31,14 +31,24 @@ from indexer.build import (
     open_whoosh,
     update_index,
 )
-from indexer.errors import IndexNotFound, QuerySyntaxError, UsageError
+from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
 from indexer.glossary import bare
-from indexer.highlight import highlight_spans, html_snippet
+from indexer.highlight import highlight_spans, html_marked, html_snippet
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
-from indexer.query import AllOf, AnyOf, Filter, Literal, Node, compile_query, parse, passes
+from indexer.query import (
+    AllOf,
+    AnyOf,
+    Filter,
+    Literal,
+    Node,
+    compile_query,
+    literals_of,
+    parse,
+    passes,
+)
 from indexer.ranking import RecencyBM25F
-from indexer.schema import LEXICON_ID, PARAGRAPH
+from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
 
 DEFAULT_LIMIT = 10
 FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
@@ -329,6 +339,11 @@ class PolicyIndex:
         entries = self._glossary.lookup(term)
         return GlossaryResult(term, entries, [] if entries else self._glossary.closest(term))
 
+    def glossary_entries(self) -> list[TermEntry]:
+        """Every glossary entry, newest report first."""
+        self.searcher()
+        return list(self._glossary.entries)
+
     def glossary_terms(self) -> list[dict[str, Any]]:
         """Every defined term: its definitions, and how often the corpus uses it."""
         self.searcher()
@@ -390,6 +405,49 @@ class PolicyIndex:
                 hits.append(_hit(result, compiled.highlights))
         total = sum(d["occurrences"] for d in by_doc.values())
         return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
+
+    def document(self, doc: str, *, highlight: str = "") -> dict[str, Any]:
+        """One document: its metadata and every paragraph, ``html`` marked with the
+        literals of the query ``highlight`` (if any).
+
+        :raises DocumentNotFound: no indexed document has the id ``doc``.
+        """
+        searcher = self.searcher()
+        record = searcher.document(kind=DOCUMENT, doc=doc)
+        if record is None:
+            raise DocumentNotFound(f"no document {doc!r} in the index")
+        literals = literals_of(highlight) if highlight else ()
+        paragraphs = []
+        for p in sorted(searcher.documents(doc=doc, kind=PARAGRAPH), key=lambda p: p["n"]):
+            spans = highlight_spans(p["text"], literals)
+            paragraphs.append(
+                {
+                    "paragraph": p["n"],
+                    "heading": p["heading"],
+                    "section": p.get("section", ""),
+                    "text": p["text"],
+                    "html": html_marked(p["text"], spans),
+                    "highlights": [list(span) for span in spans],
+                }
+            )
+        meta = {k: v for k, v in record["data"].items() if k not in ("words", "path", "sha256")}
+        return {**meta, "paragraph_list": paragraphs}
+
+    def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:
+        """What a user typing ``prefix`` may want: glossary terms and corpus words that
+        start with it, or, for letters, the words that pinyin or initials stand for."""
+        key = compact(prefix)[0]
+        if not key:
+            return []
+        found: dict[str, str] = {}
+        for entry in self._glossary.lookup(prefix):
+            found.setdefault(bare(entry.term), "glossary")
+        typed = typed_pinyin(prefix)
+        lexicon = self.lexicon()
+        words = lexicon.candidates(typed, n) if typed else lexicon.starting_with(key, n)
+        for word in words:
+            found.setdefault(word.text, "pinyin" if typed else "word")
+        return [{"text": t, "kind": k} for t, k in list(found.items())[:n]]
 
     def documents(self) -> list[dict[str, Any]]:
         """Each document's metadata, source path, hash and paragraph count."""

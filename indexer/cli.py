@@ -202,3 +202,34 @@ def glossary(
         hint = f"; closest: {'、'.join(result.suggestions)}" if result.suggestions else ""
         click.echo(f"no glossary entry for {term}{hint}", err=True)
         sys.exit(EXIT_NO_HITS)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Answer one request (e.g. '/api/search?q=六稳') and exit.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str | None) -> None:
+    """Serve the search site and its JSON API (waitress; Ctrl-C or SIGTERM stops it)."""
+    from search_web import create_app
+    from search_web.server import run
+
+    try:
+        app = create_app({"INDEX_DIR": str(ctx.obj)})
+    except PolicySearchError as exc:
+        raise CommandError(str(exc)) from None
+    if get_path is not None:
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True))
+        sys.exit(0 if response.status_code < 400 else EXIT_USAGE)
+    run(app, host, port, threads)
+
+
+if __name__ == "__main__":  # python -m indexer.cli, where the console script is not on PATH
+    cli()

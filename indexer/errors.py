@@ -19,3 +19,7 @@ class ReaderError(PolicySearchError):
 
 class UsageError(PolicySearchError):
     """The request itself is wrong: a missing path, a bad option value."""
+
+
+class DocumentNotFound(PolicySearchError):
+    """No indexed document has that id."""

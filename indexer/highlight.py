@@ -61,6 +61,11 @@ def html_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> st
     return _render(text, spans, fragment(text, spans, width), ("<mark>", "</mark>"), True)
 
 
+def html_marked(text: str, spans: list[Span]) -> str:
+    """The whole text as HTML, every span in ``<mark>``, everything else escaped."""
+    return _render(text, spans, (0, len(text)), ("<mark>", "</mark>"), True)
+
+
 def terminal_snippet(text: str, spans: list[Span], color: bool, width: int = SNIPPET_CHARS) -> str:
     """The snippet as text, the matches in bold red when ``color`` is on, else plain."""
     mark = (ANSI_MARK, ANSI_RESET) if color else ("", "")

@@ -113,6 +113,11 @@ class PinyinLexicon:
                     ranked[text] = (tier, not word.jargon, -word.freq)
         return [self.words[t] for t in sorted(ranked, key=ranked.__getitem__)[:n]]
 
+    def starting_with(self, prefix: str, n: int = 8) -> list[Word]:
+        """Words that start with ``prefix``, the most frequent first."""
+        found = [w for t, w in self.words.items() if t.startswith(prefix)]
+        return sorted(found, key=lambda w: (-w.freq, not w.jargon, w.text))[:n]
+
     def homophones(self, text: str) -> list[Word]:
         """Other words read exactly like ``text`` (a typo by sound), most frequent first."""
         full = word_pinyin(text)[0]

@@ -291,3 +291,11 @@ def compile_query(node: Node) -> CompiledQuery:
     children = node.children if isinstance(node, AllOf) else (node,)
     filters = tuple(c for c in children if isinstance(c, Filter))
     return CompiledQuery(query, tuple(dict.fromkeys(highlights)), filters)
+
+
+def literals_of(text: str) -> tuple[str, ...]:
+    """The strings a query highlights; none if it does not parse (for display only)."""
+    try:
+        return compile_query(parse(text)).highlights
+    except QuerySyntaxError:
+        return ()

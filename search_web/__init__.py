@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.api import PolicyIndex, default_index_dir
-from indexer.errors import PolicySearchError
+from indexer.errors import DocumentNotFound, PolicySearchError
 
 CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
@@ -20,7 +20,11 @@ CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' d
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; the index (and jieba with its dictionary) is opened once, here."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), PER_PAGE=10)
+    app.config.from_mapping(
+        INDEX_DIR=str(default_index_dir()),
+        PER_PAGE=10,
+        MAX_CONTENT_LENGTH=64 * 1024,  # a read-only API takes no bodies worth the name
+    )
     if config:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -31,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_error_handler(PolicySearchError, _bad_request)
+    app.register_error_handler(DocumentNotFound, _not_found)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
     return app
@@ -48,6 +53,10 @@ def _error(status: int, message: str) -> tuple[Any, int]:
 
 def _bad_request(exc: PolicySearchError) -> tuple[Any, int]:
     return _error(400, str(exc))
+
+
+def _not_found(exc: DocumentNotFound) -> tuple[Any, int]:
+    return _error(404, str(exc))
 
 
 def _http_error(exc: HTTPException) -> tuple[Any, int]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from typing import Any
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from indexer.api import PolicyIndex
+from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
 
 MAX_LIMIT = 100
+MAX_OFFSET = 100_000
 
 
 def policy_index() -> PolicyIndex:
@@ -31,17 +34,58 @@ def _int_arg(args: MultiDict[str, str], name: str, default: int, low: int, high:
 
 
 def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
-    """``{"query", "total", "offset", "limit", "hits"}`` — the CLI's ``--json`` object."""
+    """The CLI's ``search --json`` object, plus the filters applied and the time taken."""
     query = args.get("q", "").strip()
     limit = _int_arg(args, "limit", current_app.config["PER_PAGE"], 1, MAX_LIMIT)
-    offset = _int_arg(args, "offset", 0, 0, 1_000_000)
+    offset = _int_arg(args, "offset", 0, 0, MAX_OFFSET)
+    filters = {name: args.get(name, "").strip() for name in FACETS}
+    base = {"query": query, "filters": filters, "offset": offset, "limit": limit}
     if not query:
-        return {"query": "", "total": 0, "offset": offset, "limit": limit, "hits": []}
-    filters = {name: args.get(name, "") for name in ("region", "year", "doc")}
+        return {
+            **base,
+            "total": 0,
+            "hits": [],
+            "facets": {},
+            "interpreted": None,
+            "suggestions": [],
+            "elapsed_ms": 0,
+        }
+    started = time.perf_counter()
     result = policy_index().search(query, limit=limit, offset=offset, filters=filters)
-    return result.as_dict()
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    return {**base, **result.as_dict(), "elapsed_ms": elapsed}
+
+
+def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:
+    """A document's metadata and paragraphs, the query's matches marked."""
+    return policy_index().document(doc, highlight=args.get("q", "").strip())
+
+
+def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
+    """One term's definitions and usage (``?term=``), or every entry grouped by report."""
+    term = args.get("term", "").strip()
+    ix = policy_index()
+    if term:
+        found = ix.glossary(term)
+        return {**found.as_dict(), "usage": ix.usage(term).as_dict() if found.entries else None}
+    reports: dict[str, dict[str, Any]] = {}
+    entries = defaultdict(list)
+    for entry in ix.glossary_entries():
+        reports.setdefault(
+            entry.doc,
+            {"doc": entry.doc, "title": entry.title, "region": entry.region, "year": entry.year},
+        )
+        entries[entry.doc].append(entry.as_dict())
+    ordered = sorted(reports.values(), key=lambda r: (-(r["year"] or 0), r["doc"]))
+    return {"query": "", "reports": [{**r, "entries": entries[r["doc"]]} for r in ordered]}
 
 
 def docs_data() -> dict[str, Any]:
     keys = ("doc", "title", "region", "year", "date", "speaker", "role", "meeting", "paragraphs")
     return {"documents": [{k: d.get(k) for k in keys} for d in policy_index().documents()]}
+
+
+def suggest_data(args: MultiDict[str, str]) -> dict[str, Any]:
+    """Autocomplete: glossary terms and corpus words for a prefix, pinyin or initials."""
+    query = args.get("q", "").strip()[:50]
+    return {"query": query, "suggestions": policy_index().complete(query) if query else []}

@@ -12,7 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_harness_reports_perfect_literal_recall(tmp_path):
     out = tmp_path / "quality.json"
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "quality.py"), "--sample", "40", "--json", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "quality.py"),
+            "--sample",
+            "40",
+            "--json",
+            str(out),
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONWARNINGS": "error"},

@@ -1,4 +1,6 @@
-"""The Flask app: pages and their /api twins, errors, headers."""
+"""The Flask app through its test client: every page, its /api twin, errors, safety."""
+
+import re
 
 import pytest
 
@@ -7,27 +9,130 @@ from search_web import create_app
 
 
 @pytest.fixture(scope="module")
-def client(seed_index_dir):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index_dir)})
+def app(seed_index_dir):
+    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index_dir)})
+
+
+@pytest.fixture(scope="module")
+def client(app):
     return app.test_client()
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
 
 
 def test_api_search_returns_the_cli_json_object(client, seed_index):
     data = client.get("/api/search?q=三个一批&limit=3").get_json()
     expected = seed_index.search("三个一批", limit=3).as_dict()
-    assert data == expected
+    assert {k: v for k, v in data.items() if k not in ("elapsed_ms", "filters")} == expected
+    assert data["filters"] == {"region": "", "year": "", "doc": ""} and data["elapsed_ms"] >= 0
 
 
-def test_search_page_highlights_and_links_to_its_json_twin(client):
-    page = client.get("/?q=三个一批").get_data(as_text=True)
-    assert "<mark>三个一批</mark>" in page and 'lang="zh-CN"' in page
-    assert "/api/search?q=" in page
+def test_search_page_marks_every_occurrence(client):
+    html = page(client, "/?q=三个一批&limit=100")
+    snippets = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
+    assert snippets
+    for snippet in snippets:
+        unmarked = re.sub(r"<mark>.*?</mark>", "", snippet)
+        assert "三个一批" not in unmarked
+    assert 'lang="zh-CN"' in html and "找到 8 个段落" in html and "毫秒" in html
 
 
-def test_filters_and_paging(client):
-    data = client.get("/api/search?q=发展&region=新华区&limit=5&offset=5").get_json()
-    assert data["offset"] == 5 and len(data["hits"]) == 5
-    assert {h["region"] for h in data["hits"]} == {"新华区"}
+def test_search_page_has_glossary_card_facets_trend_and_links(client):
+    html = page(client, "/?q=三个一批")
+    assert 'class="card"' in html and "签约一批" in html  # the definitions
+    assert 'href="/glossary?term=' in html
+    assert "region=" in html and "year=" in html  # facet links
+    assert "<svg" in html and "各年份匹配段落数" in html
+    assert re.search(r'href="/doc/[^"]+\?q=[^"]+#p\d+"', html)
+    assert "/api/search?q=" in html
+
+
+def test_facet_link_narrows_the_results(client):
+    everything = client.get("/api/search?q=发展").get_json()
+    region, count = next(iter(everything["facets"]["region"].items()))
+    narrowed = client.get(f"/api/search?q=发展&region={region}&limit=100").get_json()
+    assert narrowed["total"] == count and {h["region"] for h in narrowed["hits"]} == {region}
+    html = page(client, f"/?q=发展&region={region}")
+    assert "✕ " + region in html
+
+
+def test_paging_links(client):
+    html = page(client, "/?q=发展&limit=5")
+    assert "offset=5" in html and "下一页" in html and "上一页" not in html
+    second = page(client, "/?q=发展&limit=5&offset=5")
+    assert "上一页" in second
+
+
+def test_pinyin_and_traditional_notes_and_suggestions(client):
+    assert "显示“<strong>三个一批</strong>”的结果（拼音：sgyp）" in page(client, "/?q=sgyp")
+    assert "繁体：營商環境" in page(client, "/?q=營商環境")
+    html = page(client, "/?q=营商环竟")
+    assert "您是不是要找" in html and "营商环境" in html
+
+
+def test_document_page(client):
+    html = page(client, "/doc/000_930e0c23bba17279.txt?q=三个一批")
+    assert 'id="p75"' in html and "<mark>三个一批</mark>" in html
+    assert 'class="toc"' in html and 'href="#p7"' in html  # 一、过去五年工作回顾
+    assert "新华区" in html and "2022-04-26" in html and "张伟民" in html
+    data = client.get("/api/doc/000_930e0c23bba17279.txt").get_json()
+    assert data["region"] == "新华区" and len(data["paragraph_list"]) == data["paragraphs"]
+    assert "path" not in data and "words" not in data
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/doc/nope.txt",
+        "/doc/../../etc/passwd",
+        "/doc/%2e%2e/pyproject.toml",
+        "/api/doc/..%2fpyproject.toml",
+    ],
+)
+def test_unknown_documents_are_404_and_nothing_is_read_from_disk(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "build-system" not in response.get_data(as_text=True)
+
+
+def test_glossary_pages(client):
+    html = page(client, "/glossary")
+    assert 'id="glossary-filter"' in html and html.count('class="entry"') >= 60
+    term = page(client, "/glossary?term=13710")
+    assert term.count('class="card"') == 3 and "出现" in term
+    data = client.get("/api/glossary?term=三个一批").get_json()
+    assert len(data["entries"]) == 3 and data["usage"]["occurrences"] >= 9
+    missing = client.get("/api/glossary?term=六稳六保").get_json()
+    assert missing["entries"] == [] and missing["suggestions"][:2] == ["六稳", "六保"]
+    assert len(client.get("/api/glossary").get_json()["reports"]) == 3
+
+
+def test_docs_pages(client):
+    assert page(client, "/docs").count("<tr>") == 6
+    documents = client.get("/api/docs").get_json()["documents"]
+    assert len(documents) == 5 and documents[0]["region"] == "新华区"
+
+
+def test_suggest(client):
+    assert client.get("/api/suggest?q=sgyp").get_json()["suggestions"][0]["text"] == "三个一批"
+    first = client.get("/api/suggest?q=三个").get_json()["suggestions"][0]
+    assert first == {"text": "三个一批", "kind": "glossary"}
+    assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+
+
+def test_openapi_describes_every_api_route(app, client):
+    spec = client.get("/api/openapi.json").get_json()
+    documented = {p.replace("{doc}", "<path:doc>") for p in spec["paths"]}
+    routes = {
+        r.rule
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"
+    }
+    assert routes == documented
 
 
 @pytest.mark.parametrize(
@@ -37,6 +142,8 @@ def test_filters_and_paging(client):
         "/api/search?q=x&limit=0",
         "/api/search?q=x&offset=-1",
         "/api/search?q=x&limit=abc",
+        "/api/search?q=x&year=abc",
+        "/api/search?q=" + "长" * 1200,
     ],
 )
 def test_bad_requests_are_400_json(client, url):
@@ -51,25 +158,48 @@ def test_bad_query_on_the_page_is_a_400_page(client):
     assert response.status_code == 400 and "unbalanced" in response.get_data(as_text=True)
 
 
-def test_unknown_api_path_is_json_404(client):
+def test_unknown_api_path_is_json_404_and_post_is_405(client):
     response = client.get("/api/nope")
     assert response.status_code == 404 and response.get_json()["status"] == 404
+    assert client.post("/api/search?q=x").status_code == 405
 
 
 def test_script_in_a_query_is_escaped(client):
-    page = client.get("/?q=<script>alert(1)</script>").get_data(as_text=True)
-    assert "<script>alert" not in page
+    html = client.get("/?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_script_in_a_document_is_escaped(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "x.txt").write_text(
+        '各位代表：\n<script>alert(1)</script><img src=x onerror="alert(2)">推进三个一批。\n',
+        encoding="utf-8",
+    )
+    from indexer.api import PolicyIndex
+
+    PolicyIndex.update(tmp_path / "index", [folder], progress=False)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    for url in ["/?q=三个一批", "/?q=script", "/doc/x.txt?q=onerror"]:
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html, url
 
 
 def test_security_headers(client):
     headers = client.get("/").headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
-def test_docs_api(client):
-    documents = client.get("/api/docs").get_json()["documents"]
-    assert len(documents) == 5 and documents[0]["region"] == "新华区"
+def test_static_assets_are_served_locally(client):
+    html = page(client, "/")
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert len(assets) == 2
+    for asset in assets:
+        with client.get(asset) as response:  # file responses hold the file open until closed
+            assert response.status_code == 200
+    assert "http://" not in html and "https://" not in html
 
 
 def test_missing_index_fails_at_startup(tmp_path):

@@ -148,8 +148,12 @@ def test_close_terms_rank_above_distant_ones(tmp_path):
     filler = "坚持稳中求进工作总基调统筹疫情防控和经济社会发展全面深化改革扩大开放"
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "near.txt").write_text(f"各位代表：\n{filler}，持续优化政务服务营商环境。{filler}。\n", encoding="utf-8")
-    (folder / "far.txt").write_text(f"各位代表：\n持续优化政务服务，{filler}{filler}，营商环境。\n", encoding="utf-8")
+    (folder / "near.txt").write_text(
+        f"各位代表：\n{filler}，持续优化政务服务营商环境。{filler}。\n", encoding="utf-8"
+    )
+    (folder / "far.txt").write_text(
+        f"各位代表：\n持续优化政务服务，{filler}{filler}，营商环境。\n", encoding="utf-8"
+    )
     PolicyIndex.update(tmp_path / "index", [folder], progress=False)
     with PolicyIndex.open(tmp_path / "index") as ix:
         hits = ix.search("优化 营商环境").hits

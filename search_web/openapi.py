@@ -1,0 +1,89 @@
+"""The OpenAPI description of the /api endpoints, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXT = {"type": "string"}
+_OBJECT = {"type": "object"}
+
+
+def _param(
+    name: str, description: str, schema: dict[str, Any] | None = None, required: bool = False
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema or _TEXT,
+    }
+
+
+def _get(
+    summary: str, parameters: list[dict[str, Any]], errors: tuple[int, ...] = (400,)
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": {"description": "OK", "content": {"application/json": {"schema": _OBJECT}}}
+    }
+    for status in errors:
+        responses[str(status)] = {
+            "description": "error: {ok: false, error, status}",
+            "content": {"application/json": {"schema": _OBJECT}},
+        }
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def openapi_spec() -> dict[str, Any]:
+    filters = [
+        _param("region", "only this region, e.g. 新华区"),
+        _param("year", "only this year or range, e.g. 2022 or 2021-2023"),
+        _param("doc", "only this document (file name or its prefix)"),
+    ]
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "policy-search",
+            "version": "1",
+            "description": "Search Chinese policy documents.",
+        },
+        "paths": {
+            "/api/search": _get(
+                "Paragraph hits (glossary entries first), facets, interpretation and suggestions",
+                [
+                    _param(
+                        "q",
+                        'query: words AND-ed, "phrase", OR, -word, region:/year:/doc:',
+                        required=True,
+                    ),
+                    _param("limit", "hits per page (1-100)", {"type": "integer", "default": 10}),
+                    _param("offset", "hits to skip", {"type": "integer", "default": 0}),
+                    *filters,
+                ],
+            ),
+            "/api/doc/{doc}": {
+                "get": {
+                    **_get(
+                        "A document with every paragraph",
+                        [_param("q", "query whose matches are marked")],
+                        (404,),
+                    )["get"],
+                    "parameters": [
+                        {"name": "doc", "in": "path", "required": True, "schema": _TEXT},
+                        _param("q", "query whose matches are marked"),
+                    ],
+                }
+            },
+            "/api/docs": _get("Every indexed document with its metadata", [], ()),
+            "/api/glossary": _get(
+                "One term's definitions and usage, or all entries grouped by report",
+                [_param("term", "the term to look up (quotes, width and case ignored)")],
+                (),
+            ),
+            "/api/suggest": _get(
+                "Autocomplete: glossary terms, corpus words, pinyin",
+                [_param("q", "what was typed so far")],
+                (),
+            ),
+        },
+    }

@@ -1,0 +1,162 @@
+"""The site in a real browser: headless Chromium (Debian's chromium and chromium-driver)
+against `policy-search serve` on 127.0.0.1. Screenshots go to build/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Debian's chromium and chromium-driver (scripts/test installs them as root)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index_dir):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "indexer.cli",
+            "--index",
+            str(seed_index_dir),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert "GET / 200" in output and "stopped" in output  # request log, clean stop
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download anything
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def shoot(browser, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def test_search_journey(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 10)
+    browser.get(server + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("三个")
+    # autocomplete offers the glossary term; the keyboard picks it
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#suggest-list li.term")))
+    assert browser.find_element(By.ID, "q").get_attribute("aria-expanded") == "true"
+    options = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#suggest-list li")]
+    assert options[0] == "三个一批"
+    box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+    wait.until(ec.url_contains("q="))
+    marks = browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
+    assert marks and all(m.text.replace("“", "").replace("”", "") == "三个一批" for m in marks)
+    assert browser.find_element(By.CSS_SELECTOR, ".card h2").text == "三个一批"
+    shoot(browser, "search-desktop")
+
+    # a facet narrows the results
+    facet = browser.find_element(By.CSS_SELECTOR, ".facets section li a")
+    region = facet.text
+    facet.click()
+    wait.until(ec.url_contains("region="))
+    regions = {
+        e.text for e in browser.find_elements(By.CSS_SELECTOR, ".hit .source span:first-of-type")
+    }
+    assert regions == {region}
+
+    # a hit opens its document at the paragraph, the query marked
+    link = browser.find_element(By.CSS_SELECTOR, ".hit .source a")
+    anchor = link.get_attribute("href").rsplit("#", 1)[1]
+    link.click()
+    wait.until(ec.url_contains("/doc/"))
+    target = browser.find_element(By.ID, anchor)
+    assert target.find_elements(By.TAG_NAME, "mark")
+    assert browser.execute_script("return document.querySelector(':target').id") == anchor
+    shoot(browser, "document-desktop")
+
+    # the glossary card leads to the definitions and where the term is used
+    browser.get(server + "/?q=三个一批")
+    browser.find_element(By.LINK_TEXT, "用法与出处").click()
+    wait.until(ec.url_contains("/glossary?term="))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".card")) == 3
+
+    # the glossary list filters as you type
+    browser.get(server + "/glossary")
+    browser.find_element(By.ID, "glossary-filter").send_keys("13710")
+    visible = [e for e in browser.find_elements(By.CSS_SELECTOR, ".entry") if e.is_displayed()]
+    assert len(visible) == 3
+
+
+def test_phone_width(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(server + "/?q=优化营商环境")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390  # no sideways scrolling
+        assert browser.find_element(By.CSS_SELECTOR, ".snippet mark").is_displayed()
+        shoot(browser, "search-phone")
+    finally:
+        browser.set_window_size(1280, 900)
