@@ -6,6 +6,7 @@ Every HTML page has a JSON twin under ``/api`` built by the same data function.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from os import PathLike
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -17,8 +18,13 @@ from indexer.errors import DocumentNotFound, PolicySearchError
 CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app; the index (and jieba with its dictionary) is opened once, here."""
+def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) -> Flask:
+    """Build the app; the index (and jieba with its dictionary) is opened once, here.
+
+    ``config`` is a mapping of settings, or just the index directory.
+    """
+    if isinstance(config, (str, PathLike)):
+        config = {"INDEX_DIR": str(config)}
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR=str(default_index_dir()),

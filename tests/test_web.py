@@ -202,6 +202,10 @@ def test_static_assets_are_served_locally(client):
     assert "http://" not in html and "https://" not in html
 
 
+def test_factory_takes_an_index_directory(seed_index_dir):
+    assert create_app(seed_index_dir).test_client().get("/api/docs").status_code == 200
+
+
 def test_missing_index_fails_at_startup(tmp_path):
     with pytest.raises(IndexNotFound):
         create_app({"INDEX_DIR": str(tmp_path / "none")})
