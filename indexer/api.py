@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
+from whoosh.collectors import TimeLimitCollector
 from whoosh.index import Index
 from whoosh.query import Term
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 from whoosh.sorting import Count, FieldFacet
 
 from analyzers.normalize import compact
@@ -46,6 +47,7 @@ from indexer.query import (
     literals_of,
     parse,
     passes,
+    sanitize,
 )
 from indexer.ranking import RecencyBM25F
 from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
@@ -55,6 +57,7 @@ FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
 LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
 TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
+QUERY_SECONDS = 5.0  # a query's time budget; past it the hits so far come back as partial
 
 
 def default_index_dir() -> Path:
@@ -102,6 +105,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     interpreted: dict[str, Any] | None = None  # pinyin or traditional read as ...
     suggestions: list[str] = field(default_factory=list)
+    partial: bool = False  # the time budget ran out before every match was scored
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +117,7 @@ class SearchResult:
             "facets": self.facets,
             "interpreted": self.interpreted,
             "suggestions": self.suggestions,
+            "partial": self.partial,
         }
 
 
@@ -170,8 +175,9 @@ class Usage:
 class PolicyIndex:
     """An open index: search it, look up its jargon, list its documents, add files to it."""
 
-    def __init__(self, path: Path, ix: Index) -> None:
+    def __init__(self, path: Path, ix: Index, time_budget: float = QUERY_SECONDS) -> None:
         self.path = path
+        self.time_budget = time_budget
         self._ix = ix
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
@@ -245,6 +251,7 @@ class PolicyIndex:
         """
         if offset < 0 or (limit is not None and limit < 1):
             raise UsageError("limit must be at least 1 and offset at least 0")
+        query = sanitize(query)
         node = parse(query, literal=literal)
         extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
         if extra:
@@ -272,13 +279,19 @@ class PolicyIndex:
         searcher = self.searcher()
         compiled = compile_query(node)
         wanted = None if limit is None else offset + limit
-        results = searcher.search(
-            compiled.query,
+        collector = searcher.collector(
             limit=wanted,
             filter=Term("kind", PARAGRAPH),
             groupedby={name: FieldFacet(name) for name in FACETS},
             maptype=Count,
         )
+        timed = TimeLimitCollector(collector, timelimit=self.time_budget, use_alarm=False)
+        partial = False
+        try:
+            searcher.search_with_collector(compiled.query, timed)
+        except TimeLimit:
+            partial = True  # the hits found so far, best first, and said to be partial
+        results = timed.results()
         hits = [_hit(result, compiled.highlights) for result in results[offset:wanted]]
         facets = {name: _counts(results.groups(name)) for name in FACETS}
         glossary = []
@@ -289,7 +302,15 @@ class PolicyIndex:
                 if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
             ]
         return SearchResult(
-            query, len(results), hits, limit, offset, str(compiled), glossary, facets
+            query,
+            len(results),
+            hits,
+            limit,
+            offset,
+            str(compiled),
+            glossary,
+            facets,
+            partial=partial,
         )
 
     def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:

@@ -32,14 +32,17 @@ from analyzers.normalize import compact
 from indexer.errors import QuerySyntaxError
 
 MAX_QUERY_LENGTH = 1000
+MAX_TERMS = 20  # distinct words and phrases in one query; each costs several sub-queries
 FILTER_FIELDS = ("region", "year", "doc")
 # How much each field's word matches count; the bigram recall counts little, so ranking
 # is driven by words, phrases and proximity.
 RANK_BOOSTS = {"text": 1.0, "section": 0.5, "title": 0.3}
 RECALL_BOOST = 0.2
 PROXIMITY_SLOP, PROXIMITY_BOOST = 8, 1.5
+PROXIMITY_MAX_TERMS = 6  # a sloppy phrase over more terms costs more than it tells
 SEQUENCE_BOOST = 2.0
 
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _TOKENS = re.compile(r'"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<paren>[()])|(?P<word>[^\s()"]+)')
 _YEARS = re.compile(r"^(\d{4})(?:[-–~](\d{4}))?$")
 
@@ -85,8 +88,15 @@ class CompiledQuery:
         return str(self.query)
 
 
+def sanitize(text: str) -> str:
+    """Lone surrogates (undecodable bytes in argv or a URL) become U+FFFD, so a query
+    can always be encoded, printed and indexed."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def parse(text: str, *, literal: bool = False) -> Node:
     """Parse a query string; ``literal`` takes the whole string as one literal."""
+    text = sanitize(text)
     if len(text) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(
             f"query too long ({len(text)} characters, at most {MAX_QUERY_LENGTH})"
@@ -95,7 +105,20 @@ def parse(text: str, *, literal: bool = False) -> Node:
         raise QuerySyntaxError("empty query")
     if literal:
         return Literal(text)
-    return _Parser(text).parse()
+    node = _Parser(text).parse()
+    if (count := _count_literals(node)) > MAX_TERMS:
+        raise QuerySyntaxError(f"too many terms ({count}, at most {MAX_TERMS})")
+    return node
+
+
+def _count_literals(node: Node) -> int:
+    if isinstance(node, Literal):
+        return 1
+    if isinstance(node, Not):
+        return _count_literals(node.child)
+    if isinstance(node, AllOf | AnyOf):
+        return sum(_count_literals(c) for c in node.children)
+    return 0
 
 
 class _Parser:
@@ -150,6 +173,7 @@ class _Parser:
             items.append(self.parse_unary())
         if not items:
             raise QuerySyntaxError("expected a search term")
+        items = list(dict.fromkeys(items))  # 发展 发展 is 发展
         return items[0] if len(items) == 1 else AllOf(tuple(items))
 
     def parse_unary(self) -> Node:
@@ -274,7 +298,7 @@ def _compile(node: Node, highlights: list[str]) -> _Compiled:
     words = [w for p in parts for w in p.words]
     keys = [k for p in parts for k in p.keys]
     rank = [q for p in parts for q in p.rank]
-    if sum(1 for p in parts if p.words) > 1:
+    if 1 < sum(1 for p in parts if p.words) <= PROXIMITY_MAX_TERMS:
         rank.append(Phrase("text", words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
     if len(keys) > 1:  # the terms as one exact sequence beat the same terms scattered
         sequence = literal_recall("".join(keys))

@@ -36,10 +36,11 @@ class RecencyBM25F(BM25F):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._years: tuple[int, Any] | None = None
+        self._years: tuple[Any, Any] | None = None  # (reader, its year column)
 
     def final(self, searcher: Searcher, docnum: int, score: float) -> float:
         reader = searcher.reader()
-        if self._years is None or self._years[0] != id(reader):
-            self._years = (id(reader), reader.column_reader("year"))
-        return score + (self._years[1][docnum] or 0) * RECENCY_STEP
+        cached = self._years
+        if cached is None or cached[0] is not reader:
+            cached = self._years = (reader, reader.column_reader("year"))
+        return score + (cached[1][docnum] or 0) * RECENCY_STEP

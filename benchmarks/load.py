@@ -1,0 +1,166 @@
+"""Bounded load test of `policy-search serve` on loopback.
+
+    python benchmarks/load.py [--index DIR] [--clients 8] [--requests 2000] [--max-seconds 60]
+
+Starts the server on 127.0.0.1 (never another address), sends a fixed number of requests
+from N concurrent clients over a fixed mix of valid queries, stops by itself when the
+requests are done or the time is up, and reports throughput, latency percentiles, errors
+and non-2xx answers. Without --index it indexes the embedded seeds in a temp dir first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer.api import PolicyIndex  # noqa: E402
+
+HOST = "127.0.0.1"
+PATHS = [
+    "/api/search?q=三个一批",
+    "/api/search?q=优化 营商环境",
+    "/api/search?q=工一批",
+    "/api/search?q=sgyp",
+    "/api/search?q=發展&region=新华区",
+    '/api/search?q="1+17+N"',
+    "/api/suggest?q=三个",
+    "/api/glossary?term=13710",
+    "/?q=六稳六保",
+    "/doc/000_930e0c23bba17279.txt?q=三个一批",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def quoted(path: str) -> str:
+    return urllib.parse.quote(path, safe="/?=&")
+
+
+def wait_ready(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            connection.request("GET", "/api/docs")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise RuntimeError("server did not start")
+
+
+def run_load(port: int, clients: int, requests: int, max_seconds: float) -> dict[str, Any]:
+    tickets = itertools.count()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    errors: list[str] = []
+    deadline = time.monotonic() + max_seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < deadline:
+            ticket = next(tickets)
+            if ticket >= requests:
+                break
+            path = quoted(PATHS[ticket % len(PATHS)])
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(f"{path}: {exc}")
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=30)
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return {
+        "clients": clients,
+        "requests": len(latencies) + len(errors),
+        "seconds": round(wall, 2),
+        "throughput_rps": round(len(latencies) / wall, 1) if wall else 0.0,
+        "p50_ms": round(cuts[49], 1),
+        "p95_ms": round(cuts[94], 1),
+        "p99_ms": round(cuts[98], 1),
+        "errors": len(errors),
+        "non_2xx": sum(n for status, n in statuses.items() if not 200 <= status < 300),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "first_errors": errors[:5],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--index", type=Path, help="an existing index (default: the seeds, indexed now)"
+    )
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--max-seconds", type=float, default=60.0)
+    parser.add_argument("--threads", type=int, default=4, help="server worker threads")
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = args.index
+        if index_dir is None:
+            index_dir = Path(tmp) / "index"
+            PolicyIndex.update(index_dir, [ROOT / "seeds"], progress=False)
+        port = free_port()
+        command = [sys.executable, "-m", "indexer.cli", "--index", str(index_dir), "serve"]
+        server = subprocess.Popen(
+            [*command, "--host", HOST, "--port", str(port), "--threads", str(args.threads)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(port)
+            report = run_load(port, args.clients, args.requests, args.max_seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    for key, value in report.items():
+        print(f"{key:>15}: {value}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

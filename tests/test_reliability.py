@@ -1,0 +1,136 @@
+"""Reliability: kill -9 while indexing, indexing while serving, concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.api import PolicyIndex
+from indexer.cli import cli
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+CLI = [sys.executable, "-m", "indexer.cli"]
+
+
+def make_corpus(folder: Path, copies: int) -> None:
+    """Variants of the seeds under new names, each with a phrase of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(copies):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8-sig")
+        (folder / f"copy{i:03d}.txt").write_text(text + f"\n独有标记第{i}号。\n", encoding="utf-8")
+
+
+def test_kill_9_while_indexing_keeps_the_last_commit(tmp_path):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [SEEDS], progress=False)
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 24)
+    process = subprocess.Popen([*CLI, "--index", str(index_dir), "index", str(corpus)])
+    time.sleep(2.0)  # reading and parsing, or writing: either way, mid-run
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    with PolicyIndex.open(index_dir) as ix:  # opens, answers with the last commit
+        assert ix.search("三个一批").total >= 8
+        assert ix.search("独有标记").total in (0, 24)  # all of the run or none of it
+    finished = subprocess.run(
+        [*CLI, "--index", str(index_dir), "index", str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.returncode == 0, finished.stderr  # no stale lock, no --rebuild needed
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("独有标记").total == 24
+
+
+def test_second_writer_fails_with_one_line(seed_index_dir, tmp_path, runner):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    extra = tmp_path / "extra"
+    make_corpus(extra, 1)
+    ix = whoosh_index.open_dir(str(index_dir))
+    writer = ix.writer()
+    try:
+        result = runner.invoke(cli, ["--index", str(index_dir), "index", str(extra)])
+    finally:
+        writer.cancel()
+        ix.close()
+    assert result.exit_code == 2
+    assert "another `policy-search index` is writing" in result.output
+    assert result.output.count("\n") == 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_index_while_serving(seed_index_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    port = free_port()
+    server = subprocess.Popen(
+        [*CLI, "--index", str(index_dir), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/api/search?q="
+    try:
+        for _ in range(100):
+            try:
+                get_json(base + "x")
+                break
+            except OSError:
+                time.sleep(0.1)
+        statuses: list[int] = []
+        slow: list[str] = []
+        stop = threading.Event()
+
+        def poll() -> None:
+            while not stop.is_set():
+                started = time.monotonic()
+                try:
+                    statuses.append(get_json(base + urllib.parse.quote("三个一批"))[0])
+                except OSError as exc:
+                    statuses.append(-1)
+                    slow.append(f"{exc} after {time.monotonic() - started:.1f}s")
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        corpus = tmp_path / "new"
+        make_corpus(corpus, 6)
+        subprocess.run(
+            [*CLI, "--index", str(index_dir), "index", str(corpus)], check=True, capture_output=True
+        )
+        time.sleep(0.3)
+        stop.set()
+        poller.join()
+        assert statuses and set(statuses) == {200}, slow
+        status, data = get_json(base + urllib.parse.quote("独有标记"))
+        assert status == 200 and data["total"] == 6  # the new commit, without a restart
+    finally:
+        server.terminate()
+        log, _ = server.communicate(timeout=15)
+        print(log)  # shown by pytest when the test fails
