@@ -19,6 +19,7 @@ _FOLD[0x3000] = 0x20
 _FOLD.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 _FOLD.update({c + 0xFEE0: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 _FOLD.update(t2s_table())  # 營商環境 is searched as 营商环境, both ways
+_FOLD.update({ord("〔"): ord("["), ord("〕"): ord("]"), ord("【"): ord("["), ord("】"): ord("]")})
 
 # Quote marks are decoration around jargon: “四上”企业 must match 四上企业.
 QUOTES = frozenset("\"'“”‘’「」『』〝〞＂＇")

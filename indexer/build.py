@@ -10,12 +10,13 @@ intact and searchable, and the next run simply does the work again.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
 from indexer.lexicon import count_words, with_pinyin
 from indexer.lookup import TermEntry
+from indexer.overrides import Overrides, apply_overrides, overrides_for
 from indexer.query import literal_recall
 from indexer.ranking import paragraph_boost
 from indexer.readers import read_document, supported
@@ -80,7 +82,7 @@ class IndexReport:
     def summary(self) -> str:
         return (
             f"indexed {len(self.indexed)} file(s) ({self.paragraphs} paragraphs), "
-            f"unchanged {len(self.unchanged)}, failed {len(self.failed)}, "
+            f"unchanged {len(self.unchanged)}, skipped {len(self.failed)}, "
             f"removed {len(self.removed)}; {self.new_words} new dictionary word(s)"
         )
 
@@ -155,28 +157,30 @@ def update_index(
     rebuild: bool = False,
     prune: bool = False,
     progress: bool | None = None,
+    meta: dict[str, Overrides] | None = None,
 ) -> IndexReport:
-    """Bring the index at ``index_dir`` up to date with the files under ``paths``."""
+    """Bring the index at ``index_dir`` up to date with the files under ``paths``.
+
+    ``meta`` supplies or corrects metadata by file name or path (see ``overrides``).
+    """
     files = collect_files(paths)
     if rebuild and is_index(index_dir):
-        return _rebuild(index_dir, files, prune=prune, progress=progress)
+        return _rebuild(index_dir, files, prune=prune, progress=progress, meta=meta)
     if not is_index(index_dir):
         index_dir.mkdir(parents=True, exist_ok=True)
         whoosh_index.create_in(str(index_dir), build_schema()).close()
     ix = open_whoosh(index_dir)
     try:
-        return _update(ix, files, prune=prune, progress=progress)
+        return _update(ix, files, prune=prune, progress=progress, meta=meta or {})
     finally:
         ix.close()
 
 
-def _rebuild(
-    index_dir: Path, files: list[Path], *, prune: bool, progress: bool | None
-) -> IndexReport:
+def _rebuild(index_dir: Path, files: list[Path], **options: Any) -> IndexReport:
     """Build a fresh index beside the old one, then swap: the old one serves until then."""
     fresh = index_dir.with_name(index_dir.name + ".rebuilding")
     shutil.rmtree(fresh, ignore_errors=True)
-    report = update_index(fresh, [Path(f) for f in files], prune=prune, progress=progress)
+    report = update_index(fresh, files, **options)
     old = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     os.replace(index_dir, old)
@@ -185,14 +189,21 @@ def _rebuild(
     return report
 
 
-def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None) -> IndexReport:
+def _update(
+    ix: Index,
+    files: list[Path],
+    *,
+    prune: bool,
+    progress: bool | None,
+    meta: dict[str, Overrides],
+) -> IndexReport:
     report = IndexReport()
     segmenter = load_segmenter(ix)
     with ix.searcher() as searcher:
         known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
         lexicon = searcher.document(id=LEXICON_ID)
     vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
-    sources = _read_changed(files, known, report, progress)
+    sources = _read_changed(files, known, report, progress, meta)
     removed = [
         doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
     ]
@@ -252,7 +263,11 @@ def _update(ix: Index, files: list[Path], *, prune: bool, progress: bool | None)
 
 
 def _read_changed(
-    files: list[Path], known: dict[str, Any], report: IndexReport, progress: bool | None
+    files: list[Path],
+    known: dict[str, Any],
+    report: IndexReport,
+    progress: bool | None,
+    meta: dict[str, Overrides],
 ) -> list[_Source]:
     """Read and parse the files whose content is new to the index."""
     sources: list[_Source] = []
@@ -265,7 +280,14 @@ def _read_changed(
         except OSError as exc:
             report.failed.append((str(path), exc.strerror or str(exc)))
             continue
-        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            overrides = overrides_for(path, meta)
+        except ReaderError as exc:
+            report.failed.append((str(path), str(exc)))
+            continue
+        digest = hashlib.sha256(data)
+        digest.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode())
+        sha256 = digest.hexdigest()  # a corrected sidecar re-indexes the file
         if doc in known and known[doc]["data"].get("sha256") == sha256:
             report.unchanged.append(str(path))
             continue
@@ -274,6 +296,7 @@ def _read_changed(
         except ReaderError as exc:
             report.failed.append((str(path), str(exc)))
             continue
+        parsed = replace(parsed, meta=apply_overrides(parsed.meta, overrides))
         if not parsed.paragraphs:
             report.failed.append((str(path), "no text found"))
             continue

@@ -22,6 +22,7 @@ from indexer.output import (
     to_json,
     use_color,
 )
+from indexer.overrides import load_meta_file
 
 EXIT_NO_HITS, EXIT_USAGE, EXIT_SOME_FAILED = 1, 2, 3
 
@@ -60,20 +61,35 @@ def open_index(ctx: click.Context) -> PolicyIndex:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Start a fresh index (swapped in when done).")
 @click.option("--prune", is_flag=True, help="Drop documents whose source file is gone.")
+@click.option(
+    "--meta",
+    "meta_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='JSON {"file name": {"title": …, "region": …, "year": …}}: supply or correct metadata.',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def index(
-    ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, prune: bool, as_json: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    prune: bool,
+    meta_file: Path | None,
+    as_json: bool,
 ) -> None:
-    """Index files and folders (.txt, .md); unchanged files are skipped."""
+    """Index files and folders; unchanged files are skipped.
+
+    A sidecar NAME.meta.json next to a file supplies or corrects its metadata too.
+    """
     try:
-        report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune)
+        meta = load_meta_file(meta_file) if meta_file else {}
+        report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune, meta=meta)
     except PolicySearchError as exc:
         raise CommandError(str(exc)) from None
     except KeyboardInterrupt:
         raise CommandError("interrupted; the index keeps its last committed state") from None
     for path, reason in report.failed:
-        click.echo(f"failed: {path}: {reason}", err=True)
+        click.echo(f"skipped: {path}: {reason}", err=True)
     if as_json:
         click.echo(to_json({"index": str(ctx.obj), **report.as_dict()}))
     click.echo(report.summary(), err=as_json)
@@ -150,6 +166,9 @@ def docs(ctx: click.Context, as_json: bool) -> None:
             "speaker",
             "role",
             "meeting",
+            "doc_number",
+            "authority",
+            "doc_type",
             "paragraphs",
             "path",
         )

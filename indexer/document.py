@@ -10,6 +10,8 @@ from indexer.jargon import jargon_words
 from indexer.metadata import DocMeta, extract_metadata
 from indexer.paragraphs import Paragraph, split_paragraphs
 
+CLOSING_LINES = 6  # where a signature block (authority, date of issue) can be
+
 
 @dataclass(frozen=True)
 class ParsedDocument:
@@ -27,5 +29,6 @@ def parse_document(doc: str, text: str) -> ParsedDocument:
     """Clean raw text, split it into paragraphs, read the header and the glossary."""
     paragraphs = tuple(split_paragraphs(doc, clean_text(text)))
     header = [p.text for p in paragraphs if p.heading and not p.section]
-    meta = extract_metadata(doc, header)
+    closing = [p.text for p in paragraphs[-CLOSING_LINES:]]
+    meta = extract_metadata(doc, header, closing)
     return ParsedDocument(meta, paragraphs, tuple(extract_entries(doc, paragraphs)))

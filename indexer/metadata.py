@@ -1,8 +1,10 @@
-"""Document metadata from the header lines of a report: title, region, date, speaker, meeting.
+"""Document metadata from a document's opening and closing lines.
 
 Work reports open with a title, a subtitle "——2022年4月26日在新华区第十一届人民代表大会第一次
-会议上" and the speaker "区人民政府区长张伟民". Fields that are not there stay empty rather
-than guessed; the title falls back to the file name.
+会议上" and the speaker "区人民政府区长张伟民". Official documents open with a title such as
+"国务院关于印发…规划的通知" and a document number (文号, 国发〔2021〕29号), and close with the
+issuing authority and the date of issue. Fields that are not there stay empty rather than
+guessed; the title falls back to the file name.
 """
 
 from __future__ import annotations
@@ -22,7 +24,29 @@ _SPEAKER = re.compile(
     r"^(?P<org>.*?(?:人民政府|政府))?(?P<role>代?(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理))"
     r"(?P<name>[\u4e00-\u9fff·]{2,5})$"
 )
-_TITLE_WORDS = re.compile(r"(?:报告|规划|纲要|通知|意见|决定|办法|方案|条例|公报|讲话|通告|公告)$")
+_DOC_TYPES = "报告|规划|纲要|通知|意见|决定|办法|方案|条例|规定|细则|公报|讲话|通告|公告|批复|函|决议|指导意见|实施意见"
+_TITLE_WORDS = re.compile(rf"(?:{_DOC_TYPES})$")
+_DOC_TYPE = re.compile(rf"(?:{_DOC_TYPES})$")
+# 国发〔2021〕29号, 豫政办〔2022〕15号, 国办发[2020]3号, 郑政（2019）1号
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（](?:19|20)\d{2}[〕\]］)）]\d{1,4}号")
+_ABOUT = re.compile(r"^(?P<org>[\u4e00-\u9fff、]{2,40}?)关于")
+_AUTHORITY = re.compile(
+    r"^[\u4e00-\u9fff、]{2,30}(?:院|厅|委|局|府|会|部|室|办|处|组|中心|政府|委员会|办公室)$"
+)
+_PLACE_NAME = re.compile(r"(?:省|市|区|县|州|盟|旗)$")
+_DATE_LINE = re.compile(r"^[（(]?(\d{4})年(\d{1,2})月(\d{1,2})日[)）]?$")
+FIELDS = (
+    "title",
+    "region",
+    "year",
+    "date",
+    "speaker",
+    "role",
+    "meeting",
+    "doc_number",
+    "authority",
+    "doc_type",
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +61,9 @@ class DocMeta:
     speaker: str = ""
     role: str = ""
     meeting: str = ""
+    doc_number: str = ""  # 文号
+    authority: str = ""  # 发文机关
+    doc_type: str = ""  # 通知, 意见, 规划, 报告 … from the title
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,15 +80,19 @@ def region_of(place: str) -> str:
     return unit if len(unit) >= 2 else ""  # "区人民政府" names no place
 
 
-def extract_metadata(doc: str, header: list[str]) -> DocMeta:
-    """Read title, date, meeting, region and speaker from a document's header lines."""
-    title = date = meeting = region = speaker = role = ""
+def _iso(found: re.Match[str]) -> tuple[str, int]:
+    y, m, d = (int(g) for g in found.groups())
+    return f"{y:04d}-{m:02d}-{d:02d}", y
+
+
+def extract_metadata(doc: str, header: list[str], closing: list[str] = ()) -> DocMeta:  # type: ignore[assignment]
+    """Read the metadata from a document's header lines and its last lines."""
+    title = date = meeting = region = speaker = role = doc_number = ""
     year: int | None = None
     for line in header:
         text = line.replace(" ", "")
         if not date and (found := _DATE.search(text)) and text.startswith("——"):
-            y, m, d = (int(g) for g in found.groups())
-            date, year = f"{y:04d}-{m:02d}-{d:02d}", y
+            date, year = _iso(found)
             if found_meeting := _MEETING.search(text):
                 meeting = found_meeting.group(1)
                 if place := _PLACE.match(meeting):
@@ -70,9 +101,21 @@ def extract_metadata(doc: str, header: list[str]) -> DocMeta:
             speaker, role = found.group("name"), found.group("role")
             if not region and found.group("org"):
                 region = region_of(found.group("org").removesuffix("人民政府"))
+        elif not doc_number and (found := _DOC_NUMBER.search(text)):
+            doc_number = found.group()
         elif not title and _TITLE_WORDS.search(text):
             title = text
-    if year is None and (found := _YEAR.search(title)):
+        elif not date and (found := _DATE_LINE.match(text)):
+            date, year = _iso(found)  # "（2021年12月12日）" under a title
+    authority = found.group("org") if (found := _ABOUT.match(title)) else ""
+    if not meeting:  # an official document: its signature block names who and when
+        authority, date, year = _signature(closing, authority, date, year)
+    place = re.sub(r"(?:人民政府|政府|办公厅|办公室|委员会).*$", "", authority)
+    if not region and _PLACE_NAME.search(place):  # 国务院 names no place
+        region = region_of(place)
+    if year is None and (
+        found := _YEAR.search(title) or re.search(r"[〔\[［(（]((?:19|20)\d{2})", doc_number)
+    ):
         year = int(found.group(1))
     return DocMeta(
         doc=doc,
@@ -83,4 +126,22 @@ def extract_metadata(doc: str, header: list[str]) -> DocMeta:
         speaker=speaker,
         role=role,
         meeting=meeting,
+        doc_number=doc_number,
+        authority=authority,
+        doc_type=found.group() if (found := _DOC_TYPE.search(title)) else "",
     )
+
+
+def _signature(
+    closing: list[str], authority: str, date: str, year: int | None
+) -> tuple[str, str, int | None]:
+    """The authority and date of issue from the last lines: "国务院" then "2021年12月12日"."""
+    lines = [line.replace(" ", "") for line in closing]
+    for i in range(len(lines) - 1, -1, -1):
+        if found := _DATE_LINE.match(lines[i]):
+            if not date:
+                date, year = _iso(found)
+            if i > 0 and _AUTHORITY.match(lines[i - 1]) and not authority:
+                authority = lines[i - 1]
+            break
+    return authority, date, year

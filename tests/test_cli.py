@@ -115,7 +115,7 @@ def test_index_command_summary_and_exit_codes(runner, tmp_path, seed_files):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\xfa" * 10)
     partly = run(runner, index_dir, "index", str(bad))
-    assert partly.exit_code == 3 and f"failed: {bad}" in partly.output
+    assert partly.exit_code == 3 and f"skipped: {bad}" in partly.output
     missing = run(runner, index_dir, "index", str(tmp_path / "nope"))
     assert missing.exit_code == 2 and "no such file" in missing.output
 

@@ -177,3 +177,54 @@ def test_index_is_self_contained(seed_index_dir, tmp_path):
     shutil.copytree(seed_index_dir, copy)
     with PolicyIndex.open(copy) as ix:
         assert ix.search("三个一批").total > 0
+
+
+def test_metadata_from_meta_file_and_sidecar(corpus, tmp_path, runner):
+    import json
+
+    from indexer.cli import cli
+
+    meta = tmp_path / "meta.json"
+    meta.write_text(
+        json.dumps({"a.txt": {"region": "甲区", "year": 2019}}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    (corpus / "b.meta.json").write_text(
+        json.dumps({"title": "乙县工作报告", "date": "2018-03-01"}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    result = runner.invoke(
+        cli, ["--index", str(index_dir), "index", str(corpus), "--meta", str(meta)]
+    )
+    assert result.exit_code == 0, result.output
+    with PolicyIndex.open(index_dir) as ix:
+        docs = {d["doc"]: d for d in ix.documents()}
+    assert (docs["a.txt"]["region"], docs["a.txt"]["year"]) == ("甲区", 2019)
+    assert (docs["b.md"]["title"], docs["b.md"]["date"], docs["b.md"]["year"]) == (
+        "乙县工作报告",
+        "2018-03-01",
+        2018,
+    )
+    # a corrected sidecar re-indexes its file, and only that file
+    (corpus / "b.meta.json").write_text('{"title": "乙县报告"}', encoding="utf-8")
+    again = PolicyIndex.update(
+        index_dir, [corpus], meta={"a.txt": {"region": "甲区", "year": 2019}}, progress=False
+    )
+    assert [Path(p).name for p in again.indexed] == ["b.md"]
+
+
+def test_bad_metadata_is_reported(corpus, tmp_path, runner):
+    from indexer.cli import cli
+
+    bad = tmp_path / "meta.json"
+    bad.write_text('{"a.txt": {"regoin": "x"}}', encoding="utf-8")
+    result = runner.invoke(
+        cli, ["--index", str(tmp_path / "i"), "index", str(corpus), "--meta", str(bad)]
+    )
+    assert result.exit_code == 2 and "unknown field(s) regoin" in result.output
+    (corpus / "a.meta.json").write_text('{"year": "soon"}', encoding="utf-8")
+    report = PolicyIndex.update(tmp_path / "i", [corpus], progress=False)
+    assert [(Path(p).name, r) for p, r in report.failed] == [
+        ("a.txt", "sidecar a.meta.json: year must be a number, not 'soon'")
+    ]

@@ -128,3 +128,41 @@ def test_jargon_for_the_user_dictionary(parsed_seeds):
         jargon.update(parsed.jargon())
     assert {"六稳", "六保", "三个一批", "放管服效", "四上", "春笋", "十四五"} <= jargon
     assert {"治理六乱", "开展六清", "三大改造", "专精特新", "四上企业"} <= jargon  # glossary
+
+
+NOTICE = """国务院关于印发“十四五”数字经济发展规划的通知
+国发〔2021〕29号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+现将《“十四五”数字经济发展规划》印发给你们，请认真贯彻执行。
+国务院
+2021年12月12日
+（此件公开发布）
+"""
+OPINION = """河南省人民政府办公厅关于进一步优化营商环境的实施意见
+豫政办［2022］15号
+各市、县人民政府，省人民政府各部门：
+为深入贯彻落实党中央决策部署，现提出如下意见。
+一、总体要求
+坚持稳中求进。
+河南省人民政府办公厅
+2022年3月1日
+"""
+
+
+def test_official_document_metadata():
+    notice = parse_document("notice.txt", NOTICE).meta
+    assert (notice.doc_number, notice.authority, notice.doc_type) == (
+        "国发〔2021〕29号",
+        "国务院",
+        "通知",
+    )
+    assert (notice.date, notice.year, notice.region) == ("2021-12-12", 2021, "")
+    opinion = parse_document("opinion.txt", OPINION).meta
+    assert (opinion.doc_number, opinion.authority) == ("豫政办［2022］15号", "河南省人民政府办公厅")
+    assert (opinion.doc_type, opinion.region, opinion.date) == ("实施意见", "河南省", "2022-03-01")
+
+
+def test_work_reports_have_no_authority_guess(parsed_seeds):
+    for parsed in parsed_seeds.values():
+        assert parsed.meta.doc_number == "" and parsed.meta.authority == ""
+        assert parsed.meta.doc_type == "报告"
