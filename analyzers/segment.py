@@ -20,6 +20,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -27,6 +28,8 @@ import jieba
 from analyzers.normalize import fold
 
 jieba.setLogLevel(logging.WARNING)
+
+CACHED_TEXTS = 4096
 
 # A Han run, or a Latin/number run kept whole with its inner operators: 1+17+N, PM2.5,
 # 5.1%, 2021-2025, COVID-19. Everything else (punctuation, quotes, spaces) separates words.
@@ -60,6 +63,9 @@ class Segmenter:
         self._jieba.tmp_dir = _cache_dir()
         self._lock = threading.Lock()
         self.user_words: dict[str, int] = {}
+        # Section paths and titles repeat on every paragraph, and the lexicon counts the
+        # words that indexing cut a moment before: remember recent texts.
+        self._cut = lru_cache(maxsize=CACHED_TEXTS)(self._cut_uncached)
         self.add_words(user_words)
 
     def _ready(self) -> jieba.Tokenizer:
@@ -74,6 +80,7 @@ class Segmenter:
         for word, freq in words:
             tok.add_word(word, freq)
             self.user_words[word] = freq
+        self._cut.cache_clear()
 
     def learn(self, word: str) -> bool:
         """Add a new Han jargon word with a frequency that keeps it whole; True if new."""
@@ -89,15 +96,21 @@ class Segmenter:
 
     def words(self, text: str) -> Iterator[tuple[str, int, int]]:
         """Words of ``text`` (folded, lower case) with start/end offsets into ``text``."""
+        return iter(self._cut(text))
+
+    def _cut_uncached(self, text: str) -> tuple[tuple[str, int, int], ...]:
         folded = fold(text)
         tok = self._ready()
+        found: list[tuple[str, int, int]] = []
         for run in _RUNS.finditer(folded):
             start = run.start()
             if run.lastgroup == "latin":
-                yield run.group(), start, run.end()
+                found.append((run.group(), start, run.end()))
                 continue
-            for word, ws, we in tok.tokenize(run.group(), HMM=False):
-                yield word, start + ws, start + we
+            found.extend(
+                (w, start + ws, start + we) for w, ws, we in tok.tokenize(run.group(), HMM=False)
+            )
+        return tuple(found)
 
     def subwords(self, word: str) -> Iterator[str]:
         """Dictionary bigrams and trigrams inside a long word, as jieba's search mode finds."""
