@@ -482,7 +482,8 @@ def _children(node: Node) -> tuple[Node, ...]:
 
 def _counts(groups: dict[Any, int]) -> dict[str, int]:
     """Facet counts, largest first, with string keys (JSON object keys are strings)."""
-    return {str(k): n for k, n in sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))}
+    known = [(k, n) for k, n in groups.items() if k not in (None, "")]  # no region, no year
+    return {str(k): n for k, n in sorted(known, key=lambda kv: (-kv[1], str(kv[0])))}
 
 
 def _usage_keys(term: str) -> list[str]:

@@ -35,10 +35,10 @@ from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
 from indexer.lexicon import count_words, with_pinyin
 from indexer.lookup import TermEntry
-from indexer.overrides import Overrides, apply_overrides, overrides_for
+from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_overrides, overrides_for
 from indexer.query import literal_recall
 from indexer.ranking import paragraph_boost
-from indexer.readers import read_document, supported
+from indexer.readers import max_file_bytes, read_with_meta
 from indexer.schema import (
     DICTIONARY,
     DICTIONARY_ID,
@@ -112,17 +112,26 @@ class _Source:
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
-    """Files named directly, and supported files under named folders (sorted, unique)."""
+    """Files named directly and every file under named folders (sorted, unique).
+
+    Files of unsupported types are kept, so the run reports them as skipped; hidden
+    files and metadata sidecars (``*.meta.json``) are not documents and are left out.
+    """
     files: dict[Path, None] = {}
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and supported(p))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_document(p, path))
             files.update(dict.fromkeys(p.resolve() for p in found))
         else:
             files[path.resolve()] = None
     return list(files)
+
+
+def _is_document(path: Path, root: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return not hidden and not path.name.endswith(SIDECAR_SUFFIX)
 
 
 def is_index(index_dir: Path) -> bool:
@@ -316,9 +325,14 @@ def _read_changed(
         doc = _doc_id(path, taken, known)
         taken[doc] = path
         try:
+            if path.stat().st_size > max_file_bytes():  # refuse before reading it all
+                read_with_meta(path)
             data = path.read_bytes()
         except OSError as exc:
             report.failed.append((str(path), exc.strerror or str(exc)))
+            continue
+        except ReaderError as exc:
+            report.failed.append((str(path), str(exc)))
             continue
         try:
             overrides = overrides_for(path, meta)
@@ -332,11 +346,13 @@ def _read_changed(
             report.unchanged.append(str(path))
             continue
         try:
-            parsed = parse_document(doc, read_document(path))
+            read = read_with_meta(path)
         except ReaderError as exc:
             report.failed.append((str(path), str(exc)))
             continue
-        parsed = replace(parsed, meta=apply_overrides(parsed.meta, overrides))
+        parsed = parse_document(doc, read.text)
+        doc_meta = apply_overrides(apply_hints(parsed.meta, read.meta), overrides)
+        parsed = replace(parsed, meta=doc_meta)
         if not parsed.paragraphs:
             report.failed.append((str(path), "no text found"))
             continue

@@ -41,6 +41,7 @@ _PAGE_INLINE = re.compile(r"(\S)[—–] \d{1,4} ?[—–]\1|[—–] \d{1,4} ?[
 _SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d){2,}(?![\d.])")
 _ASCII_WORD = re.compile(r"[!-~]")
 
+MAX_PARAGRAPH = 2000  # characters: longer "paragraphs" are cut after a sentence end
 # A line longer than this is body text, never a heading, even with a paragraph per line.
 _LONG_LINE = 40
 # A finished sentence inside a line: the line is body text, not a heading or a title.
@@ -226,4 +227,20 @@ def clean_text(text: str) -> list[str]:
     """Raw extracted text to cleaned paragraphs."""
     text = _EMPHASIS.sub("", normalize_chars(text))
     lines = [strip_page_numbers(line.strip()) for line in text.split("\n")]
-    return join_lines("\n".join(lines))
+    return [piece for p in join_lines("\n".join(lines)) for piece in split_long(p)]
+
+
+def split_long(paragraph: str, limit: int = MAX_PARAGRAPH) -> list[str]:
+    """Cut an overlong "paragraph" (a page saved without line breaks) after sentence
+    ends, so every hit stays readable; a text without any is cut at ``limit``.
+
+    >>> [len(p) for p in split_long("一句话。" * 5, limit=9)]
+    [8, 8, 4]
+    """
+    pieces = []
+    while len(paragraph) > limit:
+        cut = max(paragraph.rfind(end, 0, limit) for end in "。！？!?；;") + 1
+        cut = cut if cut > limit // 4 else limit
+        pieces.append(paragraph[:cut])
+        paragraph = paragraph[cut:]
+    return [*pieces, paragraph] if paragraph else pieces

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from analyzers.traditional import t2s_table
+
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _MEETING = re.compile(r"日在(.+?)上?$")
@@ -80,6 +82,12 @@ def region_of(place: str) -> str:
     return unit if len(unit) >= 2 else ""  # "区人民政府" names no place
 
 
+def _simplified(line: str) -> str:
+    """Patterns are written in simplified characters; a traditional report (縣長, 區)
+    yields the same fields, so facets do not split one place in two."""
+    return line.replace(" ", "").translate(t2s_table())
+
+
 def _iso(found: re.Match[str]) -> tuple[str, int]:
     y, m, d = (int(g) for g in found.groups())
     return f"{y:04d}-{m:02d}-{d:02d}", y
@@ -90,24 +98,25 @@ def extract_metadata(doc: str, header: list[str], closing: list[str] = ()) -> Do
     title = date = meeting = region = speaker = role = doc_number = ""
     year: int | None = None
     for line in header:
-        text = line.replace(" ", "")
+        raw = line.replace(" ", "")  # shown as written; matched in simplified form
+        text = _simplified(line)
         if not date and (found := _DATE.search(text)) and text.startswith("——"):
             date, year = _iso(found)
             if found_meeting := _MEETING.search(text):
-                meeting = found_meeting.group(1)
-                if place := _PLACE.match(meeting):
+                meeting = raw[found_meeting.start(1) : found_meeting.end(1)]
+                if place := _PLACE.match(found_meeting.group(1)):
                     region = region_of(place.group(1))
         elif not speaker and (found := _SPEAKER.match(text)):
-            speaker, role = found.group("name"), found.group("role")
+            speaker, role = raw[found.start("name") : found.end("name")], found.group("role")
             if not region and found.group("org"):
                 region = region_of(found.group("org").removesuffix("人民政府"))
         elif not doc_number and (found := _DOC_NUMBER.search(text)):
-            doc_number = found.group()
+            doc_number = raw[found.start() : found.end()]
         elif not title and _TITLE_WORDS.search(text):
-            title = text
+            title = raw
         elif not date and (found := _DATE_LINE.match(text)):
             date, year = _iso(found)  # "（2021年12月12日）" under a title
-    authority = found.group("org") if (found := _ABOUT.match(title)) else ""
+    authority = found.group("org") if (found := _ABOUT.match(_simplified(title))) else ""
     if not meeting:  # an official document: its signature block names who and when
         authority, date, year = _signature(closing, authority, date, year)
     place = re.sub(r"(?:人民政府|政府|办公厅|办公室|委员会).*$", "", authority)
@@ -136,7 +145,7 @@ def _signature(
     closing: list[str], authority: str, date: str, year: int | None
 ) -> tuple[str, str, int | None]:
     """The authority and date of issue from the last lines: "国务院" then "2021年12月12日"."""
-    lines = [line.replace(" ", "") for line in closing]
+    lines = [_simplified(line) for line in closing]
     for i in range(len(lines) - 1, -1, -1):
         if found := _DATE_LINE.match(lines[i]):
             if not date:

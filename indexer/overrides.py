@@ -12,6 +12,7 @@ are accepted, so a typo is an error rather than silently ignored.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from indexer.errors import ReaderError, UsageError
 from indexer.metadata import FIELDS, DocMeta
 
 Overrides = dict[str, Any]
+SIDECAR_SUFFIX = ".meta.json"
 
 
 def load_meta_file(path: Path) -> dict[str, Overrides]:
@@ -40,7 +42,7 @@ def overrides_for(path: Path, table: dict[str, Overrides]) -> Overrides:
     found: Overrides = {}
     for key in (path.name, str(path)):
         found.update(table.get(key, {}))
-    for sidecar in (path.with_suffix(".meta.json"), Path(f"{path}.meta.json")):
+    for sidecar in (path.with_suffix(SIDECAR_SUFFIX), Path(f"{path}{SIDECAR_SUFFIX}")):
         if sidecar.is_file():
             try:
                 fields = json.loads(sidecar.read_text(encoding="utf-8-sig"))
@@ -72,3 +74,21 @@ def apply_overrides(meta: DocMeta, overrides: Overrides) -> DocMeta:
     if "year" not in overrides and fields.get("date", "")[:4].isdigit():
         fields["year"] = int(fields["date"][:4])
     return replace(meta, **fields)
+
+
+_HINT_DATE = re.compile(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+
+
+def apply_hints(meta: DocMeta, hints: dict[str, str]) -> DocMeta:
+    """Fill what the text did not say from the format's own metadata (an HTML <title>,
+    a PubDate meta tag); never overrule what the text said."""
+    fields: dict[str, Any] = {}
+    if hints.get("title") and meta.title == Path(meta.doc).stem:
+        fields["title"] = hints["title"]
+    if hints.get("authority") and not meta.authority:
+        fields["authority"] = hints["authority"]
+    if not meta.date and (found := _HINT_DATE.search(hints.get("date", ""))):
+        y, m, d = (int(g) for g in found.groups())
+        fields["date"] = f"{y:04d}-{m:02d}-{d:02d}"
+        fields["year"] = meta.year or y
+    return replace(meta, **fields) if fields else meta

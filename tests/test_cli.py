@@ -113,7 +113,7 @@ def test_index_command_summary_and_exit_codes(runner, tmp_path, seed_files):
     again = run(runner, index_dir, "index", str(seed_files[0].parent))
     assert again.exit_code == 0 and "unchanged 5" in again.output
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\xfa" * 10)
+    bad.write_bytes(b"\x81\x30\xff\xff" * 50)  # no encoding we accept
     partly = run(runner, index_dir, "index", str(bad))
     assert partly.exit_code == 3 and f"skipped: {bad}" in partly.output
     missing = run(runner, index_dir, "index", str(tmp_path / "nope"))

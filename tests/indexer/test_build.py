@@ -87,11 +87,15 @@ def test_unreadable_files_are_reported_and_the_rest_indexed(corpus, tmp_path):
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     (corpus / "gbk.txt").write_bytes("政府工作报告".encode("gbk"))
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
-    (corpus / "image.png").write_bytes(b"\x89PNG")  # not a supported suffix: not picked up
+    (corpus / "image.png").write_bytes(b"\x89PNG")  # not a supported suffix: reported
     report = PolicyIndex.update(tmp_path / "index", [corpus], progress=False)
     reasons = {Path(p).name: r for p, r in report.failed}
-    assert set(reasons) == {"empty.txt", "gbk.txt", "binary.txt"}
-    assert "UTF-8" in reasons["gbk.txt"] and len(report.indexed) == 2
+    assert reasons == {
+        "empty.txt": "empty file",
+        "binary.txt": "binary data, not text",
+        "image.png": "unsupported file type .png",
+    }
+    assert len(report.indexed) == 3  # a.txt, b.md and the GBK file
 
 
 def test_missing_path_is_a_usage_error_and_touches_nothing(corpus, tmp_path):
