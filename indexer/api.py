@@ -181,6 +181,7 @@ class PolicyIndex:
         self._ix = ix
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
+        self._paragraphs: set[int] | None = None
         self._load_commit_state()
 
     def _load_commit_state(self) -> None:
@@ -222,9 +223,13 @@ class PolicyIndex:
         with self._lock:
             if self._searcher is None:
                 self._searcher = self._ix.searcher(weighting=RecencyBM25F())
+                self._paragraphs = None
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
                 self._load_commit_state()
+                self._paragraphs = None
+            if self._paragraphs is None:  # the kind filter, computed once per commit
+                self._paragraphs = set(self._searcher.docs_for_query(Term("kind", PARAGRAPH)))
             activate(self._segmenter)
             return self._searcher
 
@@ -236,6 +241,7 @@ class PolicyIndex:
         offset: int = 0,
         literal: bool = False,
         filters: dict[str, str | None] | None = None,
+        facets: bool = True,
     ) -> SearchResult:
         """Paragraphs matching ``query``, best first; glossary entries of its terms on top.
 
@@ -247,6 +253,7 @@ class PolicyIndex:
         :param limit: hits to return; None for all of them.
         :param offset: hits to skip, for paging (glossary entries come with offset 0 only).
         :param filters: ``{"region": …, "year": …, "doc": …}``, as the ``name:value`` syntax.
+        :param facets: count region/year/doc over all matches (visits every match: slower).
         :raises QuerySyntaxError: the query cannot be parsed.
         """
         if offset < 0 or (limit is not None and limit < 1):
@@ -256,7 +263,7 @@ class PolicyIndex:
         extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
         if extra:
             node = AllOf((*_children(node), *extra))
-        result = self._search(query, node, limit, offset)
+        result = self._search(query, node, limit, offset, facets)
         literals = [c.text for c in _children(node) if isinstance(c, Literal)]
         plain = len(literals) == sum(1 for c in _children(node) if not isinstance(c, Filter))
         if result.total or not literals or not plain:
@@ -266,7 +273,7 @@ class PolicyIndex:
         if not words:
             return self._with_notes(result, literals)
         kept = tuple(c for c in _children(node) if isinstance(c, Filter))
-        meant = self._search(query, AllOf((Literal(words[0].text), *kept)), limit, offset)
+        meant = self._search(query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets)
         interpreted = {
             "query": " ".join(literals),
             "as": words[0].text,
@@ -275,15 +282,17 @@ class PolicyIndex:
         }
         return replace(self._with_notes(meant, [words[0].text]), interpreted=interpreted)
 
-    def _search(self, query: str, node: Node, limit: int | None, offset: int) -> SearchResult:
+    def _search(
+        self, query: str, node: Node, limit: int | None, offset: int, facets: bool
+    ) -> SearchResult:
         searcher = self.searcher()
         compiled = compile_query(node)
         wanted = None if limit is None else offset + limit
         collector = searcher.collector(
             limit=wanted,
-            filter=Term("kind", PARAGRAPH),
-            groupedby={name: FieldFacet(name) for name in FACETS},
-            maptype=Count,
+            filter=self._paragraphs,
+            groupedby={name: FieldFacet(name) for name in FACETS} if facets else None,
+            maptype=Count if facets else None,
         )
         timed = TimeLimitCollector(collector, timelimit=self.time_budget, use_alarm=False)
         partial = False
@@ -293,7 +302,7 @@ class PolicyIndex:
             partial = True  # the hits found so far, best first, and said to be partial
         results = timed.results()
         hits = [_hit(result, compiled.highlights) for result in results[offset:wanted]]
-        facets = {name: _counts(results.groups(name)) for name in FACETS}
+        counts = {name: _counts(results.groups(name)) for name in FACETS} if facets else {}
         glossary = []
         if offset == 0:
             glossary = [
@@ -309,7 +318,7 @@ class PolicyIndex:
             offset,
             str(compiled),
             glossary,
-            facets,
+            counts,
             partial=partial,
         )
 

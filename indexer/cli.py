@@ -13,6 +13,7 @@ import click
 
 from indexer.api import DEFAULT_LIMIT, INDEX_ENV, PolicyIndex, default_index_dir
 from indexer.errors import PolicySearchError
+from indexer.metadata import FIELDS
 from indexer.output import (
     format_documents,
     format_glossary,
@@ -136,6 +137,7 @@ def search(
                 offset=offset,
                 literal=literal,
                 filters={"region": region, "year": year, "doc": doc},
+                facets=as_json,  # people reading the terminal do not see facets
             )
         except PolicySearchError as exc:
             raise CommandError(f"{exc}") from None
@@ -157,21 +159,7 @@ def docs(ctx: click.Context, as_json: bool) -> None:
     with open_index(ctx) as ix:
         documents = ix.documents()
     if as_json:
-        keys = (
-            "doc",
-            "title",
-            "region",
-            "year",
-            "date",
-            "speaker",
-            "role",
-            "meeting",
-            "doc_number",
-            "authority",
-            "doc_type",
-            "paragraphs",
-            "path",
-        )
+        keys = ("doc", *FIELDS, "paragraphs", "path")
         click.echo(to_json({"documents": [{k: d.get(k) for k in keys} for d in documents]}))
     else:
         click.echo(format_documents(documents))

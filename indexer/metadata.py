@@ -27,8 +27,7 @@ _SPEAKER = re.compile(
     r"(?P<name>[\u4e00-\u9fff·]{2,5})$"
 )
 _DOC_TYPES = "报告|规划|纲要|通知|意见|决定|办法|方案|条例|规定|细则|公报|讲话|通告|公告|批复|函|决议|指导意见|实施意见"
-_TITLE_WORDS = re.compile(rf"(?:{_DOC_TYPES})$")
-_DOC_TYPE = re.compile(rf"(?:{_DOC_TYPES})$")
+_DOC_TYPE = re.compile(rf"(?:{_DOC_TYPES})$")  # a title ends with what the document is
 # 国发〔2021〕29号, 豫政办〔2022〕15号, 国办发[2020]3号, 郑政（2019）1号
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（](?:19|20)\d{2}[〕\]］)）]\d{1,4}号")
 _ABOUT = re.compile(r"^(?P<org>[\u4e00-\u9fff、]{2,40}?)关于")
@@ -112,7 +111,7 @@ def extract_metadata(doc: str, header: list[str], closing: list[str] = ()) -> Do
                 region = region_of(found.group("org").removesuffix("人民政府"))
         elif not doc_number and (found := _DOC_NUMBER.search(text)):
             doc_number = raw[found.start() : found.end()]
-        elif not title and _TITLE_WORDS.search(text):
+        elif not title and _DOC_TYPE.search(text):
             title = raw
         elif not date and (found := _DATE_LINE.match(text)):
             date, year = _iso(found)  # "（2021年12月12日）" under a title

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
+from indexer.metadata import FIELDS
 
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000
@@ -81,7 +82,7 @@ def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def docs_data() -> dict[str, Any]:
-    keys = ("doc", "title", "region", "year", "date", "speaker", "role", "meeting", "paragraphs")
+    keys = ("doc", *FIELDS, "paragraphs")
     return {"documents": [{k: d.get(k) for k in keys} for d in policy_index().documents()]}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,23 @@ from indexer.api import PolicyIndex
 from indexer.document import ParsedDocument, parse_document
 from indexer.readers import read_document
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def _run_benchmark(script: str, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+
+
+@pytest.fixture()
+def run_benchmark():
+    """Runs a benchmarks/ script in a fresh interpreter, warnings as errors."""
+    return _run_benchmark
 
 
 @pytest.fixture(scope="session")

@@ -1,29 +1,11 @@
 """The relevance harness runs and holds the floor: grep-exact recall and precision."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_harness_reports_perfect_literal_recall(tmp_path):
+def test_harness_reports_perfect_literal_recall(tmp_path, run_benchmark):
     out = tmp_path / "quality.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "quality.py"),
-            "--sample",
-            "40",
-            "--json",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
-    )
+    run_benchmark("quality.py", "--sample", "40", "--json", str(out))
     rows = {row["set"]: row for row in json.loads(out.read_text(encoding="utf-8"))["rows"]}
     for name in ("substrings 1–6 chars", "vocabulary words", "glossary terms", "two-word AND"):
         assert rows[name]["recall"] == rows[name]["precision"] == 1.0, rows[name]

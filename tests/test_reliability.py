@@ -78,9 +78,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get_json(url: str) -> tuple[int, dict]:
+def get_json(url: str, timeout: float = 30) -> tuple[int, dict]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
@@ -100,7 +100,7 @@ def test_index_while_serving(seed_index_dir, tmp_path):
     try:
         for _ in range(100):
             try:
-                get_json(base + "x")
+                get_json(base + "x", timeout=2)
                 break
             except OSError:
                 time.sleep(0.1)
