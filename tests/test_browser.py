@@ -30,22 +30,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(seed_index_dir):
+def server(seed_index_dir, tmp_path_factory):
     port = free_port()
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    log = log_path.open("w")  # a pipe nobody reads would fill up and block the server
+    command = [sys.executable, "-m", "indexer.cli", "--index", str(seed_index_dir), "serve"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "indexer.cli",
-            "--index",
-            str(seed_index_dir),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        [*command, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -56,7 +47,9 @@ def server(seed_index_dir):
             time.sleep(0.1)
     yield base
     process.terminate()
-    output, _ = process.communicate(timeout=15)
+    process.wait(timeout=15)
+    log.close()
+    output = log_path.read_text(encoding="utf-8")
     assert process.returncode == 0, output
     assert "GET / 200" in output and "stopped" in output  # request log, clean stop
 

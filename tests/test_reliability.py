@@ -90,11 +90,11 @@ def test_index_while_serving(seed_index_dir, tmp_path):
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index_dir, index_dir)
     port = free_port()
-    server = subprocess.Popen(
-        [*CLI, "--index", str(index_dir), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
+    log = (tmp_path / "serve.log").open("w")  # a file, not a pipe nobody reads: a full
+    server = subprocess.Popen(  # pipe would block the server's access log, and it
+        [*CLI, "--index", str(index_dir), "serve", "--port", str(port)],  # with it
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}/api/search?q="
     try:
@@ -132,5 +132,5 @@ def test_index_while_serving(seed_index_dir, tmp_path):
         assert status == 200 and data["total"] == 6  # the new commit, without a restart
     finally:
         server.terminate()
-        log, _ = server.communicate(timeout=15)
-        print(log)  # shown by pytest when the test fails
+        server.wait(timeout=15)
+        log.close()
