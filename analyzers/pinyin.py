@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 _TYPED = re.compile(r"^(?:[a-zü]+[1-5]?[\s']*)+$")
 
 
 @lru_cache(maxsize=65536)
 def word_pinyin(word: str) -> tuple[str, str]:
     """Full toneless pinyin (ü as v) and the initial letter of each syllable."""
+    from pypinyin import Style, lazy_pinyin  # 0.2 s to import: only when pinyin is needed
+
     syllables = [s.replace("ü", "v") for s in lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)]
     return "".join(syllables), "".join(s[0] for s in syllables if s)
 

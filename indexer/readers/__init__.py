@@ -7,29 +7,39 @@ page's <title> and meta tags). Every failure is a ``ReaderError`` with a one-lin
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from indexer.errors import ReaderError
 from indexer.readers.base import ReadResult
-from indexer.readers.docx import read_docx
-from indexer.readers.html import read_html
-from indexer.readers.pdf import read_pdf
-from indexer.readers.text import read_text
 
 Reader = Callable[[Path], ReadResult]
 
-READERS: dict[str, Reader] = {
-    ".txt": read_text,
-    ".text": read_text,
-    ".md": read_text,
-    ".markdown": read_text,
-    ".pdf": read_pdf,
-    ".docx": read_docx,
-    ".html": read_html,
-    ".htm": read_html,
+# suffix -> "module:function"; a reader's libraries (pypdfium2, python-docx) are imported
+# only when a file of its kind turns up, so a search never pays for them.
+READERS: dict[str, str] = {
+    ".txt": "text:read_text",
+    ".text": "text:read_text",
+    ".md": "text:read_text",
+    ".markdown": "text:read_text",
+    ".pdf": "pdf:read_pdf",
+    ".docx": "docx:read_docx",
+    ".html": "html:read_html",
+    ".htm": "html:read_html",
 }
+
+
+def reader_for(path: Path) -> Reader:
+    """The reader registered for ``path``'s suffix, or ReaderError."""
+    target = READERS.get(path.suffix.lower())
+    if target is None:
+        raise ReaderError(f"unsupported file type {path.suffix or '(none)'}")
+    module, function = target.split(":")
+    return getattr(importlib.import_module(f"indexer.readers.{module}"), function)
+
+
 DEFAULT_MAX_MB = 50
 MAX_MB_ENV = "POLICY_SEARCH_MAX_FILE_MB"
 
@@ -43,9 +53,7 @@ def max_file_bytes() -> int:
 
 def read_with_meta(path: Path) -> ReadResult:
     """The text of ``path`` and its format's metadata hints, or ReaderError."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise ReaderError(f"unsupported file type {path.suffix or '(none)'}")
+    reader = reader_for(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
