@@ -238,5 +238,21 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
     run(app, host, port, threads)
 
 
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["opensearch"]), default="opensearch", show_default=True
+)
+@click.pass_context
+def export(ctx: click.Context, out: Path, fmt: str) -> None:
+    """Write the index for Elasticsearch/OpenSearch: mapping.json and bulk NDJSON files
+    with our segmentation, n-grams, glossary and pinyin lexicon."""
+    from indexer.export import export as write_export
+
+    with open_index(ctx) as ix:
+        counts = write_export(ix, out)
+    click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {out}")
+
+
 if __name__ == "__main__":  # python -m indexer.cli, where the console script is not on PATH
     cli()
