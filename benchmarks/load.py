@@ -41,7 +41,7 @@ PATHS = [
     "/api/suggest?q=三个",
     "/api/glossary?term=13710",
     "/?q=六稳六保",
-    "/doc/000_930e0c23bba17279.txt?q=三个一批",
+    "/doc/{doc}?q=三个一批",
 ]
 
 
@@ -70,7 +70,9 @@ def wait_ready(port: int, seconds: float = 30) -> None:
     raise RuntimeError("server did not start")
 
 
-def run_load(port: int, clients: int, requests: int, max_seconds: float) -> dict[str, Any]:
+def run_load(
+    port: int, paths: list[str], clients: int, requests: int, max_seconds: float
+) -> dict[str, Any]:
     tickets = itertools.count()
     lock = threading.Lock()
     latencies: list[float] = []
@@ -84,7 +86,7 @@ def run_load(port: int, clients: int, requests: int, max_seconds: float) -> dict
             ticket = next(tickets)
             if ticket >= requests:
                 break
-            path = quoted(PATHS[ticket % len(PATHS)])
+            path = quoted(paths[ticket % len(paths)])
             started = time.perf_counter()
             try:
                 connection.request("GET", path)
@@ -126,6 +128,39 @@ def run_load(port: int, clients: int, requests: int, max_seconds: float) -> dict
     }
 
 
+def peak_rss_mb(pid: int) -> int:
+    """A live process's peak resident set (Linux ``VmHWM``), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def serve_and_load(
+    index_dir: Path, *, clients: int, requests: int, max_seconds: float, threads: int
+) -> dict[str, Any]:
+    """Start `policy-search serve` on loopback over ``index_dir``, load it, stop it; the
+    report includes the server's peak RSS."""
+    with PolicyIndex.open(index_dir) as ix:
+        doc = ix.documents()[0]["doc"]
+    paths = [path.format(doc=doc) for path in PATHS]
+    port = free_port()
+    command = [sys.executable, "-m", "indexer.cli", "--index", str(index_dir), "serve"]
+    server = subprocess.Popen(
+        [*command, "--host", HOST, "--port", str(port), "--threads", str(threads)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_ready(port)
+        report = run_load(port, paths, clients, requests, max_seconds)
+        report["server_peak_rss_mb"] = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -142,21 +177,15 @@ def main() -> None:
         if index_dir is None:
             index_dir = Path(tmp) / "index"
             PolicyIndex.update(index_dir, [ROOT / "seeds"], progress=False)
-        port = free_port()
-        command = [sys.executable, "-m", "indexer.cli", "--index", str(index_dir), "serve"]
-        server = subprocess.Popen(
-            [*command, "--host", HOST, "--port", str(port), "--threads", str(args.threads)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        report = serve_and_load(
+            index_dir,
+            clients=args.clients,
+            requests=args.requests,
+            max_seconds=args.max_seconds,
+            threads=args.threads,
         )
-        try:
-            wait_ready(port)
-            report = run_load(port, args.clients, args.requests, args.max_seconds)
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
     for key, value in report.items():
-        print(f"{key:>15}: {value}")
+        print(f"{key:>18}: {value}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

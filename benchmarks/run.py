@@ -4,12 +4,14 @@
 
 For each size (MB) it generates a corpus (benchmarks/corpus.py, cached under
 benchmarks/corpus/) and measures, for ours and for the baseline (Whoosh 2.7.4 with
-``jieba.analyse.ChineseAnalyzer``, one stored TEXT field, one document per file, the
-default single writer): build MB/s, peak RSS of the build process, index size / text
-size, warm query latency p50/p95 over a fixed mix, hits versus a plain substring scan for
-substring queries (the recall gap), and, for ours, the cold start of the CLI. It prints a
-table with ours/baseline ratios and writes JSON. Times are wall-clock on a shared
-machine: compare the ratios of one run, not seconds across runs.
+``jieba.analyse.ChineseAnalyzer``, one stored TEXT field, the default single writer, one
+document per blank-line-separated block of each file: the naive paragraph, so both
+engines answer with paragraphs): build MB/s, peak RSS of the build process, index size /
+text size, warm query latency p50/p95 over a fixed mix, hits versus a plain substring
+scan for substring queries (the recall gap), and, for ours, the cold start of the CLI
+and the server on loopback (throughput and peak RSS under benchmarks/load.py's mix). It
+prints a table with ours/baseline ratios and writes JSON. Times are wall-clock on a
+shared machine: compare the ratios of one run, not seconds across runs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -30,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import generate  # noqa: E402
+from benchmarks.load import serve_and_load  # noqa: E402
 
 QUERIES = {
     "word": ["发展", "项目", "改革"],
@@ -41,6 +45,11 @@ QUERIES = {
     "filtered": ["发展 year:2015-2020"],
 }
 SUBSTRINGS = ["工一批", "营商环", "放管服", "六稳"]
+
+
+def naive_paragraphs(text: str) -> list[str]:
+    """The baseline's documents: blocks between blank lines, as a naive indexer splits."""
+    return [block for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
 def corpus_dir(size: float) -> Path:
@@ -83,7 +92,8 @@ def _baseline_build(index_dir: str, corpus: str) -> None:
     schema = Schema(path=ID(stored=True), content=TEXT(stored=True, analyzer=ChineseAnalyzer()))
     writer = index.create_in(index_dir, schema).writer()
     for path in sorted(Path(corpus).glob("*.txt")):
-        writer.add_document(path=str(path), content=path.read_text(encoding="utf-8"))
+        for i, block in enumerate(naive_paragraphs(path.read_text(encoding="utf-8"))):
+            writer.add_document(path=f"{path}#{i}", content=block)
     writer.commit()
 
 
@@ -125,20 +135,23 @@ def _query_baseline(index_dir: str, repeat: int) -> None:
 
 
 def grep_counts(corpus: Path) -> dict[str, dict[str, int]]:
-    """Files and paragraphs containing each substring, whitespace ignored (the truth)."""
+    """Our paragraphs and the baseline's blocks containing each substring, whitespace
+    ignored: the truth each engine's hits are held to."""
     from analyzers.normalize import compact
     from indexer.document import parse_document
 
-    files = {q: 0 for q in SUBSTRINGS}
-    paragraphs = {q: 0 for q in SUBSTRINGS}
+    counts: dict[str, dict[str, int]] = {"ours": {}, "base": {}}
     for path in sorted(corpus.glob("*.txt")):
-        parsed = parse_document(path.name, path.read_text(encoding="utf-8"))
-        keys = [compact(p.text)[0] for p in parsed.paragraphs]
-        for q in SUBSTRINGS:
-            found = sum(1 for k in keys if compact(q)[0] in k)
-            paragraphs[q] += found
-            files[q] += bool(found)
-    return {"files": files, "paragraphs": paragraphs}
+        text = path.read_text(encoding="utf-8")
+        units = {
+            "ours": [compact(p.text)[0] for p in parse_document(path.name, text).paragraphs],
+            "base": [compact(block)[0] for block in naive_paragraphs(text)],
+        }
+        for engine, keys in units.items():
+            for q in SUBSTRINGS:
+                found = sum(1 for k in keys if compact(q)[0] in k)
+                counts[engine][q] = counts[engine].get(q, 0) + found
+    return counts
 
 
 def percentile(values: list[float], p: int) -> float:
@@ -173,6 +186,11 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
             row[f"{name}_substring_hits"] = data["hits"]
         cold = [timed_child([*build[:5], "search", "三个一批"])[0] for _ in range(3)]
         row["ours_cold_query_s"] = round(statistics.median(cold), 2)
+        load = serve_and_load(ours, clients=4, requests=200 * repeat, max_seconds=120, threads=4)
+        row["ours_server"] = {
+            k: load[k]
+            for k in ("throughput_rps", "p50_ms", "p95_ms", "non_2xx", "server_peak_rss_mb")
+        }
     row["grep"] = grep_counts(corpus)
     return row
 
@@ -193,11 +211,17 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             ratio = f"{ours / base:.2f}" if base else "-"
             print(f"  {label:<14}{ours:>10}{base:>10}{ratio:>11}")
         print(f"  cold CLI query: {row['ours_cold_query_s']} s")
+        server = row["ours_server"]
+        print(
+            f"  server on loopback: {server['throughput_rps']} req/s, p50 {server['p50_ms']} ms,"
+            f" p95 {server['p95_ms']} ms, peak RSS {server['server_peak_rss_mb']} MB,"
+            f" {server['non_2xx']} non-2xx"
+        )
         truth = row["grep"]
         for q in SUBSTRINGS:
             print(
-                f"  {q}: ours {row['ours_substring_hits'][q]}/{truth['paragraphs'][q]} paragraphs,"
-                f" baseline {row['base_substring_hits'][q]}/{truth['files'][q]} files"
+                f"  {q}: ours {row['ours_substring_hits'][q]}/{truth['ours'][q]} paragraphs,"
+                f" baseline {row['base_substring_hits'][q]}/{truth['base'][q]} blocks"
             )
 
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from whoosh.collectors import TimeLimitCollector
+from whoosh.collectors import Collector, FilterCollector, WrappingCollector
 from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.searching import Searcher, TimeLimit
-from whoosh.sorting import Count, FieldFacet
 
 from analyzers.normalize import compact
 from analyzers.pinyin import typed_pinyin
@@ -58,6 +60,7 @@ LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is su
 TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 QUERY_SECONDS = 5.0  # a query's time budget; past it the hits so far come back as partial
+_CLOCK_EVERY = 256  # matches listed or scored between two looks at the clock
 
 
 def default_index_dir() -> Path:
@@ -182,6 +185,7 @@ class PolicyIndex:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._paragraphs: set[int] | None = None
+        self._columns: dict[str, list[Any]] | None = None
         self._load_commit_state()
 
     def _load_commit_state(self) -> None:
@@ -230,6 +234,7 @@ class PolicyIndex:
                 self._paragraphs = None
             if self._paragraphs is None:  # the kind filter, computed once per commit
                 self._paragraphs = set(self._searcher.docs_for_query(Term("kind", PARAGRAPH)))
+                self._columns = None
             activate(self._segmenter)
             return self._searcher
 
@@ -287,22 +292,19 @@ class PolicyIndex:
     ) -> SearchResult:
         searcher = self.searcher()
         compiled = compile_query(node)
+        deadline = time.monotonic() + self.time_budget
+        matched, partial = self._matching(searcher, compiled.recall, deadline)
         wanted = None if limit is None else offset + limit
-        collector = searcher.collector(
-            limit=wanted,
-            filter=self._paragraphs,
-            groupedby={name: FieldFacet(name) for name in FACETS} if facets else None,
-            maptype=Count if facets else None,
-        )
-        timed = TimeLimitCollector(collector, timelimit=self.time_budget, use_alarm=False)
-        partial = False
+        timed = FilterCollector(_Deadline(searcher.collector(limit=wanted), deadline), matched)
         try:
-            searcher.search_with_collector(compiled.query, timed)
+            searcher.search_with_collector(compiled.ranking, timed)
         except TimeLimit:
             partial = True  # the hits found so far, best first, and said to be partial
         results = timed.results()
-        hits = [_hit(result, compiled.highlights) for result in results[offset:wanted]]
-        counts = {name: _counts(results.groups(name)) for name in FACETS} if facets else {}
+        hits = [
+            _hit(result.fields(), result.score, compiled.highlights)
+            for result in results[offset:wanted]
+        ]
         glossary = []
         if offset == 0:
             glossary = [
@@ -312,15 +314,41 @@ class PolicyIndex:
             ]
         return SearchResult(
             query,
-            len(results),
+            len(matched),
             hits,
             limit,
             offset,
             str(compiled),
             glossary,
-            counts,
+            self._facets(matched) if facets else {},
             partial=partial,
         )
+
+    def _matching(self, searcher: Searcher, recall: Any, deadline: float) -> tuple[set[int], bool]:
+        """Every matching paragraph, unscored: the exact total and the facets come from it.
+
+        Whoosh's top-N collector prunes matches that cannot reach the top, so its own
+        count falls short; listing the recall query's documents is exact and cheap.
+        """
+        matched: set[int] = set()
+        paragraphs = self._paragraphs or set()
+        for i, docnum in enumerate(searcher.docs_for_query(recall), 1):
+            if docnum in paragraphs:
+                matched.add(docnum)
+            if not i % _CLOCK_EVERY and time.monotonic() > deadline:
+                return matched, True
+        return matched, False
+
+    def _facets(self, matched: set[int]) -> dict[str, dict[str, int]]:
+        """Region, year and report counts over the matching paragraphs."""
+        reader = self.searcher().reader()
+        with self._lock:
+            if self._columns is None:  # read once per commit, then counting is a lookup
+                self._columns = {name: list(reader.column_reader(name)) for name in FACETS}
+            columns = self._columns
+        return {
+            name: _counts(Counter(column[d] for d in matched)) for name, column in columns.items()
+        }
 
     def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
         """Say when traditional characters were read as simplified; suggest on no hits."""
@@ -407,8 +435,14 @@ class PolicyIndex:
             raise QuerySyntaxError("nothing to look up")
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
         compiled = compile_query(node)
+        searcher = self.searcher()
+        paragraphs = self._paragraphs or set()
         results = sorted(
-            self.searcher().search(compiled.query, limit=None, filter=Term("kind", PARAGRAPH)),
+            (
+                searcher.stored_fields(docnum)
+                for docnum in searcher.docs_for_query(compiled.recall)
+                if docnum in paragraphs
+            ),
             key=lambda r: (r["doc"], r["n"]),
         )
         by_doc: dict[str, dict[str, Any]] = {}
@@ -432,7 +466,7 @@ class PolicyIndex:
             if result.get("year"):
                 by_year[result["year"]] = by_year.get(result["year"], 0) + count
             if with_hits:
-                hits.append(_hit(result, compiled.highlights))
+                hits.append(_hit(result, 0.0, compiled.highlights))
         total = sum(d["occurrences"] for d in by_doc.values())
         return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
 
@@ -489,6 +523,25 @@ def _children(node: Node) -> tuple[Node, ...]:
     return node.children if isinstance(node, AllOf) else (node,)
 
 
+class _Deadline(WrappingCollector):
+    """Stops collecting with ``TimeLimit`` once ``deadline`` (``time.monotonic``) passes.
+
+    Whoosh's ``TimeLimitCollector`` looks at the clock only in its own
+    ``collect_matches``, and calls its child's ``collect`` directly, which skips a
+    ``FilterCollector`` below it; checking in ``matches`` works in any stack.
+    """
+
+    def __init__(self, child: Collector, deadline: float) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+
+    def matches(self) -> Iterator[int]:
+        for i, docnum in enumerate(self.child.matches()):
+            if not i % _CLOCK_EVERY and time.monotonic() > self.deadline:
+                raise TimeLimit
+            yield docnum
+
+
 def _counts(groups: dict[Any, int]) -> dict[str, int]:
     """Facet counts, largest first, with string keys (JSON object keys are strings)."""
     known = [(k, n) for k, n in groups.items() if k not in (None, "")]  # no region, no year
@@ -501,8 +554,8 @@ def _usage_keys(term: str) -> list[str]:
     return [key for key in (compact(item)[0] for item in items) if len(key) >= 2]
 
 
-def _hit(result: Any, literals: tuple[str, ...]) -> Hit:
-    """A Whoosh result as a paragraph hit, highlighted with the query's literals."""
+def _hit(result: dict[str, Any], score: float | None, literals: tuple[str, ...]) -> Hit:
+    """A paragraph's stored fields as a hit, highlighted with the query's literals."""
     text = result["text"]
     spans = highlight_spans(text, literals)
     return Hit(
@@ -517,6 +570,6 @@ def _hit(result: Any, literals: tuple[str, ...]) -> Hit:
         heading=result["heading"],
         text=text,
         snippet=html_snippet(text, spans),
-        score=round(result.score or 0.0, 4),
+        score=round(score or 0.0, 4),
         highlights=spans,
     )

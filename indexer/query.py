@@ -83,6 +83,8 @@ class CompiledQuery:
     query: Query
     highlights: tuple[str, ...]
     filters: tuple[Filter, ...] = ()  # the filters every hit must pass (top-level AND)
+    recall: Query | None = None  # what decides a match, without the ranking clauses
+    ranking: Query | None = None  # ``query`` made cheaper, exact only among ``recall``'s docs
 
     def __str__(self) -> str:
         return str(self.query)
@@ -312,9 +314,20 @@ def compile_query(node: Node) -> CompiledQuery:
     highlights: list[str] = []
     compiled = _compile(node, highlights)
     query = AndMaybe(compiled.recall, Or(compiled.rank)) if compiled.rank else compiled.recall
+    loose = compiled.recall.accept(_unordered)
+    ranking = AndMaybe(loose, Or(compiled.rank)) if compiled.rank else loose
     children = node.children if isinstance(node, AllOf) else (node,)
     filters = tuple(c for c in children if isinstance(c, Filter))
-    return CompiledQuery(query, tuple(dict.fromkeys(highlights)), filters)
+    return CompiledQuery(query, tuple(dict.fromkeys(highlights)), filters, compiled.recall, ranking)
+
+
+def _unordered(query: Query) -> Query:
+    """A bigram phrase as its bigrams in any order: scored almost alike, and much cheaper,
+    since positions are not compared. Only for scoring documents already known to match."""
+    if isinstance(query, Phrase) and query.fieldname == "grams":
+        terms = [Term("grams", gram) for gram in dict.fromkeys(query.words)]
+        return And(terms, boost=query.boost)
+    return query
 
 
 def literals_of(text: str) -> tuple[str, ...]:
