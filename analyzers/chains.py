@@ -16,10 +16,5 @@ def word_analyzer() -> Analyzer:
 
 
 def bigram_analyzer() -> Analyzer:
-    """Bigrams of the match key: literal (grep-like) matching of two or more characters."""
+    """Bigrams of the match key: literal (grep-like) matching of any string."""
     return CompactGramTokenizer(2)
-
-
-def char_analyzer() -> Analyzer:
-    """Single characters of the match key: literal matching of one-character queries."""
-    return CompactGramTokenizer(1)

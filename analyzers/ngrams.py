@@ -3,11 +3,13 @@
 Word segmentation loses strings that cut across word boundaries (工一批 inside 开工一批);
 a phrase of overlapping bigrams does not. Grams are taken from :func:`compact`, which
 drops whitespace and quote marks, so 2183套 matches 2183 套 and 四上企业 matches “四上”企业.
-Positions are key offsets (consecutive grams are consecutive positions); ``startchar`` and
-``endchar`` index the original text.
+Every character starts a gram (the last ones start shorter grams), so a single
+character is a prefix query on the same field, and no separate character field is
+needed. Positions are key offsets (consecutive grams are consecutive positions);
+``startchar`` and ``endchar`` index the original text.
 
 >>> [(t.text, t.pos) for t in CompactGramTokenizer(2)("PM 2.5", positions=True)]
-[('pm', 0), ('m2', 1), ('2.', 2), ('.5', 3)]
+[('pm', 0), ('m2', 1), ('2.', 2), ('.5', 3), ('5', 4)]
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ def grams(key: str, size: int) -> list[str]:
 
 
 class CompactGramTokenizer(OffsetTokenizer):
-    """Overlapping ``size``-character grams of the whitespace- and quote-free match key."""
+    """The ``size``-character gram starting at each character of the whitespace- and
+    quote-free match key (shorter at its end)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -34,5 +37,6 @@ class CompactGramTokenizer(OffsetTokenizer):
 
     def pieces(self, value: str) -> Iterator[Piece]:
         key, offsets = compact(value)
-        for i, gram in enumerate(grams(key, self.size)):
-            yield gram, offsets[i], offsets[i + self.size - 1] + 1
+        for i in range(len(key)):
+            gram = key[i : i + self.size]
+            yield gram, offsets[i], offsets[i + len(gram) - 1] + 1

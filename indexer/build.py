@@ -397,9 +397,7 @@ def _retokenize(
                 continue
             fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
             boost = paragraph_boost(fields["heading"], fields.get("section", ""))
-            writer.update_document(
-                **fields, grams=fields["text"], chars=fields["text"], _boost=boost
-            )
+            writer.update_document(**fields, grams=fields["text"], _boost=boost)
             touched.add(hit["doc"])
         return {
             doc: (
@@ -453,7 +451,6 @@ def _add_document(writer: IndexWriter, source: _Source, words: Counter[str]) -> 
             section=p.section_path,
             text=p.text,
             grams=p.text,
-            chars=p.text,
             **common,
         )
 

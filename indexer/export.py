@@ -3,8 +3,8 @@
 Writes an index mapping and bulk NDJSON. Text is pre-segmented here — jieba words (with
 the index's user dictionary) and match-key bigrams joined by spaces — so a plain
 ``whitespace`` analyzer on the cluster reproduces our tokens and positions exactly:
-phrase queries over ``grams`` are the same grep-exact literal matching, over ``words``
-the same word phrases. Glossary entries and the pinyin lexicon go to indices of their own.
+phrase queries over ``grams`` are the same grep-exact literal matching (a single
+character: a prefix query over ``grams``), over ``words`` the same word phrases. Glossary entries and the pinyin lexicon go to indices of their own.
 
 Load with the standard bulk API, e.g.::
 

@@ -213,9 +213,10 @@ _EXAMPLES = {"region": "新华区", "year": "2022", "doc": "report.txt"}
 
 
 def literal_recall(key: str) -> Query:
-    """Documents whose match key contains ``key``: a phrase of bigrams, or one character."""
+    """Documents whose match key contains ``key``: a phrase of bigrams, or one character
+    (a prefix of the grams it starts, scored as one)."""
     if len(key) == 1:
-        return Term("chars", key)
+        return Prefix("grams", key)
     parts = grams(key, 2)
     return Phrase("grams", parts) if len(parts) > 1 else Term("grams", parts[0])
 

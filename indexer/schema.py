@@ -1,8 +1,8 @@
 """The Whoosh schema: one index holds paragraphs, document records and the user dictionary.
 
-Each paragraph is indexed three ways: ``text`` (jieba words, for BM25F ranking and
-phrases), ``grams`` (bigrams of the match key, for grep-like literal matching) and
-``chars`` (single characters, for one-character queries). Document records
+Each paragraph is indexed two ways: ``text`` (jieba words, for BM25F ranking and
+phrases) and ``grams`` (bigrams of the match key, for grep-like literal matching; one
+character is a prefix of the grams it starts). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
 incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
 one ``kind="lexicon"`` record holds the corpus vocabulary with pinyin, and
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 
-from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
+from analyzers.chains import bigram_analyzer, word_analyzer
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
 DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
 LEXICON, LEXICON_ID = "lexicon", "__lexicon__"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def build_schema() -> Schema:
@@ -34,7 +34,6 @@ def build_schema() -> Schema:
         section=TEXT(analyzer=words, stored=True),
         text=TEXT(analyzer=words, stored=True),
         grams=TEXT(analyzer=bigram_analyzer()),
-        chars=TEXT(analyzer=char_analyzer(), phrase=False),
         region=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True),

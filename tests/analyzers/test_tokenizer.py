@@ -1,4 +1,4 @@
-from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
+from analyzers.chains import bigram_analyzer, word_analyzer
 from analyzers.normalize import fold
 from analyzers.segment import Segmenter, activate
 
@@ -36,8 +36,8 @@ def test_percentages_are_also_indexed_as_bare_numbers():
 
 def test_bigrams_skip_whitespace_and_quotes_with_consecutive_positions():
     toks = tokens(bigram_analyzer(), "“四上” 企业")
-    assert [t[0] for t in toks] == ["四上", "上企", "企业"]
-    assert [t[1] for t in toks] == [0, 1, 2]
+    assert [t[0] for t in toks] == ["四上", "上企", "企业", "业"]
+    assert [t[1] for t in toks] == [0, 1, 2, 3]
     assert toks[1][2:] == (2, 6)  # 上 … 企 spans the closing quote and the space
 
 
@@ -46,4 +46,5 @@ def test_empty_and_punctuation_only_text_give_no_tokens():
     assert tokens(word_analyzer(), "") == []
     assert tokens(word_analyzer(), "，。！") == []
     assert tokens(bigram_analyzer(), "") == []
-    assert tokens(char_analyzer(), " ") == []
+    assert tokens(bigram_analyzer(), " ") == []
+    assert [t[0] for t in tokens(bigram_analyzer(), " 地")] == ["地"]
