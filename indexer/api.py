@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from whoosh.collectors import Collector, FilterCollector, WrappingCollector
+from whoosh.collectors import (
+    Collector,
+    FilterCollector,
+    TopCollector,
+    UnlimitedCollector,
+    WrappingCollector,
+)
 from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.searching import Searcher, TimeLimit
@@ -34,6 +40,7 @@ from indexer.build import (
     open_whoosh,
     update_index,
 )
+from indexer.columns import AlignedColumn
 from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
 from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_marked, html_snippet
@@ -295,7 +302,10 @@ class PolicyIndex:
         deadline = time.monotonic() + self.time_budget
         matched, partial = self._matching(searcher, compiled.recall, deadline)
         wanted = None if limit is None else offset + limit
-        timed = FilterCollector(_Deadline(searcher.collector(limit=wanted), deadline), matched)
+        # No matcher replacement: Whoosh's max-quality bounds are not safe for these
+        # queries (quantized field lengths), and pruning dropped real top hits.
+        top = UnlimitedCollector() if wanted is None else TopCollector(wanted, replace=0)
+        timed = FilterCollector(_Deadline(top, deadline), matched)
         try:
             searcher.search_with_collector(compiled.ranking, timed)
         except TimeLimit:
@@ -325,11 +335,8 @@ class PolicyIndex:
         )
 
     def _matching(self, searcher: Searcher, recall: Any, deadline: float) -> tuple[set[int], bool]:
-        """Every matching paragraph, unscored: the exact total and the facets come from it.
-
-        Whoosh's top-N collector prunes matches that cannot reach the top, so its own
-        count falls short; listing the recall query's documents is exact and cheap.
-        """
+        """Every matching paragraph, unscored: the exact total and the facets come from it
+        (listing the recall query's documents is exact and cheaper than scoring)."""
         matched: set[int] = set()
         paragraphs = self._paragraphs or set()
         for i, docnum in enumerate(searcher.docs_for_query(recall), 1):
@@ -341,10 +348,10 @@ class PolicyIndex:
 
     def _facets(self, matched: set[int]) -> dict[str, dict[str, int]]:
         """Region, year and report counts over the matching paragraphs."""
-        reader = self.searcher().reader()
+        searcher = self.searcher()
         with self._lock:
             if self._columns is None:  # read once per commit, then counting is a lookup
-                self._columns = {name: list(reader.column_reader(name)) for name in FACETS}
+                self._columns = {name: AlignedColumn(searcher, name).values() for name in FACETS}
             columns = self._columns
         return {
             name: _counts(Counter(column[d] for d in matched)) for name, column in columns.items()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -26,10 +27,10 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.query import Or, Term
-from whoosh.writing import IndexWriter
+from whoosh.writing import IndexWriter, SegmentWriter
 
 from analyzers.normalize import compact
-from analyzers.segment import Segmenter, activate
+from analyzers.segment import Segmenter, activate, active_segmenter
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
@@ -51,7 +52,7 @@ from indexer.schema import (
     build_schema,
 )
 
-PARALLEL_FROM = 8  # documents in a run before it is worth starting writer processes
+PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
 WRITER_MB = 256
 # Document-record fields read back to rewrite the record with new word counts.
@@ -227,7 +228,7 @@ def _update(
         return report
     activate(segmenter)
     try:
-        writer = _writer(ix, len(sources))
+        writer = ix.writer(limitmb=WRITER_MB)
     except LockError:
         raise PolicySearchError(
             "another `policy-search index` is writing to this index; wait for it to finish"
@@ -250,15 +251,15 @@ def _update(
         for doc in removed:
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
-        for source in _progress(sources, "indexing", progress):
-            words = count_words(
-                [p.text for p in source.parsed.paragraphs],
-                segmenter,
-                [bare(e.term) for e in source.parsed.glossary],
-            )
-            counts.update(words)
+        for source in sources:
             writer.delete_by_term("doc", source.doc)
-            _add_document(writer, source, words)
+        procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
+        if procs > 1:
+            segments, doc_words = _index_in_workers(ix, sources, procs, progress)
+        else:
+            segments, doc_words = [], _index_here(writer, sources, progress)
+        for source in sources:
+            counts.update(doc_words[source.doc])
             report.indexed.append(str(source.path))
             report.paragraphs += len(source.parsed.paragraphs)
         writer.update_document(
@@ -269,22 +270,114 @@ def _update(
             kind=DICTIONARY,
             data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
         )
-        writer.commit()
+        _commit(writer, segments)
     except BaseException:
         writer.cancel()
         raise
     return report
 
 
-def _writer(ix: Index, documents: int) -> IndexWriter:
-    """One writer per core for a large batch (tokenizing and segment writing run in
-    parallel; the children inherit the active segmenter by fork), else a plain one."""
+def _doc_words(source: _Source) -> Counter[str]:
+    """A document's word counts for the lexicon (cutting its paragraphs, which the
+    segmenter then remembers for the tokenizer)."""
+    return count_words(
+        [p.text for p in source.parsed.paragraphs],
+        active_segmenter(),
+        [bare(e.term) for e in source.parsed.glossary],
+    )
+
+
+def _index_here(
+    writer: IndexWriter, sources: list[_Source], progress: bool | None
+) -> dict[str, Counter[str]]:
+    doc_words = {}
+    for source in _progress(sources, "indexing", progress):
+        doc_words[source.doc] = _doc_words(source)
+        _add_document(writer, source, doc_words[source.doc])
+    return doc_words
+
+
+def _index_in_workers(
+    ix: Index, sources: list[_Source], procs: int, progress: bool | None
+) -> tuple[list[Any], dict[str, Counter[str]]]:
+    """Tokenize and write the sources in ``procs`` forked processes, a segment each.
+
+    Forked children inherit the parsed sources and the segmenter with this run's new
+    words, so nothing is pickled on the way in; each sends back its finished segment
+    and its documents' word counts. The parent's writer holds the lock and commits
+    their segments with its own, in one commit (as Whoosh's ``MpWriter`` does).
+    """
     global _writer_parent
-    procs = min(os.cpu_count() or 1, MAX_PROCS)
-    if documents >= PARALLEL_FROM and procs > 1:
-        _writer_parent = os.getpid()
-        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB // procs)
-    return ix.writer(limitmb=WRITER_MB)
+    _writer_parent = os.getpid()
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()
+    workers = [
+        context.Process(target=_worker, args=(ix, share, procs, results), daemon=True)
+        for share in _shares(sources, procs)
+    ]
+    bar = _progress(sources, "indexing", progress)
+    try:
+        for worker in workers:
+            worker.start()
+        segments, doc_words = [], {}
+        for _ in workers:
+            outcome = results.get()
+            if isinstance(outcome, str):
+                raise PolicySearchError(f"an indexing process failed: {outcome}")
+            segment, words = outcome
+            segments.append(segment)
+            doc_words.update(words)
+            bar.update(len(words))
+        for worker in workers:
+            worker.join()
+    finally:
+        bar.close()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+    return segments, doc_words
+
+
+def _shares(sources: list[_Source], procs: int) -> list[list[_Source]]:
+    """Sources dealt to ``procs`` workers, largest first to the least loaded."""
+    shares: list[list[_Source]] = [[] for _ in range(procs)]
+    loads = [0] * procs
+    for source in sorted(sources, key=lambda s: -sum(len(p.text) for p in s.parsed.paragraphs)):
+        least = loads.index(min(loads))
+        shares[least].append(source)
+        loads[least] += sum(len(p.text) for p in source.parsed.paragraphs)
+    return [share for share in shares if share]
+
+
+def _worker(ix: Index, sources: list[_Source], procs: int, results: Any) -> None:
+    """In a forked process: write ``sources`` to a new segment; send it, or the error."""
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB // procs)
+    try:
+        doc_words = {}
+        for source in sources:
+            doc_words[source.doc] = _doc_words(source)
+            _add_document(writer, source, doc_words[source.doc])
+        results.put((writer._finalize_segment(), doc_words))
+    except BaseException as exc:
+        # Not ``cancel()``: it deletes the temp folder all writers share. The parent
+        # cancels; the next commit deletes this segment's orphaned files.
+        writer._close_segment()
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def _commit(writer: SegmentWriter, segments: list[Any]) -> None:
+    """Commit the writer's own segment and the workers' in one TOC (``MpWriter._commit``
+    with ``multisegment``, for segments written by our own processes)."""
+    if not segments:
+        writer.commit()
+        return
+    final = writer._merge_segments(None, False, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + segments)
+    writer._finish()
 
 
 _writer_parent: int | None = None

@@ -13,6 +13,7 @@ from typing import Any
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from indexer.columns import AlignedColumn
 from indexer.glossary import is_glossary_heading
 from indexer.paragraphs import SECTION_SEPARATOR
 
@@ -36,11 +37,11 @@ class RecencyBM25F(BM25F):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._years: tuple[Any, Any] | None = None  # (reader, its year column)
+        self._years: tuple[Any, AlignedColumn] | None = None  # (reader, its years)
 
     def final(self, searcher: Searcher, docnum: int, score: float) -> float:
         reader = searcher.reader()
         cached = self._years
         if cached is None or cached[0] is not reader:
-            cached = self._years = (reader, reader.column_reader("year"))
+            cached = self._years = (reader, AlignedColumn(searcher, "year"))
         return score + (cached[1][docnum] or 0) * RECENCY_STEP

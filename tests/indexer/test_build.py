@@ -232,3 +232,48 @@ def test_bad_metadata_is_reported(corpus, tmp_path, runner):
     assert [(Path(p).name, r) for p, r in report.failed] == [
         ("a.txt", "sidecar a.meta.json: year must be a number, not 'soon'")
     ]
+
+
+def _summary(index_dir: Path) -> dict:
+    with PolicyIndex.open(index_dir) as ix:
+        searches = {q: ix.search(q, limit=3) for q in ("发展", "三个一批", "地", "工一批")}
+        return {
+            "searches": {
+                q: (r.total, r.facets, [(h.doc, h.paragraph) for h in r.hits])
+                for q, r in searches.items()
+            },
+            "documents": [{k: v for k, v in d.items() if k != "path"} for d in ix.documents()],
+            "lexicon": ix.lexicon().candidates("sgyp"),
+            "glossary": len(ix.glossary_entries()),
+        }
+
+
+def test_worker_processes_build_the_same_index(seed_files, tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    PolicyIndex.update(serial, seed_files, progress=False)  # 5 documents: one process
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    PolicyIndex.update(parallel, seed_files, progress=False)
+    assert len(list(parallel.glob("*.seg"))) > len(list(serial.glob("*.seg")))  # workers' own
+    assert _summary(parallel) == _summary(serial)
+
+
+def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+
+    def explode(writer, source, words):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build, "_add_document", explode)  # the forked workers inherit it
+    with pytest.raises(PolicySearchError, match="indexing process failed: RuntimeError"):
+        PolicyIndex.update(index_dir, seed_files, progress=False)
+    monkeypatch.undo()
+    with PolicyIndex.open(index_dir) as ix:
+        assert [d["doc"] for d in ix.documents()] == ["a.txt", "b.md"]
+    report = PolicyIndex.update(index_dir, seed_files, progress=False)  # no lock left behind
+    assert len(report.indexed) == 5
+    live = {f"{s.segment_id()}.seg" for s in whoosh_index.open_dir(str(index_dir))._segments()}
+    assert {p.name for p in index_dir.glob("*.seg")} == live  # the failed run's files are gone
