@@ -49,14 +49,17 @@ from indexer.schema import (
     LEXICON_ID,
     PARAGRAPH,
     SCHEMA_VERSION,
+    WORD_COUNTS,
     build_schema,
 )
+from indexer.storage import MappedStorage
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
+# Whoosh reads a compound segment file by copying each part into memory (190 MB for a
+# 20 MB corpus); separate files are memory-mapped in place (see storage.py).
+COMPOUND = False
 WRITER_MB = 256
-# Document-record fields read back to rewrite the record with new word counts.
-_RECORD_FIELDS = ("id", "kind", "doc", "title", "region", "year", "date")
 # Paragraph fields read back to re-tokenize a paragraph without its source file.
 _PARAGRAPH_FIELDS = (
     "id",
@@ -110,6 +113,7 @@ class _Source:
     doc: str
     sha256: str
     parsed: ParsedDocument
+    size: int  # bytes of the file, for the progress bar and for dealing work out
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -141,7 +145,7 @@ def is_index(index_dir: Path) -> bool:
 
 def open_whoosh(index_dir: Path) -> Index:
     """Open an existing index, checking it was built by this schema version."""
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = MappedStorage(str(index_dir)).open_index()
     if ix.schema.names() != build_schema().names() or _schema_version(ix) != SCHEMA_VERSION:
         ix.close()
         raise PolicySearchError(
@@ -228,7 +232,7 @@ def _update(
         return report
     activate(segmenter)
     try:
-        writer = ix.writer(limitmb=WRITER_MB)
+        writer = ix.writer(limitmb=WRITER_MB, compound=COMPOUND)
     except LockError:
         raise PolicySearchError(
             "another `policy-search index` is writing to this index; wait for it to finish"
@@ -238,16 +242,14 @@ def _update(
         retokenized = _retokenize(ix, writer, new_words, skip=changed)
         report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
         counts = Counter({word: entry[0] for word, entry in vocabulary.items()})
-        for doc in (changed | set(retokenized)) & set(known):
-            counts.subtract(known[doc]["data"].get("words", {}))
+        with ix.searcher() as searcher:
+            for doc in (changed | set(retokenized)) & set(known):
+                record = searcher.document(id=_words_id(doc))
+                counts.subtract(record["data"] if record else {})
         for doc, (texts, terms) in retokenized.items():  # words may now be cut differently
             words = count_words(texts, segmenter, terms)
             counts.update(words)
-            record = known[doc]
-            writer.update_document(
-                **{k: record[k] for k in _RECORD_FIELDS if k in record},
-                data={**record["data"], "words": dict(words)},
-            )
+            writer.update_document(id=_words_id(doc), kind=WORD_COUNTS, doc=doc, data=dict(words))
         for doc in removed:
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
@@ -291,9 +293,11 @@ def _index_here(
     writer: IndexWriter, sources: list[_Source], progress: bool | None
 ) -> dict[str, Counter[str]]:
     doc_words = {}
-    for source in _progress(sources, "indexing", progress):
-        doc_words[source.doc] = _doc_words(source)
-        _add_document(writer, source, doc_words[source.doc])
+    with _bar("indexing", sum(s.size for s in sources), progress) as bar:
+        for source in sources:
+            doc_words[source.doc] = _doc_words(source)
+            _add_document(writer, source, doc_words[source.doc])
+            bar.update(source.size)
     return doc_words
 
 
@@ -303,9 +307,10 @@ def _index_in_workers(
     """Tokenize and write the sources in ``procs`` forked processes, a segment each.
 
     Forked children inherit the parsed sources and the segmenter with this run's new
-    words, so nothing is pickled on the way in; each sends back its finished segment
-    and its documents' word counts. The parent's writer holds the lock and commits
-    their segments with its own, in one commit (as Whoosh's ``MpWriter`` does).
+    words, so nothing is pickled on the way in; each reports the bytes it has done
+    (for the progress bar) and sends back its finished segment and its documents' word
+    counts. The parent's writer holds the lock and commits their segments with its own,
+    in one commit (as Whoosh's ``MpWriter`` does).
     """
     global _writer_parent
     _writer_parent = os.getpid()
@@ -315,19 +320,20 @@ def _index_in_workers(
         context.Process(target=_worker, args=(ix, share, procs, results), daemon=True)
         for share in _shares(sources, procs)
     ]
-    bar = _progress(sources, "indexing", progress)
+    bar = _bar("indexing", sum(s.size for s in sources), progress)
     try:
         for worker in workers:
             worker.start()
         segments, doc_words = [], {}
-        for _ in workers:
-            outcome = results.get()
-            if isinstance(outcome, str):
-                raise PolicySearchError(f"an indexing process failed: {outcome}")
-            segment, words = outcome
-            segments.append(segment)
-            doc_words.update(words)
-            bar.update(len(words))
+        while len(segments) < len(workers):
+            kind, *outcome = results.get()
+            if kind == "failed":
+                raise PolicySearchError(f"an indexing process failed: {outcome[0]}")
+            if kind == "done":
+                bar.update(outcome[0])
+                continue
+            segments.append(outcome[0])
+            doc_words.update(outcome[1])
         for worker in workers:
             worker.join()
     finally:
@@ -342,27 +348,28 @@ def _shares(sources: list[_Source], procs: int) -> list[list[_Source]]:
     """Sources dealt to ``procs`` workers, largest first to the least loaded."""
     shares: list[list[_Source]] = [[] for _ in range(procs)]
     loads = [0] * procs
-    for source in sorted(sources, key=lambda s: -sum(len(p.text) for p in s.parsed.paragraphs)):
+    for source in sorted(sources, key=lambda s: -s.size):
         least = loads.index(min(loads))
         shares[least].append(source)
-        loads[least] += sum(len(p.text) for p in source.parsed.paragraphs)
+        loads[least] += source.size
     return [share for share in shares if share]
 
 
 def _worker(ix: Index, sources: list[_Source], procs: int, results: Any) -> None:
     """In a forked process: write ``sources`` to a new segment; send it, or the error."""
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB // procs)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB // procs, compound=COMPOUND)
     try:
         doc_words = {}
         for source in sources:
             doc_words[source.doc] = _doc_words(source)
             _add_document(writer, source, doc_words[source.doc])
-        results.put((writer._finalize_segment(), doc_words))
+            results.put(("done", source.size))
+        results.put(("segment", writer._finalize_segment(), doc_words))
     except BaseException as exc:
         # Not ``cancel()``: it deletes the temp folder all writers share. The parent
         # cancels; the next commit deletes this segment's orphaned files.
         writer._close_segment()
-        results.put(f"{type(exc).__name__}: {exc}")
+        results.put(("failed", f"{type(exc).__name__}: {exc}"))
 
 
 def _commit(writer: SegmentWriter, segments: list[Any]) -> None:
@@ -414,49 +421,73 @@ def _read_changed(
     """Read and parse the files whose content is new to the index."""
     sources: list[_Source] = []
     taken: dict[str, Path] = {}
-    for path in _progress(files, "reading", progress):
-        doc = _doc_id(path, taken, known)
-        taken[doc] = path
-        try:
-            if path.stat().st_size > max_file_bytes():  # refuse before reading it all
-                read_with_meta(path)
-            data = path.read_bytes()
-        except OSError as exc:
-            report.failed.append((str(path), exc.strerror or str(exc)))
-            continue
-        except ReaderError as exc:
-            report.failed.append((str(path), str(exc)))
-            continue
-        try:
-            overrides = overrides_for(path, meta)
-        except ReaderError as exc:
-            report.failed.append((str(path), str(exc)))
-            continue
-        digest = hashlib.sha256(data)
-        digest.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode())
-        sha256 = digest.hexdigest()  # a corrected sidecar re-indexes the file
-        if doc in known and known[doc]["data"].get("sha256") == sha256:
-            report.unchanged.append(str(path))
-            continue
-        try:
-            read = read_with_meta(path)
-        except ReaderError as exc:
-            report.failed.append((str(path), str(exc)))
-            continue
-        parsed = parse_document(doc, read.text)
-        doc_meta = apply_overrides(apply_hints(parsed.meta, read.meta), overrides)
-        parsed = replace(parsed, meta=doc_meta)
-        if not parsed.paragraphs:
-            report.failed.append((str(path), "no text found"))
-            continue
-        sources.append(_Source(path, doc, sha256, parsed))
+    with _bar("reading", sum(_size(p) for p in files), progress) as bar:
+        for path in files:
+            doc = _doc_id(path, taken, known)
+            taken[doc] = path
+            source = _read_one(path, doc, known, report, meta)
+            bar.update(_size(path))
+            if source:
+                sources.append(source)
     return sources
 
 
-def _progress(items: list[Any], desc: str, progress: bool | None) -> Any:
-    """A tqdm bar on stderr; ``None`` shows it only when stderr is a terminal."""
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_one(
+    path: Path, doc: str, known: dict[str, Any], report: IndexReport, meta: dict[str, Overrides]
+) -> _Source | None:
+    """Read and parse one file; None if its content is already indexed or it fails
+    (then the report says why)."""
+    try:
+        if path.stat().st_size > max_file_bytes():  # refuse before reading it all
+            read_with_meta(path)
+        data = path.read_bytes()
+        overrides = overrides_for(path, meta)
+    except OSError as exc:
+        report.failed.append((str(path), exc.strerror or str(exc)))
+        return None
+    except ReaderError as exc:
+        report.failed.append((str(path), str(exc)))
+        return None
+    digest = hashlib.sha256(data)
+    digest.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode())
+    sha256 = digest.hexdigest()  # a corrected sidecar re-indexes the file
+    if doc in known and known[doc]["data"].get("sha256") == sha256:
+        report.unchanged.append(str(path))
+        return None
+    try:
+        read = read_with_meta(path)
+    except ReaderError as exc:
+        report.failed.append((str(path), str(exc)))
+        return None
+    parsed = parse_document(doc, read.text)
+    parsed = replace(parsed, meta=apply_overrides(apply_hints(parsed.meta, read.meta), overrides))
+    if not parsed.paragraphs:
+        report.failed.append((str(path), "no text found"))
+        return None
+    return _Source(path, doc, sha256, parsed, len(data))
+
+
+def _bar(desc: str, total: int, progress: bool | None) -> Any:
+    """A tqdm bar in bytes (with MB/s and ETA) on stderr; ``None`` shows it only when
+    stderr is a terminal."""
     disable = None if progress is None else not progress
-    return tqdm(items, desc=desc, unit="file", file=sys.stderr, disable=disable, leave=False)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        file=sys.stderr,
+        disable=disable,
+        leave=False,
+    )
 
 
 def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:
@@ -501,6 +532,10 @@ def _retokenize(
         }
 
 
+def _words_id(doc: str) -> str:
+    return f"{doc}#words"
+
+
 def _add_document(writer: IndexWriter, source: _Source, words: Counter[str]) -> None:
     """The document record, its glossary entries and its paragraphs, all with its metadata."""
     meta = source.parsed.meta
@@ -516,10 +551,10 @@ def _add_document(writer: IndexWriter, source: _Source, words: Counter[str]) -> 
             "path": str(source.path),
             "sha256": source.sha256,
             "paragraphs": len(source.parsed.paragraphs),
-            "words": dict(words),
         },
         **common,
     )
+    writer.add_document(id=_words_id(meta.doc), kind=WORD_COUNTS, doc=meta.doc, data=dict(words))
     for i, entry in enumerate(source.parsed.glossary, 1):
         writer.add_document(
             id=f"{meta.doc}#g{i}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from analyzers.segment import Segmenter, is_han_word
 
 MIN_WORD = 2  # single characters are too ambiguous to be a pinyin answer
 MAX_PAIR = 6  # two adjacent words up to this length count as one term: 营商 + 环境
+MIN_PAIR_FREQ = 2  # a word pair seen once is noise for pinyin and suggestions: not loaded
 
 
 def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = ()) -> Counter[str]:
@@ -51,7 +52,7 @@ def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = (
     return counts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     text: str
     freq: int
@@ -73,9 +74,18 @@ def with_pinyin(counts: Counter[str], known: dict[str, list[Any]]) -> dict[str, 
 class PinyinLexicon:
     """Words by full pinyin and by initials, exact or prefix, most useful first."""
 
-    def __init__(self, table: dict[str, list[Any]], jargon: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        table: dict[str, list[Any]],
+        jargon: Iterable[str] = (),
+        is_word: Callable[[str], bool] = lambda word: True,
+    ) -> None:
         special = set(jargon)
-        self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
+        self.words = {
+            w: Word(w, f, full, ini, w in special)
+            for w, (f, full, ini) in table.items()
+            if f >= MIN_PAIR_FREQ or w in special or is_word(w)  # most pairs occur once
+        }
         self._full = sorted((w.full, w.text) for w in self.words.values())
         self._initials = sorted((w.initials, w.text) for w in self.words.values())
 

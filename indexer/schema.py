@@ -4,8 +4,9 @@ Each paragraph is indexed two ways: ``text`` (jieba words, for BM25F ranking and
 phrases) and ``grams`` (bigrams of the match key, for grep-like literal matching; one
 character is a prefix of the grams it starts). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
-incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
-one ``kind="lexicon"`` record holds the corpus vocabulary with pinyin, and
+incremental, and a ``kind="words"`` record beside each holds its word counts (read
+only when the document changes); glossary entries (``kind="glossary"``) carry term,
+aliases and definition; one ``kind="lexicon"`` record holds the corpus vocabulary with pinyin, and
 one ``kind="dictionary"`` record holds the user dictionary, so it is
 committed atomically with the paragraphs it segmented.
 """
@@ -17,6 +18,7 @@ from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 from analyzers.chains import bigram_analyzer, word_analyzer
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
+WORD_COUNTS = "words"  # a document's word counts, subtracted from the lexicon when it changes
 DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
 LEXICON, LEXICON_ID = "lexicon", "__lexicon__"
 SCHEMA_VERSION = 4

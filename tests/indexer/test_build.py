@@ -248,13 +248,17 @@ def _summary(index_dir: Path) -> dict:
         }
 
 
+def _segment_count(index_dir: Path) -> int:
+    return len(whoosh_index.open_dir(str(index_dir))._segments())
+
+
 def test_worker_processes_build_the_same_index(seed_files, tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     PolicyIndex.update(serial, seed_files, progress=False)  # 5 documents: one process
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
     PolicyIndex.update(parallel, seed_files, progress=False)
-    assert len(list(parallel.glob("*.seg"))) > len(list(serial.glob("*.seg")))  # workers' own
+    assert _segment_count(parallel) > _segment_count(serial)  # the workers' own segments
     assert _summary(parallel) == _summary(serial)
 
 
@@ -275,5 +279,18 @@ def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, mo
         assert [d["doc"] for d in ix.documents()] == ["a.txt", "b.md"]
     report = PolicyIndex.update(index_dir, seed_files, progress=False)  # no lock left behind
     assert len(report.indexed) == 5
-    live = {f"{s.segment_id()}.seg" for s in whoosh_index.open_dir(str(index_dir))._segments()}
-    assert {p.name for p in index_dir.glob("*.seg")} == live  # the failed run's files are gone
+    live = {s.segment_id() for s in whoosh_index.open_dir(str(index_dir))._segments()}
+    on_disk = {p.name.split(".")[0] for p in index_dir.glob("MAIN_*.*")}
+    assert on_disk == live  # the failed run's segment files are gone
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_progress_is_shown_in_bytes_with_a_rate(seed_files, tmp_path, monkeypatch, capsys, workers):
+    if workers:
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    PolicyIndex.update(tmp_path / "index", seed_files, progress=True)
+    total = sum(f.stat().st_size for f in seed_files)
+    bars = capsys.readouterr().err
+    assert "reading" in bars and "indexing" in bars and "B/s" in bars
+    assert f"{total / 1024:.0f}k/{total / 1024:.0f}k" in bars  # every byte counted

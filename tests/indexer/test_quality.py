@@ -159,3 +159,12 @@ def test_close_terms_rank_above_distant_ones(tmp_path):
         hits = ix.search("优化 营商环境").hits
         assert [h.doc for h in hits] == ["near.txt", "far.txt"]
         assert hits[0].score > hits[1].score
+
+
+def test_word_pairs_seen_once_are_not_loaded():
+    table = {
+        w: [f, *word_pinyin(w)]
+        for w, f in [("营商环境", 1), ("抓好落实", 1), ("三个一批", 1), ("推动项目", 2)]
+    }
+    lexicon = PinyinLexicon(table, jargon=["三个一批"], is_word=lambda w: w == "营商环境")
+    assert sorted(lexicon.words) == ["三个一批", "推动项目", "营商环境"]  # not the one-off pair

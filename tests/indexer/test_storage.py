@@ -1,0 +1,30 @@
+"""Segment files are memory-mapped in place, and read exactly as Whoosh reads them."""
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.structfile import StructFile
+from whoosh.query import Term
+
+from indexer.build import open_whoosh
+from indexer.storage import MappedFile, MappedStorage
+
+
+def test_segment_files_are_mapped_and_read_like_plain_files(seed_index_dir):
+    mapped, plain = open_whoosh(seed_index_dir), whoosh_index.open_dir(str(seed_index_dir))
+    with mapped.searcher() as ours, plain.searcher() as theirs:
+        postings = ours.reader().leaf_readers()[0][0]._terms._postfile
+        assert isinstance(postings, MappedFile)
+        for term in (Term("text", "发展"), Term("grams", "三个"), Term("kind", "paragraph")):
+            got = [(h.docnum, h.score) for h in ours.search(term, limit=None)]
+            assert got and got == [(h.docnum, h.score) for h in theirs.search(term, limit=None)]
+        assert ours.document(id="dictionary") == theirs.document(id="dictionary")
+    mapped.close()
+    plain.close()
+
+
+def test_an_empty_file_is_opened_unmapped(tmp_path):
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "data").write_bytes(b"\x00\x01")
+    storage = MappedStorage(str(tmp_path))
+    with storage.open_file("empty") as empty, storage.open_file("data") as data:
+        assert type(empty) is StructFile and empty.read() == b""
+        assert isinstance(data, MappedFile) and data.read_byte() == 0 and data.read(1) == b"\x01"
