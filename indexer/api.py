@@ -57,6 +57,7 @@ from indexer.query import (
     parse,
     passes,
     sanitize,
+    with_known_matches,
 )
 from indexer.ranking import RecencyBM25F
 from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
@@ -193,6 +194,7 @@ class PolicyIndex:
         self._searcher: Searcher | None = None
         self._paragraphs: set[int] | None = None
         self._columns: dict[str, list[Any]] | None = None
+        self._commits = 0  # commits seen since opening: a key for caches of results
         self._load_commit_state()
 
     def _load_commit_state(self) -> None:
@@ -239,11 +241,17 @@ class PolicyIndex:
                 self._searcher = self._searcher.refresh()
                 self._load_commit_state()
                 self._paragraphs = None
+                self._commits += 1
             if self._paragraphs is None:  # the kind filter, computed once per commit
                 self._paragraphs = set(self._searcher.docs_for_query(Term("kind", PARAGRAPH)))
                 self._columns = None
             activate(self._segmenter)
             return self._searcher
+
+    def commit_number(self) -> int:
+        """Changes whenever the searcher moves to a newer commit (results may differ)."""
+        self.searcher()
+        return self._commits
 
     def search(
         self,
@@ -307,7 +315,7 @@ class PolicyIndex:
         top = UnlimitedCollector() if wanted is None else TopCollector(wanted, replace=0)
         timed = FilterCollector(_Deadline(top, deadline), matched)
         try:
-            searcher.search_with_collector(compiled.ranking, timed)
+            searcher.search_with_collector(with_known_matches(compiled.ranking, matched), timed)
         except TimeLimit:
             partial = True  # the hits found so far, best first, and said to be partial
         results = timed.results()
@@ -374,7 +382,9 @@ class PolicyIndex:
             if self._lexicon is None:
                 record = self._ix.searcher().document(id=LEXICON_ID)
                 table = record["data"]["words"] if record else {}
-                self._lexicon = PinyinLexicon(table, self._segmenter.user_words)
+                self._lexicon = PinyinLexicon(
+                    table, self._segmenter.user_words, self._segmenter.is_known
+                )
             return self._lexicon
 
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
@@ -501,7 +511,7 @@ class PolicyIndex:
                     "highlights": [list(span) for span in spans],
                 }
             )
-        meta = {k: v for k, v in record["data"].items() if k not in ("words", "path", "sha256")}
+        meta = {k: v for k, v in record["data"].items() if k not in ("path", "sha256")}
         return {**meta, "paragraph_list": paragraphs}
 
     def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:

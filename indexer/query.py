@@ -12,8 +12,12 @@ ranking comes from jieba words in text, section and title (BM25F) plus a proximi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
+from whoosh.matching import ListMatcher, Matcher, NullMatcher
 from whoosh.query import (
     And,
     AndMaybe,
@@ -25,6 +29,7 @@ from whoosh.query import (
     Query,
     Term,
 )
+from whoosh.searching import Searcher
 
 from analyzers.chains import word_analyzer
 from analyzers.ngrams import grams
@@ -337,3 +342,52 @@ def literals_of(text: str) -> tuple[str, ...]:
         return compile_query(parse(text)).highlights
     except QuerySyntaxError:
         return ()
+
+
+class DocSet(Query):
+    """Documents already known to match (global numbers), at a constant score.
+
+    The ranking pass uses it in place of a required one-character recall clause, a
+    prefix query whose expansion over every gram the character starts would otherwise
+    be paid twice (20 MB corpus: 375 → 204 ms for 地).
+    """
+
+    def __init__(self, docs: Collection[int], boost: float = 1.0) -> None:
+        self.docs = sorted(docs)
+        self.boost = boost
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DocSet) and (other.docs, other.boost) == (self.docs, self.boost)
+
+    def __hash__(self) -> int:
+        return hash((len(self.docs), self.boost))
+
+    def __str__(self) -> str:
+        return f"<{len(self.docs)} matching documents>"
+
+    def estimate_size(self, reader: Any) -> int:
+        return len(self.docs)
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> Matcher:
+        top = searcher.get_parent()
+        offset = 0 if top is searcher else top._offset_for_subsearcher(searcher)
+        start = bisect_left(self.docs, offset)
+        end = bisect_left(self.docs, offset + searcher.doc_count_all())
+        ids = [doc - offset for doc in self.docs[start:end]]
+        return ListMatcher(ids, all_weights=self.boost) if ids else NullMatcher()
+
+
+def with_known_matches(query: Query, matched: Collection[int]) -> Query:
+    """``query`` with its required one-character recall clauses answered by ``matched``.
+
+    Only a clause every match must satisfy can be: under OR it would score documents
+    that lack the character, under NOT it would exclude every match. The clause then
+    scores a constant instead of the character's count, which the word clauses rank.
+    """
+    if isinstance(query, Prefix) and query.fieldname == "grams":
+        return DocSet(matched, query.boost)
+    if isinstance(query, And):
+        return And([with_known_matches(q, matched) for q in query.subqueries], boost=query.boost)
+    if isinstance(query, (AndMaybe, AndNot)):  # the left side is the required one
+        return type(query)(with_known_matches(query.a, matched), query.b)
+    return query

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.api import PolicyIndex, default_index_dir
 from indexer.errors import DocumentNotFound, PolicySearchError
+from search_web.cache import ResultCache
 
 CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
@@ -29,12 +30,14 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     app.config.from_mapping(
         INDEX_DIR=str(default_index_dir()),
         PER_PAGE=10,
+        RESULT_CACHE=512,  # search results kept per server (0: none)
         MAX_CONTENT_LENGTH=64 * 1024,  # a read-only API takes no bodies worth the name
     )
     if config:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
+    app.extensions["policy_search_results"] = ResultCache(app.config["RESULT_CACHE"])
 
     from search_web import api, pages
 

@@ -52,9 +52,15 @@ def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
             "elapsed_ms": 0,
         }
     started = time.perf_counter()
-    result = policy_index().search(query, limit=limit, offset=offset, filters=filters)
+    ix = policy_index()
+    key = (ix.commit_number(), query, limit, offset, tuple(sorted(filters.items())))
+    result = current_app.extensions["policy_search_results"].get(
+        key,
+        lambda: ix.search(query, limit=limit, offset=offset, filters=filters).as_dict(),
+        keep=lambda found: not found["partial"],  # a slow query gets its full answer later
+    )
     elapsed = round((time.perf_counter() - started) * 1000, 1)
-    return {**base, **result.as_dict(), "elapsed_ms": elapsed}
+    return {**base, **result, "elapsed_ms": elapsed}
 
 
 def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:

@@ -185,6 +185,23 @@ def test_script_in_a_document_is_escaped(tmp_path):
         assert "<script>alert" not in html and "<img src=x" not in html, url
 
 
+def test_cached_results_end_with_their_commit(tmp_path):
+    from indexer.api import PolicyIndex
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("各位代表：\n推进三个一批。\n", encoding="utf-8")
+    PolicyIndex.update(tmp_path / "index", [folder], progress=False)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")})
+    client = app.test_client()
+    first = client.get("/api/search?q=三个一批").get_json()
+    assert first["total"] == 1
+    assert client.get("/api/search?q=三个一批").get_json()["hits"] == first["hits"]  # cached
+    (folder / "b.txt").write_text("各位代表：\n再推进三个一批。\n", encoding="utf-8")
+    PolicyIndex.update(tmp_path / "index", [folder], progress=False)
+    assert client.get("/api/search?q=三个一批").get_json()["total"] == 2  # the new commit
+
+
 def test_security_headers(client):
     headers = client.get("/").headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]

@@ -4,7 +4,7 @@ import pytest
 
 from analyzers.normalize import compact
 from indexer.errors import QuerySyntaxError
-from indexer.query import MAX_QUERY_LENGTH
+from indexer.query import MAX_QUERY_LENGTH, compile_query, parse, with_known_matches
 
 
 def grep(parsed_seeds, needle: str) -> set[tuple[str, int]]:
@@ -146,7 +146,9 @@ def test_paging(seed_index):
     assert [h.paragraph for h in page.hits] == [h.paragraph for h in everything.hits[5:10]]
 
 
-@pytest.mark.parametrize("query", ["发展", "工作", "100", "项目 -建设", "项目 year:2022"])
+@pytest.mark.parametrize(
+    "query", ["发展", "工作", "100", "项目 -建设", "项目 year:2022", "地", "设 -地", "地 OR 区"]
+)
 def test_a_page_counts_every_match_and_facets_cover_them(seed_index, query):
     """Whoosh's top-N collector prunes what it thinks cannot reach the top: neither the
     total nor the top hits may change with the page size."""
@@ -156,6 +158,20 @@ def test_a_page_counts_every_match_and_facets_cover_them(seed_index, query):
     assert page.total == faceted.total == len(everything) > 2
     assert sum(faceted.facets["doc"].values()) == page.total
     assert [(h.doc, h.paragraph) for h in page.hits] == everything[:3]
+
+
+@pytest.mark.parametrize(
+    ("query", "known"),
+    [("地", 1), ("地 发展", 1), ("地 -设", 1), ("设 -地", 1), ("地 OR 区", 0), ("地区", 0)],
+)
+def test_known_matches_replace_only_required_one_character_clauses(seed_index, query, known):
+    compiled = compile_query(parse(query))
+    searcher = seed_index.searcher()
+    matched = set(searcher.docs_for_query(compiled.recall))
+    ranking = with_known_matches(compiled.ranking, matched)
+    assert str(ranking).count("matching documents") == known
+    found = {hit.docnum for hit in searcher.search(ranking, limit=None, filter=matched)}
+    assert found == matched and matched
 
 
 @pytest.mark.parametrize(
