@@ -216,19 +216,33 @@ def glossary(
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option(
+    "--result-cache",
+    default=512,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Result pages kept in memory for repeated queries (0: none).",
+)
+@click.option(
     "--get",
     "get_path",
     metavar="PATH",
     help="Answer one request (e.g. '/api/search?q=六稳') and exit.",
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str | None) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    result_cache: int,
+    get_path: str | None,
+) -> None:
     """Serve the search site and its JSON API (waitress; Ctrl-C or SIGTERM stops it)."""
     from search_web import create_app
     from search_web.server import run
 
     try:
-        app = create_app({"INDEX_DIR": str(ctx.obj)})
+        app = create_app({"INDEX_DIR": str(ctx.obj), "RESULT_CACHE": result_cache})
     except PolicySearchError as exc:
         raise CommandError(str(exc)) from None
     if get_path is not None:

@@ -223,3 +223,13 @@ def test_search_puts_glossary_entries_first(runner, seed_index_dir, parsed_seeds
     assert {(h["doc"], h["paragraph"]) for h in data["hits"][2:]} == expected
     human = run(runner, seed_index_dir, "search", "六稳六保").output
     assert human.startswith("┃ 六稳 新华区 · 2022  稳就业")
+
+
+def test_serve_answers_one_request_with_or_without_a_result_cache(runner, seed_index_dir):
+    for cache in ("0", "16"):
+        result = run(
+            runner, seed_index_dir, "serve", "--result-cache", cache, "--get", "/api/search?q=六稳"
+        )
+        assert result.exit_code == 0 and json.loads(result.output)["total"] > 0
+    bad = run(runner, seed_index_dir, "serve", "--result-cache", "-1", "--get", "/")
+    assert bad.exit_code == 2 and "--result-cache" in bad.output

@@ -193,13 +193,35 @@ def test_cached_results_end_with_their_commit(tmp_path):
     (folder / "a.txt").write_text("各位代表：\n推进三个一批。\n", encoding="utf-8")
     PolicyIndex.update(tmp_path / "index", [folder], progress=False)
     app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")})
+    ix, searches = app.extensions["policy_search"], []
+    search = ix.search
+    ix.search = lambda *args, **kw: searches.append(args) or search(*args, **kw)
     client = app.test_client()
     first = client.get("/api/search?q=三个一批").get_json()
     assert first["total"] == 1
-    assert client.get("/api/search?q=三个一批").get_json()["hits"] == first["hits"]  # cached
+    assert client.get("/api/search?q=三个一批").get_json()["hits"] == first["hits"]
+    assert len(searches) == 1  # the second answer came from the cache
     (folder / "b.txt").write_text("各位代表：\n再推进三个一批。\n", encoding="utf-8")
     PolicyIndex.update(tmp_path / "index", [folder], progress=False)
     assert client.get("/api/search?q=三个一批").get_json()["total"] == 2  # the new commit
+    assert len(searches) == 2
+
+
+def test_result_cache_keeps_the_most_recent_complete_results():
+    from search_web.cache import ResultCache
+
+    cache, computed = ResultCache(2), []
+
+    def get(key, partial=False):
+        return cache.get(key, lambda: computed.append(key) or key, keep=lambda _: not partial)
+
+    get("a"), get("b"), get("a"), get("c")  # "b" is now the least recently used
+    get("a"), get("b"), get("p", partial=True), get("p")
+    assert computed == ["a", "b", "c", "b", "p", "p"]
+    disabled = ResultCache(0)
+    disabled.get("a", lambda: computed.append("z"), keep=lambda _: True)
+    disabled.get("a", lambda: computed.append("z"), keep=lambda _: True)
+    assert computed[-2:] == ["z", "z"]
 
 
 def test_security_headers(client):
