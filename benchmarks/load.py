@@ -137,15 +137,24 @@ def peak_rss_mb(pid: int) -> int:
 
 
 def serve_and_load(
-    index_dir: Path, *, clients: int, requests: int, max_seconds: float, threads: int
+    index_dir: Path,
+    *,
+    clients: int,
+    requests: int,
+    max_seconds: float,
+    threads: int,
+    result_cache: int | None = None,
 ) -> dict[str, Any]:
     """Start `policy-search serve` on loopback over ``index_dir``, load it, stop it; the
-    report includes the server's peak RSS."""
+    report includes the server's peak RSS. ``result_cache=0`` makes every request search
+    (the query mix repeats, so the server's result cache would otherwise answer most)."""
     with PolicyIndex.open(index_dir) as ix:
         doc = ix.documents()[0]["doc"]
     paths = [path.format(doc=doc) for path in PATHS]
     port = free_port()
     command = [sys.executable, "-m", "indexer.cli", "--index", str(index_dir), "serve"]
+    if result_cache is not None:
+        command += ["--result-cache", str(result_cache)]
     server = subprocess.Popen(
         [*command, "--host", HOST, "--port", str(port), "--threads", str(threads)],
         stdout=subprocess.DEVNULL,

@@ -186,11 +186,19 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
             row[f"{name}_substring_hits"] = data["hits"]
         cold = [timed_child([*build[:5], "search", "三个一批"])[0] for _ in range(3)]
         row["ours_cold_query_s"] = round(statistics.median(cold), 2)
-        load = serve_and_load(ours, clients=4, requests=200 * repeat, max_seconds=120, threads=4)
-        row["ours_server"] = {
-            k: load[k]
-            for k in ("throughput_rps", "p50_ms", "p95_ms", "non_2xx", "server_peak_rss_mb")
-        }
+        for key, cache in (("ours_server", 0), ("ours_server_cached", None)):
+            load = serve_and_load(
+                ours,
+                clients=4,
+                requests=200 * repeat,
+                max_seconds=120,
+                threads=4,
+                result_cache=cache,
+            )
+            row[key] = {
+                k: load[k]
+                for k in ("throughput_rps", "p50_ms", "p95_ms", "non_2xx", "server_peak_rss_mb")
+            }
     row["grep"] = grep_counts(corpus)
     return row
 
@@ -211,12 +219,13 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             ratio = f"{ours / base:.2f}" if base else "-"
             print(f"  {label:<14}{ours:>10}{base:>10}{ratio:>11}")
         print(f"  cold CLI query: {row['ours_cold_query_s']} s")
-        server = row["ours_server"]
-        print(
-            f"  server on loopback: {server['throughput_rps']} req/s, p50 {server['p50_ms']} ms,"
-            f" p95 {server['p95_ms']} ms, peak RSS {server['server_peak_rss_mb']} MB,"
-            f" {server['non_2xx']} non-2xx"
-        )
+        for key, label in (("ours_server", "no result cache"), ("ours_server_cached", "cached")):
+            server = row[key]
+            print(
+                f"  server on loopback, {label}: {server['throughput_rps']} req/s,"
+                f" p50 {server['p50_ms']} ms, p95 {server['p95_ms']} ms,"
+                f" peak RSS {server['server_peak_rss_mb']} MB, {server['non_2xx']} non-2xx"
+            )
         truth = row["grep"]
         for q in SUBSTRINGS:
             print(

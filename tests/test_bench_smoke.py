@@ -32,6 +32,6 @@ def test_harness_smoke(tmp_path, run_benchmark):
     ):
         assert row[key] > 0, key
     assert row["ours_substring_hits"] == row["grep"]["ours"]  # literal recall
-    server = row["ours_server"]
-    assert server["throughput_rps"] > 0 and server["server_peak_rss_mb"] > 0
-    assert server["non_2xx"] == 0
+    for server in (row["ours_server"], row["ours_server_cached"]):
+        assert server["throughput_rps"] > 0 and server["server_peak_rss_mb"] > 0
+        assert server["non_2xx"] == 0
