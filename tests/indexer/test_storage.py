@@ -1,5 +1,8 @@
 """Segment files are memory-mapped in place, and read exactly as Whoosh reads them."""
 
+import sys
+import threading
+
 from whoosh import index as whoosh_index
 from whoosh.filedb.structfile import StructFile
 from whoosh.query import Term
@@ -28,3 +31,37 @@ def test_an_empty_file_is_opened_unmapped(tmp_path):
     with storage.open_file("empty") as empty, storage.open_file("data") as data:
         assert type(empty) is StructFile and empty.read() == b""
         assert isinstance(data, MappedFile) and data.read_byte() == 0 and data.read(1) == b"\x01"
+
+
+def test_threads_sharing_one_searcher_read_their_own_positions(seed_index):
+    """The server's threads share a searcher; with one file position between them,
+    queries read each other's posting blocks (unpickling errors, wrong hits)."""
+    queries = ["放管服", "地", "优化 营商环境", "三个一批", "发展", "改革 -发展"]
+
+    def answer(query):
+        result = seed_index.search(query)
+        return result.total, [(h.doc, h.paragraph) for h in result.hits]
+
+    expected = {q: answer(q) for q in queries}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads between a seek and its read
+    failures: list[str] = []
+
+    def client(k: int) -> None:
+        for i in range(40):
+            query = queries[(i + k) % len(queries)]
+            try:
+                if answer(query) != expected[query]:
+                    failures.append(f"{query}: other hits")
+            except Exception as exc:  # a corrupt read surfaces as any error
+                failures.append(f"{query}: {exc!r}")
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
