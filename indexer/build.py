@@ -257,11 +257,11 @@ def _update(
             writer.delete_by_term("doc", source.doc)
         procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
         if procs > 1:
-            segments, doc_words = _index_in_workers(ix, sources, procs, progress)
+            segments, words = _index_in_workers(ix, sources, procs, progress)
         else:
-            segments, doc_words = [], _index_here(writer, sources, progress)
+            segments, words = [], _index_here(writer, sources, progress)
+        counts.update(words)
         for source in sources:
-            counts.update(doc_words[source.doc])
             report.indexed.append(str(source.path))
             report.paragraphs += len(source.parsed.paragraphs)
         writer.update_document(
@@ -289,16 +289,14 @@ def _doc_words(source: _Source) -> Counter[str]:
     )
 
 
-def _index_here(
-    writer: IndexWriter, sources: list[_Source], progress: bool | None
-) -> dict[str, Counter[str]]:
-    doc_words = {}
+def _index_here(writer: IndexWriter, sources: list[_Source], progress: bool | None) -> Counter[str]:
+    """Write ``sources`` here; their word counts, summed for the lexicon."""
+    words: Counter[str] = Counter()
     with _bar("indexing", sum(s.size for s in sources), progress) as bar:
         for source in sources:
-            doc_words[source.doc] = _doc_words(source)
-            _add_document(writer, source, doc_words[source.doc])
+            words.update(_add_document(writer, source))
             bar.update(source.size)
-    return doc_words
+    return words
 
 
 def _index_in_workers(
@@ -308,8 +306,8 @@ def _index_in_workers(
 
     Forked children inherit the parsed sources and the segmenter with this run's new
     words, so nothing is pickled on the way in; each reports the bytes it has done
-    (for the progress bar) and sends back its finished segment and its documents' word
-    counts. The parent's writer holds the lock and commits their segments with its own,
+    (for the progress bar) and sends back its finished segment and the sum of its
+    documents' word counts. The parent's writer holds the lock and commits their segments with its own,
     in one commit (as Whoosh's ``MpWriter`` does).
     """
     global _writer_parent
@@ -324,7 +322,7 @@ def _index_in_workers(
     try:
         for worker in workers:
             worker.start()
-        segments, doc_words = [], {}
+        segments, words = [], Counter()
         while len(segments) < len(workers):
             kind, *outcome = results.get()
             if kind == "failed":
@@ -333,7 +331,7 @@ def _index_in_workers(
                 bar.update(outcome[0])
                 continue
             segments.append(outcome[0])
-            doc_words.update(outcome[1])
+            words.update(outcome[1])
         for worker in workers:
             worker.join()
     finally:
@@ -341,7 +339,7 @@ def _index_in_workers(
         for worker in workers:
             if worker.is_alive():
                 worker.kill()
-    return segments, doc_words
+    return segments, words
 
 
 def _shares(sources: list[_Source], procs: int) -> list[list[_Source]]:
@@ -359,12 +357,11 @@ def _worker(ix: Index, sources: list[_Source], procs: int, results: Any) -> None
     """In a forked process: write ``sources`` to a new segment; send it, or the error."""
     writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB // procs, compound=COMPOUND)
     try:
-        doc_words = {}
+        words: Counter[str] = Counter()
         for source in sources:
-            doc_words[source.doc] = _doc_words(source)
-            _add_document(writer, source, doc_words[source.doc])
+            words.update(_add_document(writer, source))
             results.put(("done", source.size))
-        results.put(("segment", writer._finalize_segment(), doc_words))
+        results.put(("segment", writer._finalize_segment(), words))
     except BaseException as exc:
         # Not ``cancel()``: it deletes the temp folder all writers share. The parent
         # cancels; the next commit deletes this segment's orphaned files.
@@ -536,9 +533,12 @@ def _words_id(doc: str) -> str:
     return f"{doc}#words"
 
 
-def _add_document(writer: IndexWriter, source: _Source, words: Counter[str]) -> None:
-    """The document record, its glossary entries and its paragraphs, all with its metadata."""
+def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
+    """The document record, its word counts, its glossary entries and its paragraphs, all
+    with its metadata; returns the word counts. (A run's per-document counts are ~16× its
+    text in memory: they go to the index here, and only their sum is kept.)"""
     meta = source.parsed.meta
+    words = _doc_words(source)
     common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
     common.update(
         (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
@@ -581,6 +581,7 @@ def _add_document(writer: IndexWriter, source: _Source, words: Counter[str]) -> 
             grams=p.text,
             **common,
         )
+    return words
 
 
 def iter_glossary(ix: Index) -> Iterator[TermEntry]:

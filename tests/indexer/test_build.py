@@ -113,11 +113,11 @@ def test_failure_mid_write_keeps_the_last_commit(corpus, tmp_path, monkeypatch):
     write(corpus, "a.txt", "一、改写\n全部改写。\n")
     calls = []
 
-    def explode(writer, source, words):
+    def explode(writer, source):
         calls.append(source.doc)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        original(writer, source, words)
+        return original(writer, source)
 
     original = build._add_document
     monkeypatch.setattr(build, "_add_document", explode)
@@ -268,7 +268,7 @@ def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, mo
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
 
-    def explode(writer, source, words):
+    def explode(writer, source):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(build, "_add_document", explode)  # the forked workers inherit it
