@@ -1,6 +1,7 @@
 """Bounded load test of `policy-search serve` on loopback.
 
     python benchmarks/load.py [--index DIR] [--clients 8] [--requests 2000] [--max-seconds 60]
+                              [--result-cache N]
 
 Starts the server on 127.0.0.1 (never another address), sends a fixed number of requests
 from N concurrent clients over a fixed mix of valid queries, stops by itself when the
@@ -179,6 +180,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--max-seconds", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=4, help="server worker threads")
+    parser.add_argument(
+        "--result-cache",
+        type=int,
+        help="the server's result cache size (0: every request searches)",
+    )
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,6 +198,7 @@ def main() -> None:
             requests=args.requests,
             max_seconds=args.max_seconds,
             threads=args.threads,
+            result_cache=args.result_cache,
         )
     for key, value in report.items():
         print(f"{key:>18}: {value}")
