@@ -377,14 +377,12 @@ class PolicyIndex:
 
     def lexicon(self) -> PinyinLexicon:
         """The corpus vocabulary with pinyin, loaded on first use."""
-        self.searcher()
+        searcher = self.searcher()
         with self._lock:
             if self._lexicon is None:
-                record = self._ix.searcher().document(id=LEXICON_ID)
+                record = searcher.document(id=LEXICON_ID)
                 table = record["data"]["words"] if record else {}
-                self._lexicon = PinyinLexicon(
-                    table, self._segmenter.user_words, self._segmenter.is_known
-                )
+                self._lexicon = PinyinLexicon(table, self._segmenter.user_words)
             return self._lexicon
 
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:

@@ -34,7 +34,7 @@ from analyzers.segment import Segmenter, activate, active_segmenter
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
-from indexer.lexicon import count_words, with_pinyin
+from indexer.lexicon import count_words, lexicon_table
 from indexer.lookup import TermEntry
 from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_overrides, overrides_for
 from indexer.query import literal_recall
@@ -50,6 +50,8 @@ from indexer.schema import (
     PARAGRAPH,
     SCHEMA_VERSION,
     WORD_COUNTS,
+    WORD_TOTALS,
+    WORD_TOTALS_ID,
     build_schema,
 )
 from indexer.storage import MappedStorage
@@ -221,6 +223,7 @@ def _update(
     with ix.searcher() as searcher:
         known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
         lexicon = searcher.document(id=LEXICON_ID)
+        totals = searcher.document(id=WORD_TOTALS_ID)
     vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
     sources = _read_changed(files, known, report, progress, meta)
     removed = [
@@ -241,7 +244,7 @@ def _update(
         changed = {s.doc for s in sources} | set(removed)
         retokenized = _retokenize(ix, writer, new_words, skip=changed)
         report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
-        counts = Counter({word: entry[0] for word, entry in vocabulary.items()})
+        counts = Counter(totals["data"] if totals else {})
         with ix.searcher() as searcher:
             for doc in (changed | set(retokenized)) & set(known):
                 record = searcher.document(id=_words_id(doc))
@@ -264,9 +267,10 @@ def _update(
         for source in sources:
             report.indexed.append(str(source.path))
             report.paragraphs += len(source.parsed.paragraphs)
-        writer.update_document(
-            id=LEXICON_ID, kind=LEXICON, data={"words": with_pinyin(counts, vocabulary)}
-        )
+        counts = +counts  # words no document uses any more are gone
+        writer.update_document(id=WORD_TOTALS_ID, kind=WORD_TOTALS, data=dict(counts))
+        table = lexicon_table(counts, vocabulary, segmenter.user_words, segmenter.is_known)
+        writer.update_document(id=LEXICON_ID, kind=LEXICON, data={"words": table})
         writer.update_document(
             id=DICTIONARY_ID,
             kind=DICTIONARY,

@@ -20,7 +20,7 @@ from analyzers.segment import Segmenter, is_han_word
 
 MIN_WORD = 2  # single characters are too ambiguous to be a pinyin answer
 MAX_PAIR = 6  # two adjacent words up to this length count as one term: 营商 + 环境
-MIN_PAIR_FREQ = 2  # a word pair seen once is noise for pinyin and suggestions: not loaded
+MIN_PAIR_FREQ = 2  # a word pair seen once is noise for pinyin and suggestions
 
 
 def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = ()) -> Counter[str]:
@@ -61,11 +61,19 @@ class Word:
     jargon: bool  # from the user dictionary: glossary terms, quoted slogans
 
 
-def with_pinyin(counts: Counter[str], known: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    """``{word: [freq, full, initials]}`` for the words still in use; pinyin computed once."""
+def lexicon_table(
+    counts: Counter[str],
+    known: dict[str, list[Any]],
+    jargon: Iterable[str],
+    is_word: Callable[[str], bool],
+) -> dict[str, list[Any]]:
+    """``{word: [freq, full, initials]}`` for the words worth a pinyin lookup: jargon,
+    dictionary words, and pairs seen at least ``MIN_PAIR_FREQ`` times. Pinyin is
+    computed once per word (``known`` is the previous table)."""
+    special = set(jargon)
     table = {}
     for word, freq in counts.items():
-        if freq > 0:
+        if freq > 0 and (freq >= MIN_PAIR_FREQ or word in special or is_word(word)):
             old = known.get(word)
             table[word] = [freq, *(old[1:] if old else word_pinyin(word))]
     return table
@@ -74,18 +82,9 @@ def with_pinyin(counts: Counter[str], known: dict[str, list[Any]]) -> dict[str, 
 class PinyinLexicon:
     """Words by full pinyin and by initials, exact or prefix, most useful first."""
 
-    def __init__(
-        self,
-        table: dict[str, list[Any]],
-        jargon: Iterable[str] = (),
-        is_word: Callable[[str], bool] = lambda word: True,
-    ) -> None:
+    def __init__(self, table: dict[str, list[Any]], jargon: Iterable[str] = ()) -> None:
         special = set(jargon)
-        self.words = {
-            w: Word(w, f, full, ini, w in special)
-            for w, (f, full, ini) in table.items()
-            if f >= MIN_PAIR_FREQ or w in special or is_word(w)  # most pairs occur once
-        }
+        self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
         self._full = sorted((w.full, w.text) for w in self.words.values())
         self._initials = sorted((w.initials, w.text) for w in self.words.values())
 

@@ -20,7 +20,10 @@ from analyzers.chains import bigram_analyzer, word_analyzer
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
 WORD_COUNTS = "words"  # a document's word counts, subtracted from the lexicon when it changes
 DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
-LEXICON, LEXICON_ID = "lexicon", "__lexicon__"
+LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # the words worth a pinyin lookup
+# Every word and word pair counted in the corpus, read only by indexing: most pairs occur
+# once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
+WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
 SCHEMA_VERSION = 4
 
 

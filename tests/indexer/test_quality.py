@@ -1,11 +1,13 @@
 """Search quality beyond literal recall: traditional characters, pinyin, suggestions,
 facets and ranking, on the seed index."""
 
+from collections import Counter
+
 import pytest
 
 from analyzers.pinyin import typed_pinyin, word_pinyin
 from indexer.api import PolicyIndex
-from indexer.lexicon import PinyinLexicon
+from indexer.lexicon import PinyinLexicon, lexicon_table
 
 
 def refs(result):
@@ -161,10 +163,25 @@ def test_close_terms_rank_above_distant_ones(tmp_path):
         assert hits[0].score > hits[1].score
 
 
-def test_word_pairs_seen_once_are_not_loaded():
-    table = {
-        w: [f, *word_pinyin(w)]
-        for w, f in [("营商环境", 1), ("抓好落实", 1), ("三个一批", 1), ("推动项目", 2)]
-    }
-    lexicon = PinyinLexicon(table, jargon=["三个一批"], is_word=lambda w: w == "营商环境")
-    assert sorted(lexicon.words) == ["三个一批", "推动项目", "营商环境"]  # not the one-off pair
+def test_the_lexicon_keeps_jargon_words_and_pairs_seen_twice():
+    counts = Counter({"营商环境": 1, "抓好落实": 1, "三个一批": 1, "推动项目": 2, "旧词": 0})
+    known = {"推动项目": [5, "tuidongxiangmu", "tdxm"]}  # pinyin computed once, kept
+    table = lexicon_table(counts, known, jargon=["三个一批"], is_word=lambda w: w == "营商环境")
+    assert table == {
+        "营商环境": [1, "yingshanghuanjing", "yshj"],
+        "三个一批": [1, "sangeyipi", "sgyp"],
+        "推动项目": [2, "tuidongxiangmu", "tdxm"],
+    }  # not the pair seen once, nor the word no document uses any more
+
+
+def test_one_off_pairs_stay_counted_for_later_runs(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("各位代表：\n抓好落实。\n", encoding="utf-8")
+    PolicyIndex.update(tmp_path / "index", [folder], progress=False)
+    with PolicyIndex.open(tmp_path / "index") as ix:
+        assert "抓好落实" not in ix.lexicon().words
+    (folder / "b.txt").write_text("各位代表：\n抓好落实。\n推进改革。\n", encoding="utf-8")
+    PolicyIndex.update(tmp_path / "index", [folder], progress=False)
+    with PolicyIndex.open(tmp_path / "index") as ix:
+        assert ix.lexicon().words["抓好落实"].freq == 2
