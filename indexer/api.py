@@ -379,11 +379,14 @@ class PolicyIndex:
         """The corpus vocabulary with pinyin, loaded on first use."""
         searcher = self.searcher()
         with self._lock:
-            if self._lexicon is None:
-                record = searcher.document(id=LEXICON_ID)
-                table = record["data"]["words"] if record else {}
-                self._lexicon = PinyinLexicon(table, self._segmenter.user_words)
-            return self._lexicon
+            lexicon, commit, jargon = self._lexicon, self._commits, self._segmenter.user_words
+        if lexicon is None:  # built outside the lock (seconds on a large corpus): searches go on
+            record = searcher.document(id=LEXICON_ID)
+            lexicon = PinyinLexicon(record["data"]["words"] if record else {}, jargon)
+            with self._lock:
+                if self._commits == commit:  # still the commit it was read from
+                    self._lexicon = lexicon
+        return lexicon
 
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
         """Corpus terms the user may have meant: same sound, close spelling, or a glossary

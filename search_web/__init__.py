@@ -20,7 +20,8 @@ CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' d
 
 
 def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) -> Flask:
-    """Build the app; the index (and jieba with its dictionary) is opened once, here.
+    """Build the app; the index (jieba with its dictionary, the pinyin lexicon) is opened
+    once, here.
 
     ``config`` is a mapping of settings, or just the index directory.
     """
@@ -37,6 +38,7 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
         app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
+    app.extensions["policy_search"].lexicon()  # at start, not on the first autocomplete
     app.extensions["policy_search_results"] = ResultCache(app.config["RESULT_CACHE"])
 
     from search_web import api, pages

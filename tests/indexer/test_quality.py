@@ -1,11 +1,13 @@
 """Search quality beyond literal recall: traditional characters, pinyin, suggestions,
 facets and ranking, on the seed index."""
 
+import threading
 from collections import Counter
 
 import pytest
 
 from analyzers.pinyin import typed_pinyin, word_pinyin
+from indexer import api
 from indexer.api import PolicyIndex
 from indexer.lexicon import PinyinLexicon, lexicon_table
 
@@ -185,3 +187,21 @@ def test_one_off_pairs_stay_counted_for_later_runs(tmp_path):
     PolicyIndex.update(tmp_path / "index", [folder], progress=False)
     with PolicyIndex.open(tmp_path / "index") as ix:
         assert ix.lexicon().words["抓好落实"].freq == 2
+
+
+def test_searches_go_on_while_the_lexicon_loads(seed_index_dir, monkeypatch):
+    """Loading the lexicon takes seconds on a large corpus; it must not hold the lock
+    every search takes."""
+    inner: list[int] = []
+    build_lexicon = api.PinyinLexicon
+
+    def slow(*args):
+        search = threading.Thread(target=lambda: inner.append(ix.search("六稳").total))
+        search.start()
+        search.join(10)
+        return build_lexicon(*args)
+
+    monkeypatch.setattr(api, "PinyinLexicon", slow)
+    with PolicyIndex.open(seed_index_dir) as ix:
+        assert "三个一批" in ix.lexicon().words
+        assert inner and inner[0] > 0
