@@ -6,6 +6,7 @@ a newer commit appears, so each query pays only for itself.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -446,22 +447,16 @@ class PolicyIndex:
         A defined term counts its headword without quotes and, for a list headword
         (治理六乱、开展六清), each item; anything else counts as the literal string.
         """
-        self.searcher()
+        searcher = self.searcher()
         own = [e for e in self._glossary.lookup(term) if compact(term)[0] in e.keys]
         keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [compact(term)[0]]
         if not keys[0]:
             raise QuerySyntaxError("nothing to look up")
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
         compiled = compile_query(node)
-        searcher = self.searcher()
-        paragraphs = self._paragraphs or set()
+        matched, _ = self._matching(searcher, compiled.recall, deadline=math.inf)
         results = sorted(
-            (
-                searcher.stored_fields(docnum)
-                for docnum in searcher.docs_for_query(compiled.recall)
-                if docnum in paragraphs
-            ),
-            key=lambda r: (r["doc"], r["n"]),
+            (searcher.stored_fields(docnum) for docnum in matched), key=lambda r: (r["doc"], r["n"])
         )
         by_doc: dict[str, dict[str, Any]] = {}
         by_year: dict[int, int] = {}

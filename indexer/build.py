@@ -305,14 +305,14 @@ def _index_here(writer: IndexWriter, sources: list[_Source], progress: bool | No
 
 def _index_in_workers(
     ix: Index, sources: list[_Source], procs: int, progress: bool | None
-) -> tuple[list[Any], dict[str, Counter[str]]]:
+) -> tuple[list[Any], Counter[str]]:
     """Tokenize and write the sources in ``procs`` forked processes, a segment each.
 
     Forked children inherit the parsed sources and the segmenter with this run's new
     words, so nothing is pickled on the way in; each reports the bytes it has done
     (for the progress bar) and sends back its finished segment and the sum of its
-    documents' word counts. The parent's writer holds the lock and commits their segments with its own,
-    in one commit (as Whoosh's ``MpWriter`` does).
+    documents' word counts. The parent's writer holds the lock and commits their
+    segments with its own, in one commit (as Whoosh's ``MpWriter`` does).
     """
     global _writer_parent
     _writer_parent = os.getpid()

@@ -4,7 +4,8 @@ Writes an index mapping and bulk NDJSON. Text is pre-segmented here — jieba wo
 the index's user dictionary) and match-key bigrams joined by spaces — so a plain
 ``whitespace`` analyzer on the cluster reproduces our tokens and positions exactly:
 phrase queries over ``grams`` are the same grep-exact literal matching (a single
-character: a prefix query over ``grams``), over ``words`` the same word phrases. Glossary entries and the pinyin lexicon go to indices of their own.
+character: a prefix query over ``grams``), over ``words`` the same word phrases.
+Glossary entries and the pinyin lexicon go to indices of their own.
 
 Load with the standard bulk API, e.g.::
 

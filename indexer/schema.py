@@ -6,9 +6,10 @@ character is a prefix of the grams it starts). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
 incremental, and a ``kind="words"`` record beside each holds its word counts (read
 only when the document changes); glossary entries (``kind="glossary"``) carry term,
-aliases and definition; one ``kind="lexicon"`` record holds the corpus vocabulary with pinyin, and
-one ``kind="dictionary"`` record holds the user dictionary, so it is
-committed atomically with the paragraphs it segmented.
+aliases and definition; one ``kind="word-totals"`` record sums every document's counts
+(read only by indexing), one ``kind="lexicon"`` record holds the words worth a pinyin
+lookup with their pinyin, and one ``kind="dictionary"`` record holds the user
+dictionary, so it is committed atomically with the paragraphs it segmented.
 """
 
 from __future__ import annotations
