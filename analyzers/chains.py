@@ -1,5 +1,6 @@
-"""The only analyzer chains. Whoosh pickles them into the schema by this import path:
-never move or rename this module or the classes it composes once an index exists."""
+"""The only analyzer chains. Whoosh pickles them into the schema by the import paths of
+the classes they compose (``analyzers.tokenizer``, ``analyzers.filters``,
+``analyzers.ngrams``): never move or rename those once an index exists."""
 
 from __future__ import annotations
 
@@ -11,10 +12,21 @@ from analyzers.tokenizer import WordTokenizer
 
 
 def word_analyzer() -> Analyzer:
-    """jieba words for ranking (BM25F, phrases); variants added at index time only."""
+    """jieba words for ranking (BM25F); variants added at index time only."""
     return WordTokenizer() | SubwordFilter() | NumberFilter()
 
 
+def char_analyzer() -> Analyzer:
+    """The characters of the match key: a one-character literal is one posting list."""
+    return CompactGramTokenizer(1)
+
+
 def bigram_analyzer() -> Analyzer:
-    """Bigrams of the match key: literal (grep-like) matching of any string."""
+    """The bigrams of the match key: candidates for any longer literal."""
     return CompactGramTokenizer(2)
+
+
+def positional_bigram_analyzer() -> Analyzer:
+    """A gram starting at every character of the match key, in order: what a search
+    cluster needs for the same literal matching as phrase and prefix queries."""
+    return CompactGramTokenizer(2, tail=True)

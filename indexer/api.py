@@ -6,27 +6,17 @@ a newer commit appears, so each query pays only for itself.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from platformdirs import user_data_dir
-from whoosh.collectors import (
-    Collector,
-    FilterCollector,
-    TopCollector,
-    UnlimitedCollector,
-    WrappingCollector,
-)
 from whoosh.index import Index
-from whoosh.query import Term
-from whoosh.searching import Searcher, TimeLimit
+from whoosh.searching import Searcher
 
 from analyzers.normalize import compact
 from analyzers.pinyin import typed_pinyin
@@ -41,12 +31,12 @@ from indexer.build import (
     open_whoosh,
     update_index,
 )
-from indexer.columns import AlignedColumn
 from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
 from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_marked, html_snippet
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
+from indexer.matching import Matcher
 from indexer.query import (
     AllOf,
     AnyOf,
@@ -58,18 +48,17 @@ from indexer.query import (
     parse,
     passes,
     sanitize,
-    with_known_matches,
 )
-from indexer.ranking import RecencyBM25F
+from indexer.ranking import Ranker
 from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
+from indexer.snapshot import Snapshot
 
 DEFAULT_LIMIT = 10
 FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
 LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
 TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
-QUERY_SECONDS = 5.0  # a query's time budget; past it the hits so far come back as partial
-_CLOCK_EVERY = 256  # matches listed or scored between two looks at the clock
+QUERY_SECONDS = 5.0  # a query's time budget; past it the matches so far come back as partial
 
 
 def default_index_dir() -> Path:
@@ -192,9 +181,7 @@ class PolicyIndex:
         self.time_budget = time_budget
         self._ix = ix
         self._lock = threading.Lock()
-        self._searcher: Searcher | None = None
-        self._paragraphs: set[int] | None = None
-        self._columns: dict[str, list[Any]] | None = None
+        self._snapshot: Snapshot | None = None
         self._commits = 0  # commits seen since opening: a key for caches of results
         self._load_commit_state()
 
@@ -221,9 +208,9 @@ class PolicyIndex:
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._snapshot is not None:
+                self._snapshot.searcher.close()
+                self._snapshot = None
             self._ix.close()
 
     def __enter__(self) -> PolicyIndex:
@@ -234,20 +221,20 @@ class PolicyIndex:
 
     def searcher(self) -> Searcher:
         """The long-lived searcher, moved to the newest commit if there is one."""
+        return self.snapshot().searcher
+
+    def snapshot(self) -> Snapshot:
+        """The current commit's searcher and arrays, moved to the newest commit if there
+        is one. A query keeps the snapshot it started with: the old searcher is not
+        closed under it, but dropped, and its files close when its last query ends."""
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self._ix.searcher(weighting=RecencyBM25F())
-                self._paragraphs = None
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-                self._load_commit_state()
-                self._paragraphs = None
-                self._commits += 1
-            if self._paragraphs is None:  # the kind filter, computed once per commit
-                self._paragraphs = set(self._searcher.docs_for_query(Term("kind", PARAGRAPH)))
-                self._columns = None
+            if self._snapshot is None or not self._snapshot.searcher.up_to_date():
+                if self._snapshot is not None:
+                    self._load_commit_state()
+                    self._commits += 1
+                self._snapshot = Snapshot(self._ix.searcher())
             activate(self._segmenter)
-            return self._searcher
+            return self._snapshot
 
     def commit_number(self) -> int:
         """Changes whenever the searcher moves to a newer commit (results may differ)."""
@@ -306,23 +293,18 @@ class PolicyIndex:
     def _search(
         self, query: str, node: Node, limit: int | None, offset: int, facets: bool
     ) -> SearchResult:
-        searcher = self.searcher()
+        snapshot = self.snapshot()
         compiled = compile_query(node)
-        deadline = time.monotonic() + self.time_budget
-        matched, partial = self._matching(searcher, compiled.recall, deadline)
+        matcher = Matcher(snapshot, time.monotonic() + self.time_budget)
+        matches = matcher.match(node)
         wanted = None if limit is None else offset + limit
-        # No matcher replacement: Whoosh's max-quality bounds are not safe for these
-        # queries (quantized field lengths), and pruning dropped real top hits.
-        top = UnlimitedCollector() if wanted is None else TopCollector(wanted, replace=0)
-        timed = FilterCollector(_Deadline(top, deadline), matched)
-        try:
-            searcher.search_with_collector(with_known_matches(compiled.ranking, matched), timed)
-        except TimeLimit:
-            partial = True  # the hits found so far, best first, and said to be partial
-        results = timed.results()
+        ranker = Ranker(matcher, compiled, matches)
+        order, scores = ranker.top(wanted)
+        stored = snapshot.searcher.stored_fields
+        docs = matches.docs[order].tolist()[offset:]
         hits = [
-            _hit(result.fields(), result.score, compiled.highlights)
-            for result in results[offset:wanted]
+            _hit(stored(doc), score, compiled.highlights)
+            for doc, score in zip(docs, scores[offset:].tolist(), strict=True)
         ]
         glossary = []
         if offset == 0:
@@ -333,38 +315,15 @@ class PolicyIndex:
             ]
         return SearchResult(
             query,
-            len(matched),
+            len(matches.docs),
             hits,
             limit,
             offset,
             str(compiled),
             glossary,
-            self._facets(matched) if facets else {},
-            partial=partial,
+            _facets(snapshot, matches.docs) if facets else {},
+            partial=matcher.partial,  # the sequence bonus may check candidates too
         )
-
-    def _matching(self, searcher: Searcher, recall: Any, deadline: float) -> tuple[set[int], bool]:
-        """Every matching paragraph, unscored: the exact total and the facets come from it
-        (listing the recall query's documents is exact and cheaper than scoring)."""
-        matched: set[int] = set()
-        paragraphs = self._paragraphs or set()
-        for i, docnum in enumerate(searcher.docs_for_query(recall), 1):
-            if docnum in paragraphs:
-                matched.add(docnum)
-            if not i % _CLOCK_EVERY and time.monotonic() > deadline:
-                return matched, True
-        return matched, False
-
-    def _facets(self, matched: set[int]) -> dict[str, dict[str, int]]:
-        """Region, year and report counts over the matching paragraphs."""
-        searcher = self.searcher()
-        with self._lock:
-            if self._columns is None:  # read once per commit, then counting is a lookup
-                self._columns = {name: AlignedColumn(searcher, name).values() for name in FACETS}
-            columns = self._columns
-        return {
-            name: _counts(Counter(column[d] for d in matched)) for name, column in columns.items()
-        }
 
     def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
         """Say when traditional characters were read as simplified; suggest on no hits."""
@@ -447,17 +406,16 @@ class PolicyIndex:
         A defined term counts its headword without quotes and, for a list headword
         (治理六乱、开展六清), each item; anything else counts as the literal string.
         """
-        searcher = self.searcher()
+        snapshot = self.snapshot()
         own = [e for e in self._glossary.lookup(term) if compact(term)[0] in e.keys]
         keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [compact(term)[0]]
         if not keys[0]:
             raise QuerySyntaxError("nothing to look up")
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
         compiled = compile_query(node)
-        matched, _ = self._matching(searcher, compiled.recall, deadline=math.inf)
-        results = sorted(
-            (searcher.stored_fields(docnum) for docnum in matched), key=lambda r: (r["doc"], r["n"])
-        )
+        matched = Matcher(snapshot).match(node).docs.tolist()
+        stored = snapshot.searcher.stored_fields
+        results = sorted((stored(doc) for doc in matched), key=lambda r: (r["doc"], r["n"]))
         by_doc: dict[str, dict[str, Any]] = {}
         by_year: dict[int, int] = {}
         hits = []
@@ -536,28 +494,24 @@ def _children(node: Node) -> tuple[Node, ...]:
     return node.children if isinstance(node, AllOf) else (node,)
 
 
-class _Deadline(WrappingCollector):
-    """Stops collecting with ``TimeLimit`` once ``deadline`` (``time.monotonic``) passes.
+def _facets(snapshot: Snapshot, docs: np.ndarray) -> dict[str, dict[str, int]]:
+    """Region, year and report counts over the matching paragraphs."""
+    years, counts = np.unique(snapshot.years[docs], return_counts=True)
+    return {
+        "region": _counts(_named(snapshot.region_codes[docs], snapshot.region_names)),
+        "year": _counts(dict(zip(years.tolist(), counts.tolist(), strict=True))),
+        "doc": _counts(_named(snapshot.doc_codes[docs], snapshot.doc_names)),
+    }
 
-    Whoosh's ``TimeLimitCollector`` looks at the clock only in its own
-    ``collect_matches``, and calls its child's ``collect`` directly, which skips a
-    ``FilterCollector`` below it; checking in ``matches`` works in any stack.
-    """
 
-    def __init__(self, child: Collector, deadline: float) -> None:
-        super().__init__(child)
-        self.deadline = deadline
-
-    def matches(self) -> Iterator[int]:
-        for i, docnum in enumerate(self.child.matches()):
-            if not i % _CLOCK_EVERY and time.monotonic() > self.deadline:
-                raise TimeLimit
-            yield docnum
+def _named(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+    counts = np.bincount(codes, minlength=len(names))
+    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
 
 
 def _counts(groups: dict[Any, int]) -> dict[str, int]:
     """Facet counts, largest first, with string keys (JSON object keys are strings)."""
-    known = [(k, n) for k, n in groups.items() if k not in (None, "")]  # no region, no year
+    known = [(k, n) for k, n in groups.items() if k not in (None, "", 0)]  # no region, no year
     return {str(k): n for k, n in sorted(known, key=lambda kv: (-kv[1], str(kv[0])))}
 
 

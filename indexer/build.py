@@ -26,7 +26,6 @@ from typing import Any
 from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
-from whoosh.query import Or, Term
 from whoosh.writing import IndexWriter, SegmentWriter
 
 from analyzers.normalize import compact
@@ -36,8 +35,9 @@ from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
 from indexer.lexicon import count_words, lexicon_table
 from indexer.lookup import TermEntry
+from indexer.matching import Matcher
 from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_overrides, overrides_for
-from indexer.query import literal_recall
+from indexer.query import AnyOf, Literal
 from indexer.ranking import paragraph_boost
 from indexer.readers import max_file_bytes, read_with_meta
 from indexer.schema import (
@@ -54,6 +54,7 @@ from indexer.schema import (
     WORD_TOTALS_ID,
     build_schema,
 )
+from indexer.snapshot import Snapshot
 from indexer.storage import MappedStorage
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
@@ -514,15 +515,19 @@ def _retokenize(
     """
     if not words:
         return {}
-    query = Or([literal_recall(compact(w)[0]) for w in words])
     touched: set[str] = set()
     with ix.searcher() as searcher:
-        for hit in searcher.search(query, limit=None, filter=Term("kind", PARAGRAPH)):
+        snapshot = Snapshot(searcher)
+        node = AnyOf(tuple(Literal(compact(w)[0]) for w in words))
+        for docnum in Matcher(snapshot).match(node).docs.tolist():
+            hit = searcher.stored_fields(docnum)
             if hit["doc"] in skip:
                 continue
             fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
-            boost = paragraph_boost(fields["heading"], fields.get("section", ""))
-            writer.update_document(**fields, grams=fields["text"], _boost=boost)
+            writer.update_document(
+                **fields,
+                **_match_fields(fields["text"], fields["heading"], fields.get("section", "")),
+            )
             touched.add(hit["doc"])
         return {
             doc: (
@@ -531,6 +536,14 @@ def _retokenize(
             )
             for doc in sorted(touched)
         }
+
+
+def _match_fields(text: str, heading: bool, section: str) -> dict[str, Any]:
+    """A paragraph's fields for literal matching (its characters, bigrams and match key)
+    and its ranking weight (a Whoosh document boost on its words, and a column)."""
+    boost = paragraph_boost(heading, section)
+    key = compact(text)[0].encode("utf-8")
+    return {"chars": text, "bigrams": text, "key": key, "boost": boost, "_boost": boost}
 
 
 def _words_id(doc: str) -> str:
@@ -577,12 +590,11 @@ def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
         writer.add_document(
             id=f"{meta.doc}#{p.n}",
             kind=PARAGRAPH,
-            _boost=paragraph_boost(p.heading, p.section_path),
             n=p.n,
             heading=p.heading,
             section=p.section_path,
             text=p.text,
-            grams=p.text,
+            **_match_fields(p.text, p.heading, p.section_path),
             **common,
         )
     return words

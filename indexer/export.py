@@ -1,7 +1,8 @@
 """Export for Elasticsearch/OpenSearch: the same analysis, served by a cluster at any scale.
 
 Writes an index mapping and bulk NDJSON. Text is pre-segmented here — jieba words (with
-the index's user dictionary) and match-key bigrams joined by spaces — so a plain
+the index's user dictionary) and match-key bigrams joined by spaces, computed from the
+stored text (the index itself keeps no positions) — so a plain
 ``whitespace`` analyzer on the cluster reproduces our tokens and positions exactly:
 phrase queries over ``grams`` are the same grep-exact literal matching (a single
 character: a prefix query over ``grams``), over ``words`` the same word phrases.
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from analyzers.chains import bigram_analyzer, word_analyzer
+from analyzers.chains import positional_bigram_analyzer, word_analyzer
 from indexer.api import PolicyIndex
 from indexer.schema import PARAGRAPH
 
@@ -74,7 +75,7 @@ def export(ix: PolicyIndex, out: Path) -> dict[str, int]:
     (out / "mapping.json").write_text(
         json.dumps(mapping(), ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    words, grams = word_analyzer(), bigram_analyzer()
+    words, grams = word_analyzer(), positional_bigram_analyzer()
     searcher = ix.searcher()  # also activates this index's dictionary for the analyzers
     counts = {"paragraphs": 0, "glossary": 0, "lexicon": 0}
     with (out / "paragraphs.ndjson").open("w", encoding="utf-8") as f:

@@ -1,8 +1,12 @@
 """The Whoosh schema: one index holds paragraphs, document records and the user dictionary.
 
-Each paragraph is indexed two ways: ``text`` (jieba words, for BM25F ranking and
-phrases) and ``grams`` (bigrams of the match key, for grep-like literal matching; one
-character is a prefix of the grams it starts). Document records
+Each paragraph is indexed for two jobs. Matching, exact like grep: ``chars`` and
+``bigrams`` hold the sets of its match key's characters and bigrams (document-level
+postings, no positions), and the ``key`` column holds the match key itself (UTF-8), to
+check a longer literal's candidates in place. Ranking: ``text``, ``section`` and
+``title`` hold jieba words with their frequencies (BM25F), the ``boost`` column the
+paragraph's weight (headings, glossary definitions). Nothing keeps positions: the
+query path reads whole posting lists into numpy (``indexer.bulk``). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
 incremental, and a ``kind="words"`` record beside each holds its word counts (read
 only when the document changes); glossary entries (``kind="glossary"``) carry term,
@@ -14,9 +18,10 @@ dictionary, so it is committed atomically with the paragraphs it segmented.
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
-from analyzers.chains import bigram_analyzer, word_analyzer
+from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
 WORD_COUNTS = "words"  # a document's word counts, subtracted from the lexicon when it changes
@@ -25,7 +30,8 @@ LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # the words worth a pinyin looku
 # Every word and word pair counted in the corpus, read only by indexing: most pairs occur
 # once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
 WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 
 
 def build_schema() -> Schema:
@@ -36,10 +42,13 @@ def build_schema() -> Schema:
         doc=ID(stored=True, sortable=True),
         n=NUMERIC(int, stored=True, sortable=True),
         heading=BOOLEAN(stored=True),
-        title=TEXT(analyzer=words, stored=True),
-        section=TEXT(analyzer=words, stored=True),
-        text=TEXT(analyzer=words, stored=True),
-        grams=TEXT(analyzer=bigram_analyzer()),
+        title=TEXT(analyzer=words, stored=True, phrase=False),
+        section=TEXT(analyzer=words, stored=True, phrase=False),
+        text=TEXT(analyzer=words, stored=True, phrase=False),
+        chars=ID(analyzer=char_analyzer()),
+        bigrams=ID(analyzer=bigram_analyzer()),
+        key=COLUMN(VarBytesColumn()),
+        boost=COLUMN(NumericColumn(BOOST_TYPECODE, default=1.0)),
         region=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True),

@@ -60,5 +60,5 @@ class MappedStorage(FileStorage):
         path = self._fpath(name)
         try:
             return MappedFile(path, _map(path), name)
-        except ValueError:  # an empty file cannot be mapped
-            return super().open_file(name, **kwargs)
+        except ValueError:  # an empty file cannot be mapped, and needs no descriptor
+            return BufferFile(b"", name=name)

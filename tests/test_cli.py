@@ -95,7 +95,8 @@ def test_filters_as_options(runner, seed_index_dir):
 
 def test_show_query(runner, seed_index_dir):
     result = run(runner, seed_index_dir, "search", "工一批", "--show-query")
-    assert result.exit_code == 0 and "grams:" in result.output
+    assert result.exit_code == 0
+    assert "bigrams:工一 & bigrams:一批 & key contains '工一批'" in result.output
 
 
 def test_docs_json(runner, seed_index_dir):

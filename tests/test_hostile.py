@@ -76,10 +76,16 @@ def test_hostile_text_is_escaped_on_every_page(hostile, url):
 
 
 def test_time_budget_returns_partial_results(hostile):
+    """Checking a long literal's candidates is the step that can take time: past the
+    budget it stops, says so, and keeps nothing of the cut-short list for later."""
     with PolicyIndex.open(hostile[0]) as ix:
         ix.time_budget = 0.0
-        result = ix.search("测试")
+        result = ix.search("脚本测试")
         assert result.partial and result.as_dict()["partial"] is True
+        assert result.total == 0
+        ix.time_budget = 5.0
+        complete = ix.search("脚本测试")
+        assert not complete.partial and complete.total == 1
 
 
 def test_http_hardening(hostile):

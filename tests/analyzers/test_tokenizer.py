@@ -1,4 +1,9 @@
-from analyzers.chains import bigram_analyzer, word_analyzer
+from analyzers.chains import (
+    bigram_analyzer,
+    char_analyzer,
+    positional_bigram_analyzer,
+    word_analyzer,
+)
 from analyzers.normalize import fold
 from analyzers.segment import Segmenter, activate
 
@@ -35,7 +40,7 @@ def test_percentages_are_also_indexed_as_bare_numbers():
 
 
 def test_bigrams_skip_whitespace_and_quotes_with_consecutive_positions():
-    toks = tokens(bigram_analyzer(), "“四上” 企业")
+    toks = tokens(positional_bigram_analyzer(), "“四上” 企业")
     assert [t[0] for t in toks] == ["四上", "上企", "企业", "业"]
     assert [t[1] for t in toks] == [0, 1, 2, 3]
     assert toks[1][2:] == (2, 6)  # 上 … 企 spans the closing quote and the space
@@ -47,4 +52,10 @@ def test_empty_and_punctuation_only_text_give_no_tokens():
     assert tokens(word_analyzer(), "，。！") == []
     assert tokens(bigram_analyzer(), "") == []
     assert tokens(bigram_analyzer(), " ") == []
-    assert [t[0] for t in tokens(bigram_analyzer(), " 地")] == ["地"]
+    assert tokens(bigram_analyzer(), " 地") == []
+    assert [t[0] for t in tokens(positional_bigram_analyzer(), " 地")] == ["地"]
+
+
+def test_the_index_keeps_characters_and_whole_bigrams_of_the_match_key():
+    assert [t[0] for t in tokens(char_analyzer(), "“四上” 企业")] == ["四", "上", "企", "业"]
+    assert [t[0] for t in tokens(bigram_analyzer(), "“四上” 企业")] == ["四上", "上企", "企业"]

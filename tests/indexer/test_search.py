@@ -1,10 +1,13 @@
 """Search on the seed index: recall like grep, real ranking, highlights, syntax."""
 
+import numpy as np
 import pytest
 
 from analyzers.normalize import compact
 from indexer.errors import QuerySyntaxError
-from indexer.query import MAX_QUERY_LENGTH, compile_query, parse, with_known_matches
+from indexer.matching import Matcher
+from indexer.query import MAX_QUERY_LENGTH, compile_query, parse
+from indexer.ranking import Ranker
 
 
 def grep(parsed_seeds, needle: str) -> set[tuple[str, int]]:
@@ -160,18 +163,44 @@ def test_a_page_counts_every_match_and_facets_cover_them(seed_index, query):
     assert [(h.doc, h.paragraph) for h in page.hits] == everything[:3]
 
 
-@pytest.mark.parametrize(
-    ("query", "known"),
-    [("地", 1), ("地 发展", 1), ("地 -设", 1), ("设 -地", 1), ("地 OR 区", 0), ("地区", 0)],
-)
-def test_known_matches_replace_only_required_one_character_clauses(seed_index, query, known):
-    compiled = compile_query(parse(query))
-    searcher = seed_index.searcher()
-    matched = set(searcher.docs_for_query(compiled.recall))
-    ranking = with_known_matches(compiled.ranking, matched)
-    assert str(ranking).count("matching documents") == known
-    found = {hit.docnum for hit in searcher.search(ranking, limit=None, filter=matched)}
-    assert found == matched and matched
+RANKED_QUERIES = [
+    "发展",
+    "地",
+    "项目 建设 投资",
+    "优化 营商环境",
+    "地 OR 区",
+    "设 -地",
+    "高质量 发展",
+    "工一批",
+    "year:2022",
+]
+
+
+@pytest.mark.parametrize("query", RANKED_QUERIES)
+@pytest.mark.parametrize("wanted", [1, 3, 10, 65, 200])
+def test_the_page_is_the_prefix_of_the_exhaustive_ranking(seed_index, query, wanted):
+    """The bonus is computed only where it can still change the page: the page must be
+    exactly what scoring every match fully gives, in the same order, with equal scores."""
+    snapshot = seed_index.snapshot()
+    node = parse(query)
+    matcher = Matcher(snapshot)
+    matches = matcher.match(node)
+    ranker = Ranker(matcher, compile_query(node), matches)
+    everything = np.arange(len(matches.docs))
+    for ceiling, part in ranker.parts:
+        assert (part(matches.docs) <= ceiling).all()
+    finals = ranker.finals(everything, ranker.base())
+    exhaustive, _ = ranker.ordered(everything, finals, None)
+    order, scores = ranker.top(wanted)
+    assert order.tolist() == exhaustive[:wanted].tolist()
+    assert scores.tolist() == finals[order].tolist()
+
+
+def test_a_paragraph_that_holds_the_terms_together_ranks_first(seed_index):
+    top = seed_index.search("优化 营商环境", limit=1).hits[0]
+    assert "优化营商环境" in compact(top.text)[0]
+    top = seed_index.search("乡村 振兴", limit=1).hits[0]
+    assert "乡村振兴" in compact(top.text)[0]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,162 @@
+"""Which paragraphs match a query: exact like grep, as sorted numpy arrays of documents.
+
+A one-character literal is the posting list of that character, a two-character one the
+list of that bigram. A longer literal intersects the lists of its rarest bigrams (the
+trick of zoekt and of PostgreSQL's pg_trgm/pg_bigm) and checks each candidate against
+the paragraph's match key in place (``key in paragraph``, on the mapped key column):
+no positions are read, and what comes back is exactly what a substring scan finds.
+AND, OR and NOT are set operations on the arrays, filters masks over per-commit columns.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analyzers.ngrams import grams
+from indexer.query import AllOf, AnyOf, Filter, Literal, Node, Not, key_of, year_range
+from indexer.snapshot import Snapshot
+
+# Intersect another bigram's list only while it is this many times the candidates at
+# most: past that, checking the candidates against their keys is cheaper than reading it.
+INTERSECT_RATIO = 8
+CHECK_CHUNK = 4096  # candidates checked between two looks at the clock
+
+
+@dataclass
+class Matches:
+    """The matching paragraphs, and per literal how many paragraphs contain it (its
+    document frequency, for ranking)."""
+
+    docs: np.ndarray
+    literal_counts: dict[str, int] = field(default_factory=dict)
+    partial: bool = False  # the time budget ran out while checking candidates
+
+
+class Matcher:
+    """Evaluates query trees on one snapshot, within a deadline (``time.monotonic``)."""
+
+    def __init__(self, snapshot: Snapshot, deadline: float = float("inf")) -> None:
+        self.snapshot = snapshot
+        self.deadline = deadline
+        self.counts: dict[str, int] = {}
+        self.partial = False
+
+    def match(self, node: Node) -> Matches:
+        docs = self.docs(node)
+        return Matches(docs, self.counts, self.partial)
+
+    def docs(self, node: Node) -> np.ndarray:
+        if isinstance(node, Literal):
+            key = key_of(node)
+            docs = self.literal(key)
+            self.counts[key] = len(docs)
+            return docs
+        if isinstance(node, Filter):
+            return np.flatnonzero(self.snapshot.paragraphs & self.mask(node))
+        if isinstance(node, AnyOf):
+            return _union([self.docs(c) for c in node.children])
+        if isinstance(node, AllOf):
+            return self.all_of(node)
+        return self.docs(AllOf((node,)))  # a lone NOT: checked out by compile_query
+
+    def all_of(self, node: AllOf) -> np.ndarray:
+        positives = [c for c in node.children if not isinstance(c, Not | Filter)]
+        filters = [c for c in node.children if isinstance(c, Filter)]
+        negatives = [c.child for c in node.children if isinstance(c, Not)]
+        if positives:
+            arrays = sorted((self.docs(c) for c in positives), key=len)
+            docs = arrays[0]
+            for other in arrays[1:]:
+                docs = intersect(docs, other)
+        else:
+            docs = np.flatnonzero(self.snapshot.paragraphs)
+        for node_filter in filters:
+            docs = docs[self.mask(node_filter)[docs]]
+        if negatives and len(docs):
+            excluded = np.zeros(self.snapshot.size, dtype=bool)
+            for negative in negatives:
+                excluded[self.docs(negative)] = True
+            docs = docs[~excluded[docs]]
+        return docs
+
+    def mask(self, node: Filter) -> np.ndarray:
+        """Which records pass a filter (``region:``, ``year:``, ``doc:`` prefix)."""
+        snapshot = self.snapshot
+        if node.name == "year":
+            low, high = year_range(node.value)
+            return (snapshot.years >= low) & (snapshot.years <= high)
+        if node.name == "doc":
+            codes, names = snapshot.doc_codes, snapshot.doc_names
+            table = np.array([name.startswith(node.value) for name in names])
+        else:
+            codes, names = snapshot.region_codes, snapshot.region_names
+            table = np.array([name == node.value for name in names])
+        table[0] = False  # records without the field
+        return table[codes]
+
+    def literal(self, key: str) -> np.ndarray:
+        """Live paragraphs whose match key contains ``key`` (cached per commit)."""
+        snapshot = self.snapshot
+        if len(key) == 1:
+            return snapshot.postings("chars", key)[0]
+        if len(key) == 2:
+            return snapshot.postings("bigrams", key)[0]
+        found = snapshot.lookup(("literal", key))
+        if found is None:
+            found = self._checked(key)
+            if not self.partial:  # a list cut short by the deadline is not the answer
+                snapshot.remember(("literal", key), found)
+        return found
+
+    def _checked(self, key: str) -> np.ndarray:
+        snapshot = self.snapshot
+        pairs = sorted(set(grams(key, 2)), key=lambda g: snapshot.doc_frequency("bigrams", g))
+        docs = snapshot.postings("bigrams", pairs[0])[0]
+        for pair in pairs[1:]:
+            if not len(docs) or (
+                pair != pairs[1]
+                and snapshot.doc_frequency("bigrams", pair) > INTERSECT_RATIO * len(docs)
+            ):
+                break
+            docs = intersect(docs, snapshot.postings("bigrams", pair)[0])
+        return self._containing(docs, key.encode("utf-8"))
+
+    def _containing(self, docs: np.ndarray, needle: bytes) -> np.ndarray:
+        """The documents whose match key contains ``needle`` (UTF-8 is self-synchronizing,
+        so a byte match is a character match)."""
+        kept: list[np.ndarray] = []
+        for buffer, chunk, starts, ends in self.snapshot.key_slices(docs):
+            find = buffer.find
+            for at in range(0, len(chunk), CHECK_CHUNK):
+                if time.monotonic() > self.deadline:
+                    self.partial = True
+                    return _concat(kept)
+                part = slice(at, at + CHECK_CHUNK)
+                hits = [
+                    i
+                    for i, (s, e) in enumerate(zip(starts[part], ends[part], strict=True))
+                    if find(needle, s, e) != -1
+                ]
+                kept.append(chunk[part][hits])
+        return _concat(kept)
+
+
+def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
+    """The common elements of two sorted arrays of distinct numbers: the smaller one
+    looked up in the larger by binary search (no merge sort of both)."""
+    if len(small) > len(large):
+        small, large = large, small
+    at = np.searchsorted(large, small)
+    at[at == len(large)] = 0
+    return small[large[at] == small] if len(large) else small[:0]
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int64)

@@ -1,0 +1,165 @@
+"""What the query path needs of one commit, read once and shared by every query on it.
+
+Built when the searcher moves to a new commit: for every record (global document
+number, as Whoosh numbers them across segments) whether it is a live paragraph, its
+report, region, year and ranking weight as numpy arrays; each segment's match-key
+column in place (mapped, so worker processes share its pages); the field lengths
+BM25F needs, on first use; and an LRU of posting lists as numpy arrays, so a term read
+once costs nothing the next time. Arrays, not millions of Python objects: they are
+compact, and a forked process shares them without copying.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from indexer import bulk
+from indexer.schema import BOOST_TYPECODE, PARAGRAPH
+
+TERM_CACHE_BYTES = 64 * 2**20  # posting lists kept per process, by their arrays' size
+Postings = tuple[np.ndarray, np.ndarray | None]  # global document numbers, weights
+
+
+class Snapshot:
+    """One commit's columns and posting lists; safe to share between threads."""
+
+    def __init__(self, searcher: Searcher, cache_bytes: int = TERM_CACHE_BYTES) -> None:
+        self.searcher = searcher
+        # An empty index has one reader without segment files: nothing to read there.
+        leaves = [(leaf, at) for leaf, at in searcher.leaf_searchers() if leaf.doc_count_all()]
+        self.readers = [leaf.reader() for leaf, _ in leaves]
+        self.offsets = np.array([offset for _, offset in leaves], dtype=np.int64)
+        sizes = [reader.doc_count_all() for reader in self.readers]
+        self.size = int(sum(sizes))
+        self.doc_count_all = searcher.doc_count_all()
+        alive = np.ones(self.size, dtype=bool)
+        for reader, offset in zip(self.readers, self.offsets, strict=True):
+            alive[bulk.deleted(reader) + offset] = False
+        self.alive = alive
+        paragraphs = np.zeros(self.size, dtype=bool)
+        paragraphs[self._read("kind", PARAGRAPH)[0]] = True
+        self.paragraphs = paragraphs & alive
+        self.doc_codes, self.doc_names = self._codes("doc")
+        self.region_codes, self.region_names = self._codes("region")
+        year = searcher.schema["year"]
+        self.years = self._concat([bulk.int_column(r, "year", year) for r in self.readers])
+        self.boosts = self._concat(
+            [bulk.numeric_column(r, "boost", BOOST_TYPECODE, 1.0) for r in self.readers]
+        )
+        self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
+        key_bytes = self._concat([k.ends - k.starts for k in self.keys])
+        count = int(self.paragraphs.sum())
+        self.avg_key_bytes = float(key_bytes[self.paragraphs].sum() / count) if count else 1.0
+        self._lengths: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._cache_bytes, self._cache_limit = 0, cache_bytes
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _concat(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """A string column as integer codes per record (0 is "none") and the names."""
+        names: dict[bytes, int] = {b"": 0}
+        parts = []
+        for reader in self.readers:
+            values = bulk.BytesColumn(reader, name).values()
+            parts.append(np.fromiter((names.setdefault(v, len(names)) for v in values), np.int32))
+        codes = self._concat(parts).astype(np.int32)
+        return codes, [v.decode("utf-8") for v in names]
+
+    def _read(self, field: str, text: str) -> Postings:
+        """A term's live global document numbers, from every segment."""
+        ids, weights = [], []
+        for reader, offset in zip(self.readers, self.offsets, strict=True):
+            local, local_weights = bulk.postings(reader, field, text)
+            if len(local):
+                ids.append(local + offset)
+                weights.append(local_weights)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), None
+        all_ids = np.concatenate(ids)
+        all_weights = None
+        if any(w is not None for w in weights):
+            all_weights = np.concatenate(
+                [
+                    np.ones(len(i), np.float32) if w is None else w
+                    for i, w in zip(ids, weights, strict=True)
+                ]
+            )
+        live = self.alive[all_ids]
+        if not live.all():
+            all_ids = all_ids[live]
+            all_weights = None if all_weights is None else all_weights[live]
+        return all_ids, all_weights
+
+    def postings(self, field: str, text: str) -> Postings:
+        """A term's live global document numbers (sorted) and weights, cached."""
+        found = self.lookup((field, text))
+        if found is None:
+            found = self.remember((field, text), self._read(field, text))
+        return found
+
+    def lookup(self, key: tuple[str, str]) -> Any:
+        """What the LRU of arrays holds under ``key``, or None."""
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        return None
+
+    def remember(self, key: tuple[str, str], value: Any) -> Any:
+        """Keep ``value`` (an array or a tuple of them) in the LRU; returns it."""
+        size = sum(a.nbytes for a in _arrays(value))
+        with self._lock:
+            if key not in self._cache and size <= self._cache_limit:
+                self._cache[key] = value
+                self._cache_bytes += size
+                while self._cache_bytes > self._cache_limit:
+                    _, dropped = self._cache.popitem(last=False)
+                    self._cache_bytes -= sum(a.nbytes for a in _arrays(dropped))
+        return value
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Records holding the term (deleted ones included, as in Whoosh's idf)."""
+        return self.searcher.doc_frequency(field, text)
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        """Each record's length in ``field`` as BM25F sees it, read on first use."""
+        with self._lock:
+            lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = self._concat([bulk.field_lengths(r, field) for r in self.readers])
+            with self._lock:
+                self._lengths[field] = lengths
+        return lengths
+
+    def key_slices(
+        self, docs: np.ndarray
+    ) -> Iterator[tuple[Any, np.ndarray, list[int], list[int]]]:
+        """For sorted global document numbers, segment by segment: the key column's
+        buffer, the documents, and where each one's match key starts and ends in it."""
+        bounds = np.searchsorted(docs, np.append(self.offsets[1:], self.size)[: len(self.keys)])
+        start = 0
+        for keys, offset, end in zip(self.keys, self.offsets, bounds.tolist(), strict=True):
+            if end > start:
+                chunk = docs[start:end]
+                local = chunk - offset
+                yield keys.buffer, chunk, keys.starts[local].tolist(), keys.ends[local].tolist()
+            start = end
+
+    def cache_bytes(self) -> int:
+        with self._lock:
+            return self._cache_bytes
+
+
+def _arrays(value: Any) -> list[np.ndarray]:
+    items = value if isinstance(value, tuple) else (value,)
+    return [a for a in items if isinstance(a, np.ndarray)]
