@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +87,11 @@ class PinyinLexicon:
         self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
         self._full = sorted((w.full, w.text) for w in self.words.values())
         self._initials = sorted((w.initials, w.text) for w in self.words.values())
+        # Words by first and by last character: a typo keeps one of them, most often.
+        self._by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for w in self.words:
+            self._by_end[0, w[0]].append(w)
+            self._by_end[-1, w[-1]].append(w)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -135,9 +140,6 @@ class PinyinLexicon:
 
     def similar(self, text: str, n: int = 5) -> list[str]:
         """Words of about the same length that differ in a character or two."""
-        pool = [
-            w
-            for w in self.words
-            if abs(len(w) - len(text)) <= 1 and (w[0] == text[0] or w[-1] == text[-1])
-        ]
+        ends = self._by_end.get((0, text[0]), []) + self._by_end.get((-1, text[-1]), [])
+        pool = [w for w in dict.fromkeys(ends) if abs(len(w) - len(text)) <= 1]
         return difflib.get_close_matches(text, pool, n=n, cutoff=0.6)

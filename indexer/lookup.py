@@ -11,6 +11,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from analyzers.normalize import compact
@@ -116,10 +117,15 @@ class Glossary:
         key = compact(text)[0]
         if not key:
             return []
-        names = {k: e.term for e in self.entries for k in e.keys[:2] if not _is_code(k)}
+        names = self._names
         near = [k for k in names if key in k or (len(k) >= 2 and k in key)]
         near += difflib.get_close_matches(key, list(names), n=n, cutoff=0.5)
         return list(dict.fromkeys(names[k] for k in near))[:n]
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        """Headword and first alias keys (not bare numbers) to their terms."""
+        return {k: e.term for e in self.entries for k in e.keys[:2] if not _is_code(k)}
 
     def grouped(self) -> dict[str, list[TermEntry]]:
         """Entries grouped by their bare term, in term order."""
