@@ -1,12 +1,14 @@
 """Bounded load test of `policy-search serve` on loopback.
 
     python benchmarks/load.py [--index DIR] [--clients 8] [--requests 2000] [--max-seconds 60]
-                              [--result-cache N]
+                              [--result-cache N] [--workers N]
 
 Starts the server on 127.0.0.1 (never another address), sends a fixed number of requests
 from N concurrent clients over a fixed mix of valid queries, stops by itself when the
 requests are done or the time is up, and reports throughput, latency percentiles, errors
-and non-2xx answers. Without --index it indexes the embedded seeds in a temp dir first.
+and non-2xx answers, and the server's memory: the total PSS of its processes (master and
+workers) and the master's peak RSS. Without --index it indexes the embedded seeds in a temp
+dir first.
 """
 
 from __future__ import annotations
@@ -137,6 +139,35 @@ def peak_rss_mb(pid: int) -> int:
     return 0
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (Linux ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        tree.append(todo.pop())
+        todo.extend(children.get(tree[-1], []))
+    return tree
+
+
+def tree_pss_mb(pid: int) -> float:
+    """The proportional set size of ``pid`` and its descendants, in MiB: pages shared
+    between them (forked workers, memory-mapped segments) are counted once in total."""
+    kib = 0
+    for member in process_tree(pid):
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        kib += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    return round(kib / 1024, 1)
+
+
 def serve_and_load(
     index_dir: Path,
     *,
@@ -145,10 +176,13 @@ def serve_and_load(
     max_seconds: float,
     threads: int,
     result_cache: int | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Start `policy-search serve` on loopback over ``index_dir``, load it, stop it; the
-    report includes the server's peak RSS. ``result_cache=0`` makes every request search
-    (the query mix repeats, so the server's result cache would otherwise answer most)."""
+    """Start `policy-search serve --workers N` on loopback over ``index_dir``, load it,
+    stop it; the report includes the server's memory after the load: the total PSS of
+    its processes and the master's peak RSS. ``result_cache=0`` makes every request
+    search (the query mix repeats, so the server's result cache would otherwise answer
+    most)."""
     with PolicyIndex.open(index_dir) as ix:
         doc = ix.documents()[0]["doc"]
     paths = [path.format(doc=doc) for path in PATHS]
@@ -157,13 +191,16 @@ def serve_and_load(
     if result_cache is not None:
         command += ["--result-cache", str(result_cache)]
     server = subprocess.Popen(
-        [*command, "--host", HOST, "--port", str(port), "--threads", str(threads)],
+        [*command, "--host", HOST, "--port", str(port), "--threads", str(threads)]
+        + ["--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         wait_ready(port)
         report = run_load(port, paths, clients, requests, max_seconds)
+        report["workers"] = workers
+        report["server_pss_mb"] = tree_pss_mb(server.pid)
         report["server_peak_rss_mb"] = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -179,7 +216,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--max-seconds", type=float, default=60.0)
-    parser.add_argument("--threads", type=int, default=4, help="server worker threads")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument(
         "--result-cache",
         type=int,
@@ -199,6 +237,7 @@ def main() -> None:
             max_seconds=args.max_seconds,
             threads=args.threads,
             result_cache=args.result_cache,
+            workers=args.workers,
         )
     for key, value in report.items():
         print(f"{key:>18}: {value}")

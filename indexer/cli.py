@@ -214,7 +214,20 @@ def glossary(
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per server process.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes: more than 1 runs gunicorn (Linux), one per core is a good start.",
+)
 @click.option(
     "--result-cache",
     default=512,
@@ -234,13 +247,17 @@ def serve(
     host: str,
     port: int,
     threads: int,
+    workers: int,
     result_cache: int,
     get_path: str | None,
 ) -> None:
-    """Serve the search site and its JSON API (waitress; Ctrl-C or SIGTERM stops it)."""
+    """Serve the search site and its JSON API (waitress, or gunicorn with --workers;
+    Ctrl-C or SIGTERM stops it)."""
     from search_web import create_app
-    from search_web.server import run
+    from search_web.server import prefork_unavailable, run, run_workers
 
+    if workers > 1 and get_path is None and (reason := prefork_unavailable()):
+        raise CommandError(f"--workers {workers} needs gunicorn on Linux: {reason}")
     try:
         app = create_app({"INDEX_DIR": str(ctx.obj), "RESULT_CACHE": result_cache})
     except PolicySearchError as exc:
@@ -249,7 +266,10 @@ def serve(
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
         sys.exit(0 if response.status_code < 400 else EXIT_USAGE)
-    run(app, host, port, threads)
+    if workers > 1:
+        run_workers(app, host, port, threads, workers)
+    else:
+        run(app, host, port, threads)
 
 
 @cli.command()

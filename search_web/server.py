@@ -1,9 +1,12 @@
-"""Production serving: waitress, one log line per request, a clean stop on SIGTERM."""
+"""Production serving: waitress (one process) or gunicorn (several), one log line per
+request, a clean stop on SIGTERM."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -56,3 +59,79 @@ def run(app: Flask, host: str, port: int, threads: int) -> None:
         server.close()
         app.extensions["policy_search"].close()
         log.info("stopped")
+
+
+def prefork_unavailable() -> str | None:
+    """Why ``run_workers`` cannot run here (not Linux, gunicorn missing), or None."""
+    if not sys.platform.startswith("linux"):
+        return f"not on {sys.platform}"
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError as exc:
+        return f"gunicorn cannot be imported ({exc})"
+    return None
+
+
+def run_workers(app: Flask, host: str, port: int, threads: int, workers: int) -> None:
+    """Serve with ``workers`` gunicorn processes (Linux only) until SIGINT or SIGTERM.
+
+    ``app`` (index open, jieba and the pinyin lexicon loaded) is built before the fork
+    (``preload_app``), so the workers share its memory instead of each loading a copy of
+    their own: 200 MB in all for two workers on the seeds against 320 MB without preload
+    (total PSS after 400 requests); the segment files are memory maps, shared anyway.
+    Each worker has ``threads`` threads (gunicorn's gthread worker; its sync worker for
+    one). Every process closes its index on the way out.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    wsgi = AccessLog(app.wsgi_app)
+
+    def worker_exit(arbiter: Any, worker: Any) -> None:
+        app.extensions["policy_search"].close()
+
+    def ready(arbiter: Any) -> None:
+        address = arbiter.LISTENERS[0].getsockname()
+        log.info("policy-search serving on http://%s:%s with %d workers", host, address[1], workers)
+
+    def stopped(arbiter: Any) -> None:
+        app.extensions["policy_search"].close()
+        log.info("stopped")
+
+    options = {
+        "bind": [bind],
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "preload_app": True,
+        # As long a request line as gunicorn allows (its default is 4094 bytes; a
+        # percent-encoded Chinese character takes 9); past it, gunicorn answers 414.
+        "limit_request_line": 8190,
+        "accesslog": None,  # AccessLog writes the one line per request
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "policy-search",
+        "graceful_timeout": 10,
+        "when_ready": ready,
+        "worker_exit": worker_exit,
+        "on_exit": stopped,
+        # gunicorn >= 25.1 listens on a control socket at a fixed per-user path: not here.
+        "control_socket_disable": True,
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:  # control_socket_disable is new in 25.1
+                    self.cfg.set(key, value)
+
+        def load(self) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+            return wsgi
+
+    # Loaded by the first request that needs a reading (analyzers.pinyin imports it
+    # lazily): its phrase dictionary is ~60 MB, in every worker unless loaded before the fork.
+    import pypinyin  # noqa: F401
+
+    gc.freeze()  # the app's objects stay out of the collector's reach, and pages shared
+    Server().run()

@@ -19,3 +19,4 @@ def test_load_smoke(tmp_path, seed_index_dir, run_benchmark):
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["requests"] == 60 and report["errors"] == 0 and report["non_2xx"] == 0
     assert report["throughput_rps"] > 0 and report["p50_ms"] <= report["p99_ms"]
+    assert report["workers"] == 1 and report["server_pss_mb"] > 0
