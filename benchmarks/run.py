@@ -9,17 +9,26 @@ document per blank-line-separated block of each file: the naive paragraph, so bo
 engines answer with paragraphs): build MB/s, peak RSS of the build process, index size /
 text size, warm query latency p50/p95 over a fixed mix, hits versus a plain substring
 scan for substring queries (the recall gap), and, for ours, the cold start of the CLI
-and the server on loopback (throughput and peak RSS under benchmarks/load.py's mix). It
-prints a table with ours/baseline ratios and writes JSON. Times are wall-clock on a
+and the server on loopback (throughput and peak RSS under benchmarks/load.py's mix,
+uncached with one and two workers, and cached). It prints a table with ours/baseline
+ratios and writes JSON with every query's median and max. Times are wall-clock on a
 shared machine: compare the ratios of one run, not seconds across runs.
+
+The exact anchor: what a user runs instead of this tool is ``rg -c -F -- LITERAL
+FILES...`` (``grep -c -F`` when ripgrep is not installed). For the queries of the mix
+that are plain literals (LITERALS: the table says which, and which string), the harness
+times that command as a process over the corpus's text files, warm and repeated like the
+engine's queries, and reports its p50/p95 against ours on the same subset.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,6 +54,30 @@ QUERIES = {
     "filtered": ["发展 year:2015-2020"],
 }
 SUBSTRINGS = ["工一批", "营商环", "放管服", "六稳"]
+# Each query of the mix: the fixed string a user would give rg/grep for it, or None when
+# it has no literal equivalent (pinyin, several terms, filters, query syntax). Quoted
+# phrases are the phrase without its quotes.
+LITERALS: dict[str, str | None] = {
+    "发展": "发展",
+    "项目": "项目",
+    "改革": "改革",
+    "三个一批": "三个一批",
+    "放管服": "放管服",
+    "六稳": "六稳",
+    '"优化营商环境"': "优化营商环境",
+    '"高质量发展"': "高质量发展",
+    "工一批": "工一批",
+    "营商环": "营商环",
+    "地": "地",
+    "设1": "设1",
+    "优化 营商环境": None,
+    "项目 建设 投资": None,
+    "sgyp": None,
+    "yingshanghuanjing": None,
+    "发展 year:2015-2020": None,
+}
+MIX = [q for qs in QUERIES.values() for q in qs]
+assert sorted(LITERALS) == sorted(MIX), "every query of the mix needs a LITERALS entry"
 
 
 def naive_paragraphs(text: str) -> list[str]:
@@ -97,14 +130,16 @@ def _baseline_build(index_dir: str, corpus: str) -> None:
     writer.commit()
 
 
-def _latencies(run: Any, queries: list[str], repeat: int) -> list[float]:
-    times = []
+def _latencies(run: Any, queries: list[str], repeat: int) -> dict[str, list[float]]:
+    """Each query's warm times in ms: one untimed run, then ``repeat`` timed ones."""
+    times: dict[str, list[float]] = {}
     for query in queries:
         run(query)  # warm-up
+        times[query] = []
         for _ in range(repeat):
             started = time.perf_counter()
             run(query)
-            times.append((time.perf_counter() - started) * 1000)
+            times[query].append((time.perf_counter() - started) * 1000)
     return times
 
 
@@ -112,8 +147,7 @@ def _query_ours(index_dir: str, repeat: int) -> None:
     from indexer.api import PolicyIndex
 
     ix = PolicyIndex.open(index_dir)
-    mix = [q for qs in QUERIES.values() for q in qs]
-    times = _latencies(lambda q: ix.search(q, limit=10), mix, repeat)
+    times = _latencies(lambda q: ix.search(q, limit=10), MIX, repeat)
     hits = {q: ix.search(q, limit=None, literal=True).total for q in SUBSTRINGS}
     print(json.dumps({"times": times, "hits": hits}))
 
@@ -125,8 +159,7 @@ def _query_baseline(index_dir: str, repeat: int) -> None:
     ix = index.open_dir(index_dir)
     searcher = ix.searcher()
     parser = QueryParser("content", ix.schema)
-    mix = [q for qs in QUERIES.values() for q in qs]
-    times = _latencies(lambda q: searcher.search(parser.parse(q), limit=10), mix, repeat)
+    times = _latencies(lambda q: searcher.search(parser.parse(q), limit=10), MIX, repeat)
     hits = {q: len(searcher.search(parser.parse(q), limit=None)) for q in SUBSTRINGS}
     print(json.dumps({"times": times, "hits": hits}))
 
@@ -155,7 +188,81 @@ def grep_counts(corpus: Path) -> dict[str, dict[str, int]]:
 
 
 def percentile(values: list[float], p: int) -> float:
-    return round(statistics.quantiles(values, n=100)[p - 1], 2) if len(values) > 1 else 0.0
+    """The p-th percentile; held within the values (the default "exclusive" method
+    extrapolates past the largest value when there are fewer than ~100/(100-p) of them,
+    as in --quick, which printed a p95 above the max)."""
+    if len(values) < 2:
+        return round(values[0], 2) if values else 0.0
+    cut = statistics.quantiles(values, n=100)[p - 1]
+    return round(min(max(cut, min(values)), max(values)), 2)
+
+
+def literal_tool() -> str:
+    """``rg`` when ripgrep is on PATH, else ``grep``."""
+    return "rg" if shutil.which("rg") else "grep"
+
+
+def literal_times(corpus: Path, repeat: int, tool: str) -> dict[str, dict[str, Any]]:
+    """``TOOL -c -F -- LITERAL FILES...`` over the corpus's text files, as a process, for
+    each literal query: warm (one untimed run first, as the engine's queries), then
+    ``repeat`` timed runs of wall time in ms; also the matching lines it counted. Files
+    are named relative to the corpus (run there), so 1 GB's ~23k names fit one command."""
+    files = sorted(p.name for p in corpus.glob("*.txt"))
+    env = {k: v for k, v in os.environ.items() if k != "RIPGREP_CONFIG_PATH"}
+    out: dict[str, dict[str, Any]] = {}
+    for query, literal in LITERALS.items():
+        if literal is None:
+            continue
+        command = [tool, "-c", "-F", "--", literal, *files]
+        times = []
+        for i in range(repeat + 1):
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=corpus, env=env, capture_output=True, text=True)
+            elapsed = (time.perf_counter() - started) * 1000
+            if done.returncode not in (0, 1):  # 1: no line matched
+                raise RuntimeError(f"{tool} exited {done.returncode}: {done.stderr[:200]}")
+            if i:
+                times.append(elapsed)
+        lines = sum(int(line.rsplit(":", 1)[1]) for line in done.stdout.splitlines())
+        out[query] = {"times": times, "lines": lines}
+    return out
+
+
+def per_query_rows(
+    times: dict[str, dict[str, list[float]]],
+) -> dict[str, dict[str, Any]]:
+    """Each query's literal and, per engine ("ours", "base", "rg"), median and max ms
+    (None for rg on a query without a literal)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for query in MIX:
+        row: dict[str, Any] = {"literal": LITERALS[query]}
+        for engine, by_query in times.items():
+            values = by_query.get(query)
+            row[f"{engine}_median_ms"] = round(statistics.median(values), 2) if values else None
+            row[f"{engine}_max_ms"] = round(max(values), 2) if values else None
+        rows[query] = row
+    return rows
+
+
+def server_row(load: dict[str, Any], workers: int) -> dict[str, Any]:
+    keys = ("throughput_rps", "p50_ms", "p95_ms", "non_2xx", "server_peak_rss_mb")
+    row = {k: load.get(k) for k in keys}
+    row["server_pss_mb"] = load.get("server_pss_mb")  # None before load.py reports it
+    row["workers"] = workers
+    return row
+
+
+# JSON key, --result-cache (0: every request searches; None: the server's default), workers
+SERVER_ROWS = [
+    ("ours_server", 0, 1),
+    ("ours_server_w2", 0, 2),
+    ("ours_server_cached", None, 1),
+]
+SERVER_LABELS = {
+    "ours_server": "uncached, 1 worker",
+    "ours_server_w2": "uncached, 2 workers",
+    "ours_server_cached": "cached, 1 worker",
+}
 
 
 def measure(size: float, repeat: int) -> dict[str, Any]:
@@ -178,15 +285,43 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
         )
         row["ours_size_ratio"] = round(du(ours) / corpus_bytes(corpus), 2)
         row["base_size_ratio"] = round(du(base) / corpus_bytes(corpus), 2)
+        times: dict[str, dict[str, list[float]]] = {}
         for name, index_dir in (("ours", ours), ("base", base)):
             _, _, out = timed_child([*me, f"_query_{name}", str(index_dir), str(repeat)])
             data = json.loads(out)
-            row[f"{name}_p50_ms"] = percentile(data["times"], 50)
-            row[f"{name}_p95_ms"] = percentile(data["times"], 95)
+            times[name] = data["times"]
+            mix_times = [t for ts in data["times"].values() for t in ts]
+            row[f"{name}_p50_ms"] = percentile(mix_times, 50)
+            row[f"{name}_p95_ms"] = percentile(mix_times, 95)
+            row[f"{name}_max_query_ms"] = round(max(mix_times), 2)
             row[f"{name}_substring_hits"] = data["hits"]
+        tool = literal_tool()
+        anchor = literal_times(corpus, repeat, tool)
+        times["rg"] = {q: a["times"] for q, a in anchor.items()}
+        row["literal_tool"] = tool
+        row["literal_queries"] = list(anchor)
+        row["rg_lines"] = {q: a["lines"] for q, a in anchor.items()}
+        for name in ("ours", "base", "rg"):
+            subset = [t for q in anchor for t in times[name][q]]
+            row[f"{name}_literal_p50_ms"] = percentile(subset, 50)
+            row[f"{name}_literal_p95_ms"] = percentile(subset, 95)
+        for p in ("p50", "p95"):
+            rg = row[f"rg_literal_{p}_ms"]
+            row[f"ours_rg_literal_{p}_ratio"] = (
+                round(row[f"ours_literal_{p}_ms"] / rg, 2) if rg else None
+            )
+        row["per_query"] = per_query_rows(times)
+        by_median = sorted(MIX, key=lambda q: -row["per_query"][q]["ours_median_ms"])
+        row["ours_slowest"] = [
+            {"query": q, "median_ms": row["per_query"][q]["ours_median_ms"]} for q in by_median[:3]
+        ]
         cold = [timed_child([*build[:5], "search", "三个一批"])[0] for _ in range(3)]
         row["ours_cold_query_s"] = round(statistics.median(cold), 2)
-        for key, cache in (("ours_server", 0), ("ours_server_cached", None)):
+        has_workers = "workers" in inspect.signature(serve_and_load).parameters
+        for key, cache, workers in SERVER_ROWS:
+            if workers > 1 and not has_workers:
+                print(f"note: serve_and_load has no `workers` keyword yet; skipping {key}")
+                continue
             load = serve_and_load(
                 ours,
                 clients=4,
@@ -194,13 +329,15 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
                 max_seconds=120,
                 threads=4,
                 result_cache=cache,
+                **({"workers": workers} if workers > 1 else {}),
             )
-            row[key] = {
-                k: load[k]
-                for k in ("throughput_rps", "p50_ms", "p95_ms", "non_2xx", "server_peak_rss_mb")
-            }
+            row[key] = server_row(load, workers)
     row["grep"] = grep_counts(corpus)
     return row
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a is not None and b else "-"
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -210,21 +347,35 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("index/text", "size_ratio"),
         ("query p50 ms", "p50_ms"),
         ("query p95 ms", "p95_ms"),
+        ("max query ms", "max_query_ms"),
     ]
     for row in rows:
         print(f"\n{row['mb']} MB, {row['files']} files")
-        print(f"  {'metric':<14}{'ours':>10}{'baseline':>10}{'ours/base':>11}")
+        print(f"  {'metric':<18}{'ours':>10}{'baseline':>10}{'ours/base':>11}")
         for label, key in metrics:
             ours, base = row[f"ours_{key}"], row[f"base_{key}"]
-            ratio = f"{ours / base:.2f}" if base else "-"
-            print(f"  {label:<14}{ours:>10}{base:>10}{ratio:>11}")
+            print(f"  {label:<18}{ours:>10}{base:>10}{ratio(ours, base):>11}")
+        tool = row["literal_tool"]
+        n = len(row["literal_queries"])
+        print(f"  {f'literal ({n} q)':<18}{'ours':>10}{tool:>10}{f'ours/{tool}':>11}")
+        for p in ("p50", "p95"):
+            ours, rg = row[f"ours_literal_{p}_ms"], row[f"rg_literal_{p}_ms"]
+            print(f"  {f'literal {p} ms':<18}{ours:>10}{rg:>10}{ratio(ours, rg):>11}")
+        slowest = ", ".join(f"{s['query']} {s['median_ms']} ms" for s in row["ours_slowest"])
+        print(f"  slowest (ours, median): {slowest}")
         print(f"  cold CLI query: {row['ours_cold_query_s']} s")
-        for key, label in (("ours_server", "no result cache"), ("ours_server_cached", "cached")):
-            server = row[key]
+        for key, label in SERVER_LABELS.items():
+            server = row.get(key)
+            if server is None:
+                print(f"  server on loopback, {label}: not measured")
+                continue
+            pss = server.get("server_pss_mb")
             print(
                 f"  server on loopback, {label}: {server['throughput_rps']} req/s,"
                 f" p50 {server['p50_ms']} ms, p95 {server['p95_ms']} ms,"
-                f" peak RSS {server['server_peak_rss_mb']} MB, {server['non_2xx']} non-2xx"
+                f" peak RSS {server['server_peak_rss_mb']} MB"
+                + (f", PSS {pss} MB" if pss is not None else "")
+                + f", {server['non_2xx']} non-2xx"
             )
         truth = row["grep"]
         for q in SUBSTRINGS:

@@ -1,9 +1,27 @@
 """The speed harness and the corpus generator run end to end on a tiny corpus (no timing
 assertions: speed lives in the benchmark's ratios, not in tests)."""
 
+import inspect
 import json
+import shutil
+import sys
+from numbers import Real
+from pathlib import Path
 
-from benchmarks.corpus import generate
+import pytest
+
+# benchmarks/ is not an installed package and --import-mode=importlib leaves the
+# checkout off sys.path: without this, `.venv/bin/pytest` (not `python -m pytest`)
+# could not import it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpus import generate  # noqa: E402
+from benchmarks.load import serve_and_load  # noqa: E402
+from benchmarks.run import LITERALS, MIX, literal_times  # noqa: E402
+
+
+def is_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def test_generator_is_deterministic_and_grows_vocabulary(tmp_path):
@@ -32,6 +50,57 @@ def test_harness_smoke(tmp_path, run_benchmark):
     ):
         assert row[key] > 0, key
     assert row["ours_substring_hits"] == row["grep"]["ours"]  # literal recall
-    for server in (row["ours_server"], row["ours_server_cached"]):
+    servers = [row["ours_server"], row["ours_server_cached"]]
+    if "workers" in inspect.signature(serve_and_load).parameters:
+        servers.append(row["ours_server_w2"])
+        assert row["ours_server_w2"]["workers"] == 2
+    for server in servers:
         assert server["throughput_rps"] > 0 and server["server_peak_rss_mb"] > 0
         assert server["non_2xx"] == 0
+        assert server["server_pss_mb"] is None or is_number(server["server_pss_mb"])
+
+    # the exact anchor: rg (or grep) over the literal subset, ours on the same subset
+    assert row["literal_tool"] in ("rg", "grep")
+    assert row["literal_queries"] == [q for q in MIX if LITERALS[q] is not None]
+    for key in ("ours_max_query_ms", "rg_literal_p50_ms", "rg_literal_p95_ms"):
+        assert is_number(row[key]) and row[key] > 0, key
+    for key in ("ours_literal_p50_ms", "ours_literal_p95_ms", "base_literal_p50_ms"):
+        assert is_number(row[key]) and row[key] > 0, key
+    for key in ("ours_rg_literal_p50_ratio", "ours_rg_literal_p95_ratio"):
+        assert is_number(row[key]), key
+    assert all(isinstance(n, int) for n in row["rg_lines"].values())
+
+    # per-query medians and maxima, and the slowest three of ours
+    assert list(row["per_query"]) == MIX
+    for query, stats in row["per_query"].items():
+        assert stats["literal"] == LITERALS[query]
+        engines = ("ours", "base", "rg") if stats["literal"] else ("ours", "base")
+        for engine in engines:
+            median, most = stats[f"{engine}_median_ms"], stats[f"{engine}_max_ms"]
+            assert is_number(median) and is_number(most) and 0 < median <= most, (query, engine)
+        if not stats["literal"]:
+            assert stats["rg_median_ms"] is None
+    assert len(row["ours_slowest"]) == 3
+    assert row["ours_slowest"][0]["median_ms"] == max(
+        s["ours_median_ms"] for s in row["per_query"].values()
+    )
+
+
+@pytest.mark.parametrize("tool", ["grep", "rg"])
+def test_literal_anchor_counts_lines(tmp_path, tool):
+    """rg and its grep fallback time every literal query and count the same lines."""
+    if not shutil.which(tool):
+        pytest.skip(f"{tool} not installed")
+    corpus = tmp_path / "corpus"
+    files = generate(corpus, 0.05, seed=2)
+    result = literal_times(corpus, 2, tool)
+    assert list(result) == [q for q in MIX if LITERALS[q] is not None]
+    for query, timing in result.items():
+        assert len(timing["times"]) == 2 and all(t > 0 for t in timing["times"])
+        literal = LITERALS[query]
+        expected = sum(
+            literal in line
+            for path in files
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+        assert timing["lines"] == expected, query
