@@ -32,7 +32,6 @@ class Matches:
 
     docs: np.ndarray
     literal_counts: dict[str, int] = field(default_factory=dict)
-    partial: bool = False  # the time budget ran out while checking candidates
 
 
 class Matcher:
@@ -42,11 +41,11 @@ class Matcher:
         self.snapshot = snapshot
         self.deadline = deadline
         self.counts: dict[str, int] = {}
-        self.partial = False
+        self.partial = False  # the time budget ran out while checking candidates
 
     def match(self, node: Node) -> Matches:
         docs = self.docs(node)
-        return Matches(docs, self.counts, self.partial)
+        return Matches(docs, self.counts)
 
     def docs(self, node: Node) -> np.ndarray:
         if isinstance(node, Literal):
