@@ -109,7 +109,11 @@ def index(
 @click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
 @click.option("--doc", help="Only this document (file name or its prefix).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--show-query", is_flag=True, help="Print the Whoosh query it ran, on stderr.")
+@click.option(
+    "--show-query",
+    is_flag=True,
+    help="Print how the query is looked up (posting lists, key checks), on stderr.",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
