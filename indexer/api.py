@@ -447,13 +447,14 @@ class PolicyIndex:
 
         :raises DocumentNotFound: no indexed document has the id ``doc``.
         """
-        searcher = self.searcher()
-        record = searcher.document(kind=DOCUMENT, doc=doc)
+        snapshot = self.snapshot()
+        record = snapshot.searcher.document(kind=DOCUMENT, doc=doc)
         if record is None:
             raise DocumentNotFound(f"no document {doc!r} in the index")
         literals = literals_of(highlight) if highlight else ()
         paragraphs = []
-        for p in sorted(searcher.documents(doc=doc, kind=PARAGRAPH), key=lambda p: p["n"]):
+        stored = [snapshot.searcher.stored_fields(d) for d in snapshot.paragraphs_of(doc).tolist()]
+        for p in sorted(stored, key=lambda p: p["n"]):
             spans = highlight_spans(p["text"], literals)
             paragraphs.append(
                 {

@@ -87,6 +87,7 @@ class PinyinLexicon:
         self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
         self._full = sorted((w.full, w.text) for w in self.words.values())
         self._initials = sorted((w.initials, w.text) for w in self.words.values())
+        self._texts = sorted((w, w) for w in self.words)  # for prefixes of the words
         # Words by first and by last character: a typo keeps one of them, most often.
         self._by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
         for w in self.words:
@@ -129,7 +130,7 @@ class PinyinLexicon:
 
     def starting_with(self, prefix: str, n: int = 8) -> list[Word]:
         """Words that start with ``prefix``, the most frequent first."""
-        found = [w for t, w in self.words.items() if t.startswith(prefix)]
+        found = [self.words[t] for t, _ in self._with_prefix(self._texts, prefix)]
         return sorted(found, key=lambda w: (-w.freq, not w.jargon, w.text))[:n]
 
     def homophones(self, text: str) -> list[Word]:

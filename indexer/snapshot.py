@@ -46,6 +46,7 @@ class Snapshot:
         paragraphs[self._read("kind", PARAGRAPH)[0]] = True
         self.paragraphs = paragraphs & alive
         self.doc_codes, self.doc_names = self._codes("doc")
+        self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
         self.region_codes, self.region_names = self._codes("region")
         year = searcher.schema["year"]
         self.years = self._concat([bulk.int_column(r, "year", year) for r in self.readers])
@@ -74,6 +75,13 @@ class Snapshot:
             parts.append(np.fromiter((names.setdefault(v, len(names)) for v in values), np.int32))
         codes = self._concat(parts).astype(np.int32)
         return codes, [v.decode("utf-8") for v in names]
+
+    def paragraphs_of(self, doc: str) -> np.ndarray:
+        """The live paragraphs of one report (document numbers, sorted)."""
+        code = self._doc_code.get(doc)
+        if code is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.paragraphs & (self.doc_codes == code))
 
     def _read(self, field: str, text: str) -> Postings:
         """A term's live global document numbers, from every segment."""
