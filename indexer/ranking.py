@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -58,8 +59,8 @@ def idf(records: int, frequency: int) -> float:
     return math.log(max(records, 1) / (frequency + 1)) + 1
 
 
-def bm25(idf_: float, tf: np.ndarray, length: np.ndarray, average: float) -> np.ndarray:
-    """Whoosh's ``scoring.bm25`` over arrays."""
+def bm25(idf_: float, tf: Any, length: Any, average: float) -> Any:
+    """Whoosh's ``scoring.bm25``, over numbers or arrays."""
     return idf_ * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average))
 
 
@@ -75,7 +76,7 @@ class Ranker:
         self.snapshot = snapshot = matcher.snapshot
         self.compiled = compiled
         self.docs = matches.docs
-        records = snapshot.doc_count_all
+        records = snapshot.size
         counts = matches.literal_counts
         self.key_idf = {r.key: idf(records, counts.get(r.key, 0)) for r in compiled.ranked}
         together = compiled.together
@@ -120,7 +121,7 @@ class Ranker:
                     lengths = snapshot.field_lengths(field)
                 hit = ids[inside]
                 freq = np.ones(len(hit)) if tf is None else tf[inside]
-                word_idf = idf(snapshot.doc_count_all, snapshot.doc_frequency(field, word))
+                word_idf = idf(snapshot.size, snapshot.doc_frequency(field, word))
                 scores[at[inside]] += weight * bm25(word_idf, freq, lengths[hit], average)
         return scores
 
@@ -140,7 +141,7 @@ class Ranker:
         average = self.snapshot.avg_key_bytes
         scores = (
             sum(
-                _saturated(weight, key.count(needle) * boost, len(key), average)
+                OCCURRENCE_BOOST * bm25(weight, key.count(needle) * boost, len(key), average)
                 for needle, weight in needles
             )
             for key, boost in self._keys(docs)
@@ -212,12 +213,6 @@ class Ranker:
         docs = self.docs[pool]
         order = np.lexsort((docs, -self.snapshot.years[docs], -finals))[:wanted]
         return pool[order], finals[order]
-
-
-def _saturated(weight: float, tf: float, length: int, average: float) -> float:
-    if not tf:
-        return 0.0
-    return OCCURRENCE_BOOST * weight * tf * (K1 + 1) / (tf + K1 * ((1 - B) + B * length / average))
 
 
 def _closeness(key: bytes, needles: list[bytes]) -> float:

@@ -36,15 +36,13 @@ class Snapshot:
         self.readers = [leaf.reader() for leaf, _ in leaves]
         self.offsets = np.array([offset for _, offset in leaves], dtype=np.int64)
         sizes = [reader.doc_count_all() for reader in self.readers]
-        self.size = int(sum(sizes))
-        self.doc_count_all = searcher.doc_count_all()
+        self.size = int(sum(sizes))  # records, deleted ones included (Whoosh's doc_count_all)
         alive = np.ones(self.size, dtype=bool)
         for reader, offset in zip(self.readers, self.offsets, strict=True):
             alive[bulk.deleted(reader) + offset] = False
         self.alive = alive
-        paragraphs = np.zeros(self.size, dtype=bool)
-        paragraphs[self._read("kind", PARAGRAPH)[0]] = True
-        self.paragraphs = paragraphs & alive
+        self.paragraphs = np.zeros(self.size, dtype=bool)  # live ones: _read drops the rest
+        self.paragraphs[self._read("kind", PARAGRAPH)[0]] = True
         self.doc_codes, self.doc_names = self._codes("doc")
         self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
         self.region_codes, self.region_names = self._codes("region")
@@ -162,10 +160,6 @@ class Snapshot:
                 local = chunk - offset
                 yield keys.buffer, chunk, keys.starts[local].tolist(), keys.ends[local].tolist()
             start = end
-
-    def cache_bytes(self) -> int:
-        with self._lock:
-            return self._cache_bytes
 
 
 def _arrays(value: Any) -> list[np.ndarray]:
