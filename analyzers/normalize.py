@@ -33,6 +33,23 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# What the match key leaves out, as a ``str.translate`` table: every character that
+# ``str.isspace`` calls whitespace (all lie below U+3001), quote marks, zero-width ones.
+_UNKEYED = dict.fromkeys(
+    [c for c in range(0x3001) if chr(c).isspace()] + [ord(c) for c in QUOTES | ZERO_WIDTH]
+)
+
+
+def match_key(text: str) -> str:
+    """The match key alone (``compact(text)[0]``), in two C-speed passes: what indexing
+    needs for every paragraph.
+
+    >>> match_key("“四上” 企业")
+    '四上企业'
+    """
+    return fold(text).translate(_UNKEYED)
+
+
 def compact(text: str) -> tuple[str, list[int]]:
     """The match key of ``text``: folded, without whitespace and quote marks.
 

@@ -26,10 +26,12 @@ from typing import Any
 from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
-from whoosh.writing import IndexWriter, SegmentWriter
+from whoosh.writing import IndexWriter
 
-from analyzers.normalize import compact
+from analyzers.normalize import compact, match_key
 from analyzers.segment import Segmenter, activate, active_segmenter
+from analyzers.terms import index_words, key_bigrams, key_chars
+from indexer.bulk import BulkWriter, abandon_segment, commit_segments, finish_segment
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
@@ -59,10 +61,10 @@ from indexer.storage import MappedStorage
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
+SEGMENT_BYTES = 64 << 20  # source text per segment a worker writes: bounds its memory
 # Whoosh reads a compound segment file by copying each part into memory (190 MB for a
 # 20 MB corpus); separate files are memory-mapped in place (see storage.py).
 COMPOUND = False
-WRITER_MB = 256
 # Paragraph fields read back to re-tokenize a paragraph without its source file.
 _PARAGRAPH_FIELDS = (
     "id",
@@ -95,7 +97,8 @@ class IndexReport:
         return (
             f"indexed {len(self.indexed)} file(s) ({self.paragraphs} paragraphs), "
             f"unchanged {len(self.unchanged)}, skipped {len(self.failed)}, "
-            f"removed {len(self.removed)}; {self.new_words} new dictionary word(s)"
+            f"removed {len(self.removed)}; {self.new_words} new dictionary word(s), "
+            f"{self.retokenized} indexed paragraph(s) re-tokenized"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -236,7 +239,7 @@ def _update(
         return report
     activate(segmenter)
     try:
-        writer = ix.writer(limitmb=WRITER_MB, compound=COMPOUND)
+        writer = BulkWriter(ix, compound=COMPOUND)
     except LockError:
         raise PolicySearchError(
             "another `policy-search index` is writing to this index; wait for it to finish"
@@ -246,14 +249,23 @@ def _update(
         retokenized = _retokenize(ix, writer, new_words, skip=changed)
         report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
         counts = Counter(totals["data"] if totals else {})
+        before = load_segmenter(ix) if retokenized else segmenter
         with ix.searcher() as searcher:
-            for doc in (changed | set(retokenized)) & set(known):
+            for doc in changed & set(known):
                 record = searcher.document(id=_words_id(doc))
                 counts.subtract(record["data"] if record else {})
-        for doc, (texts, terms) in retokenized.items():  # words may now be cut differently
-            words = count_words(texts, segmenter, terms)
-            counts.update(words)
-            writer.update_document(id=_words_id(doc), kind=WORD_COUNTS, doc=doc, data=dict(words))
+            for doc, (texts, terms) in retokenized.items():
+                # Only the re-tokenized paragraphs may be cut differently now: their
+                # counts under the new dictionary replace those under the old one.
+                delta = count_words(texts, segmenter, terms)
+                delta.subtract(count_words(texts, before, terms))
+                counts.update(delta)
+                record = searcher.document(id=_words_id(doc))
+                words = Counter(record["data"] if record else {})
+                words.update(delta)
+                writer.update_document(
+                    id=_words_id(doc), kind=WORD_COUNTS, doc=doc, data=dict(+words)
+                )
         for doc in removed:
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
@@ -277,7 +289,7 @@ def _update(
             kind=DICTIONARY,
             data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
         )
-        _commit(writer, segments)
+        commit_segments(writer, segments)
     except BaseException:
         writer.cancel()
         raise
@@ -311,7 +323,7 @@ def _index_in_workers(
 
     Forked children inherit the parsed sources and the segmenter with this run's new
     words, so nothing is pickled on the way in; each reports the bytes it has done
-    (for the progress bar) and sends back its finished segment and the sum of its
+    (for the progress bar) and sends back its finished segments and the sum of its
     documents' word counts. The parent's writer holds the lock and commits their
     segments with its own, in one commit (as Whoosh's ``MpWriter`` does).
     """
@@ -320,25 +332,28 @@ def _index_in_workers(
     context = multiprocessing.get_context("fork")
     results = context.SimpleQueue()
     workers = [
-        context.Process(target=_worker, args=(ix, share, procs, results), daemon=True)
-        for share in _shares(sources, procs)
+        context.Process(target=_worker, args=(ix, share, number, results), daemon=True)
+        for number, share in enumerate(_shares(sources, procs))
     ]
     bar = _bar("indexing", sum(s.size for s in sources), progress)
     try:
         for worker in workers:
             worker.start()
-        segments, words = [], Counter()
-        while len(segments) < len(workers):
-            kind, *outcome = results.get()
+        segments, words, finished = [], Counter(), 0
+        while finished < len(workers):
+            kind, outcome = results.get()
             if kind == "failed":
-                raise PolicySearchError(f"an indexing process failed: {outcome[0]}")
+                raise PolicySearchError(f"an indexing process failed: {outcome}")
             if kind == "done":
-                bar.update(outcome[0])
-                continue
-            segments.append(outcome[0])
-            words.update(outcome[1])
+                bar.update(outcome)
+            elif kind == "segment":
+                segments.append(outcome)  # (worker, segment number, segment)
+            else:
+                words.update(outcome)
+                finished += 1
         for worker in workers:
             worker.join()
+        segments = [segment for *_, segment in sorted(segments, key=lambda s: s[:2])]
     finally:
         bar.close()
         for worker in workers:
@@ -358,35 +373,32 @@ def _shares(sources: list[_Source], procs: int) -> list[list[_Source]]:
     return [share for share in shares if share]
 
 
-def _worker(ix: Index, sources: list[_Source], procs: int, results: Any) -> None:
-    """In a forked process: write ``sources`` to a new segment; send it, or the error."""
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB // procs, compound=COMPOUND)
+def _worker(ix: Index, sources: list[_Source], number: int, results: Any) -> None:
+    """In a forked process: write ``sources`` to new segments of at most about
+    ``SEGMENT_BYTES`` of text each (postings wait in memory until their segment is
+    written); send each segment, numbered so that the commit orders them (and so
+    document numbers) the same in every run, then the word counts, or the error."""
+    writer = None
+    written = 0
     try:
         words: Counter[str] = Counter()
+        size = 0
         for source in sources:
+            if writer is None:
+                writer, size = BulkWriter(ix, _lk=False, compound=COMPOUND), 0
             words.update(_add_document(writer, source))
+            size += source.size
             results.put(("done", source.size))
-        results.put(("segment", writer._finalize_segment(), words))
+            if size >= SEGMENT_BYTES:
+                results.put(("segment", (number, written, finish_segment(writer))))
+                writer, written = None, written + 1
+        if writer is not None:
+            results.put(("segment", (number, written, finish_segment(writer))))
+        results.put(("finished", words))
     except BaseException as exc:
-        # Not ``cancel()``: it deletes the temp folder all writers share. The parent
-        # cancels; the next commit deletes this segment's orphaned files.
-        writer._close_segment()
+        if writer is not None:
+            abandon_segment(writer)
         results.put(("failed", f"{type(exc).__name__}: {exc}"))
-
-
-def _commit(writer: SegmentWriter, segments: list[Any]) -> None:
-    """Commit the writer's own segment and the workers' in one TOC (``MpWriter._commit``
-    with ``multisegment``, for segments written by our own processes)."""
-    if not segments:
-        writer.commit()
-        return
-    final = writer._merge_segments(None, False, True)
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + segments)
-    writer._finish()
 
 
 _writer_parent: int | None = None
@@ -420,18 +432,41 @@ def _read_changed(
     progress: bool | None,
     meta: dict[str, Overrides],
 ) -> list[_Source]:
-    """Read and parse the files whose content is new to the index."""
-    sources: list[_Source] = []
+    """Read and parse the files whose content is new to the index, in worker processes
+    when there are enough of them (parsing and cleaning cost about a second per MB)."""
+    jobs: list[tuple[Path, str, str | None]] = []
     taken: dict[str, Path] = {}
+    for path in files:
+        doc = _doc_id(path, taken, known)
+        taken[doc] = path
+        jobs.append((path, doc, known[doc]["data"].get("sha256") if doc in known else None))
+    global _read_options
+    _read_options = meta
+    procs = min(os.cpu_count() or 1, MAX_PROCS, len(jobs) // PARALLEL_FROM)
+    sources: list[_Source] = []
     with _bar("reading", sum(_size(p) for p in files), progress) as bar:
-        for path in files:
-            doc = _doc_id(path, taken, known)
-            taken[doc] = path
-            source = _read_one(path, doc, known, report, meta)
-            bar.update(_size(path))
-            if source:
-                sources.append(source)
+        if procs > 1:
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                outcomes = list(_gather(pool.imap(_read_one, jobs, chunksize=4), bar))
+        else:
+            outcomes = list(_gather(map(_read_one, jobs), bar))
+    for kind, path, found in outcomes:
+        if kind == "source":
+            sources.append(found)
+        elif kind == "unchanged":
+            report.unchanged.append(str(path))
+        else:
+            report.failed.append((str(path), found))
     return sources
+
+
+_read_options: dict[str, Overrides] = {}  # the run's metadata, inherited by forked readers
+
+
+def _gather(outcomes: Iterator[tuple[str, Path, Any]], bar: Any) -> Iterator[Any]:
+    for outcome in outcomes:
+        bar.update(_size(outcome[1]))
+        yield outcome
 
 
 def _size(path: Path) -> int:
@@ -441,39 +476,33 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _read_one(
-    path: Path, doc: str, known: dict[str, Any], report: IndexReport, meta: dict[str, Overrides]
-) -> _Source | None:
-    """Read and parse one file; None if its content is already indexed or it fails
-    (then the report says why)."""
+def _read_one(job: tuple[Path, str, str | None]) -> tuple[str, Path, Any]:
+    """Read and parse one file: ``("source", path, source)``, or ``("unchanged", path,
+    None)`` if its content is indexed already, or ``("failed", path, reason)``."""
+    path, doc, indexed_sha256 = job
     try:
         if path.stat().st_size > max_file_bytes():  # refuse before reading it all
             read_with_meta(path)
         data = path.read_bytes()
-        overrides = overrides_for(path, meta)
+        overrides = overrides_for(path, _read_options)
     except OSError as exc:
-        report.failed.append((str(path), exc.strerror or str(exc)))
-        return None
+        return "failed", path, exc.strerror or str(exc)
     except ReaderError as exc:
-        report.failed.append((str(path), str(exc)))
-        return None
+        return "failed", path, str(exc)
     digest = hashlib.sha256(data)
     digest.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode())
     sha256 = digest.hexdigest()  # a corrected sidecar re-indexes the file
-    if doc in known and known[doc]["data"].get("sha256") == sha256:
-        report.unchanged.append(str(path))
-        return None
+    if sha256 == indexed_sha256:
+        return "unchanged", path, None
     try:
         read = read_with_meta(path)
     except ReaderError as exc:
-        report.failed.append((str(path), str(exc)))
-        return None
+        return "failed", path, str(exc)
     parsed = parse_document(doc, read.text)
     parsed = replace(parsed, meta=apply_overrides(apply_hints(parsed.meta, read.meta), overrides))
     if not parsed.paragraphs:
-        report.failed.append((str(path), "no text found"))
-        return None
-    return _Source(path, doc, sha256, parsed, len(data))
+        return "failed", path, "no text found"
+    return "source", path, _Source(path, doc, sha256, parsed, len(data))
 
 
 def _bar(desc: str, total: int, progress: bool | None) -> Any:
@@ -510,12 +539,12 @@ def _retokenize(
 ) -> dict[str, tuple[list[str], list[str]]]:
     """Re-add stored paragraphs that contain a newly learned word, with the new dictionary.
 
-    Returns, for each document touched, its paragraph texts and glossary terms, to
-    recount its words.
+    Returns, for each document touched, the texts of those paragraphs and the
+    document's glossary terms, to recount their words.
     """
     if not words:
         return {}
-    touched: set[str] = set()
+    touched: dict[str, list[str]] = {}
     with ix.searcher() as searcher:
         snapshot = Snapshot(searcher)
         node = AnyOf(tuple(Literal(compact(w)[0]) for w in words))
@@ -526,24 +555,45 @@ def _retokenize(
             fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
             writer.update_document(
                 **fields,
-                **_match_fields(fields["text"], fields["heading"], fields.get("section", "")),
+                **_match_fields(
+                    fields["text"],
+                    fields["heading"],
+                    fields.get("section", ""),
+                    fields.get("title", ""),
+                ),
             )
-            touched.add(hit["doc"])
+            touched.setdefault(hit["doc"], []).append(fields["text"])
         return {
             doc: (
-                [p["text"] for p in searcher.documents(doc=doc, kind=PARAGRAPH)],
+                texts,
                 [bare(g["data"]["term"]) for g in searcher.documents(doc=doc, kind=GLOSSARY_ENTRY)],
             )
-            for doc in sorted(touched)
+            for doc, texts in sorted(touched.items())
         }
 
 
-def _match_fields(text: str, heading: bool, section: str) -> dict[str, Any]:
-    """A paragraph's fields for literal matching (its characters, bigrams and match key)
-    and its ranking weight (a Whoosh document boost on its words, and a column)."""
+def _match_fields(text: str, heading: bool, section: str, title: str) -> dict[str, Any]:
+    """A paragraph's fields for literal matching (its characters, bigrams and match
+    key) and ranking (its words, and its weight: a boost on each word field's
+    frequencies, and a column), with their terms computed directly (``_terms``)."""
     boost = paragraph_boost(heading, section)
-    key = compact(text)[0].encode("utf-8")
-    return {"chars": text, "bigrams": text, "key": key, "boost": boost, "_boost": boost}
+    key = match_key(text)
+    chars, bigrams = key_chars(key), key_bigrams(key)
+    terms = {"chars": (chars, len(chars)), "bigrams": (bigrams, len(bigrams))}
+    for name, value in (("text", text), ("section", section), ("title", title)):
+        if value:
+            words = index_words(value)
+            terms[name] = (words, sum(words.values()))
+    return {
+        "chars": text,
+        "bigrams": text,
+        "key": key.encode("utf-8"),
+        "boost": boost,
+        "_text_boost": boost,
+        "_section_boost": boost,
+        "_title_boost": boost,
+        "_terms": terms,
+    }
 
 
 def _words_id(doc: str) -> str:
@@ -594,7 +644,7 @@ def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
             heading=p.heading,
             section=p.section_path,
             text=p.text,
-            **_match_fields(p.text, p.heading, p.section_path),
+            **_match_fields(p.text, p.heading, p.section_path, meta.title),
             **common,
         )
     return words

@@ -21,13 +21,17 @@ import io
 import pickle
 import struct
 import zlib
+from array import array
 from typing import Any
 
 import numpy as np
 import whoosh
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.columns import VarBytesColumn
-from whoosh.util.numeric import _length_byte_cache
+from whoosh.formats import Frequency
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import _length_byte_cache, length_to_byte
+from whoosh.writing import SegmentWriter
 
 WHOOSH_VERSION = (2, 7, 4)
 if whoosh.__version__ != WHOOSH_VERSION:  # the block and column layouts below are 2.7.4's
@@ -172,3 +176,324 @@ def int_column(reader: Any, name: str, field: Any) -> np.ndarray:
     values = raw - (1 << (field.bits - 1)) if field.signed else raw
     values[raw == field.default] = 0
     return values
+
+
+# Writing ------------------------------------------------------------------------------
+
+BLOCK_POSTINGS = 1024  # postings per block: Whoosh writes 128; larger blocks read faster
+PICKLE_PROTOCOL = 5  # arrays pickle as raw bytes (protocol 2 spells them out per item)
+SMALL_BLOCK = 32  # below this many postings, ids pickle as a tuple
+SMALL_DATA = 64  # bytes below which a block is not worth compressing (Whoosh's reader
+# honours the block's compression flag)
+_COMPRESSION = 3  # zlib level, as Whoosh's writer
+REMEMBERED_VALUES = 4096  # indexed field values kept for reuse
+# A 4 KB window and small state: deflate's default 256 KB state took ~100 µs to set up
+# per block, more than compressing it; inflate reads any window size.
+_WBITS, _MEMLEVEL = 12, 4
+_TERM_INFO = W3TermInfo._struct  # flags, weight, doc freq, min/max length byte, ...
+_EXTENT = struct.Struct("!qi")  # ... then the posting list's offset and length
+
+
+class BulkWriter(SegmentWriter):
+    """A Whoosh segment writer that keeps postings in arrays and writes whole blocks.
+
+    Whoosh's writer sends every posting through a sorting pool and then, one at a time,
+    through ``add_posting`` with a field-length lookup each (about 25 µs per posting in
+    Python). This writer appends each document's postings to per-field arrays and, at
+    flush, sorts them with numpy and writes each term's blocks at once, in the W3
+    codec's own format, so stock Whoosh reads the segment. Stored fields, columns and
+    lengths go through Whoosh's per-document writer as before.
+
+    ``add_document`` takes Whoosh's arguments plus ``_terms``: for a field named there,
+    ``(terms, length)`` replaces running its analyzer (``terms`` maps each term to its
+    frequency for a ``Frequency`` field, or lists the distinct terms of a field that
+    keeps none; ``length`` is the token count Whoosh would record). Document-level
+    fields keep no weights, so document boosts apply only to frequency fields: give
+    them as field boosts (``_text_boost``).
+    """
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        for name, field in self.schema.items():
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"bulk writing has no vectors or spelling ({name})")
+        self._buffers: dict[str, _FieldPostings] = {}
+        self._indexed: dict[tuple[str, Any], list[Any]] = {}
+
+    def _index(self, name: str, field: Any, value: Any) -> Any:
+        """``field.index(value)``, remembered for values that repeat from record to
+        record (a report's name, region and year; paragraph numbers)."""
+        if field.unique:
+            return field.index(value)
+        found = self._indexed.get((name, value))
+        if found is None:
+            if len(self._indexed) >= REMEMBERED_VALUES:
+                self._indexed.clear()
+            found = self._indexed[name, value] = list(field.index(value))
+        return found
+
+    def _buffer(self, name: str) -> _FieldPostings:
+        buffer = self._buffers.get(name)
+        if buffer is None:
+            buffer = self._buffers[name] = _FieldPostings(self.schema[name])
+        return buffer
+
+    def add_document(self, **fields: Any) -> None:  # as SegmentWriter.add_document
+        self._check_state()
+        given = fields.get("_terms", {})
+        docboost = self._doc_boost(fields)
+        perdoc, docnum = self.perdocwriter, self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(self.schema, names)
+        perdoc.start_doc(docnum)
+        for name in names:
+            value = fields[name]
+            if value is None:
+                continue
+            field = self.schema[name]
+            length = 0
+            if field.indexed:
+                buffer = self._buffer(name)
+                boost = self._field_boost(fields, name, docboost)
+                if name in given:
+                    terms, length = given[name]
+                    buffer.add_terms(docnum, terms, boost)
+                else:
+                    length = buffer.add_items(docnum, self._index(name, field, value), boost)
+                if not field.scorable:
+                    length = 0
+                buffer.set_length(docnum, length)
+            stored = fields.get(f"_stored_{name}", value)
+            perdoc.add_field(name, field, stored if field.stored else None, length)
+            if field.column_type and stored is not None:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        """Postings of a segment merged into this one go to the arrays too."""
+        for name, btext, docnum, weight, value in self._process_posts(
+            reader.iter_postings(), startdoc, docmap
+        ):
+            buffer = self._buffer(name)
+            buffer.add_items(docnum, [(btext, 1, weight, value)], 1.0)
+            buffer.set_length(docnum, reader.doc_field_length(docnum - startdoc, name) or 0)
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fieldwriter = self.fieldwriter
+        for name in sorted(self._buffers):
+            buffer = self._buffers.pop(name)
+            if buffer.docs:  # Whoosh starts no field that has no terms
+                fieldwriter.start_field(name, self.schema[name])
+                buffer.write(fieldwriter)
+                fieldwriter.finish_field()
+        fieldwriter.close()
+
+
+def finish_segment(writer: SegmentWriter) -> Any:
+    """Write out a segment of a writer that does not commit (a worker's): the parent
+    commits it with its own."""
+    return writer._finalize_segment()
+
+
+def abandon_segment(writer: SegmentWriter) -> None:
+    """Close a worker's writer after a failure. Not ``cancel()``: it deletes the temp
+    folder all writers share. The parent cancels; the next commit deletes this
+    segment's orphaned files."""
+    writer._close_segment()
+
+
+def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:
+    """Commit the writer's own segment and the workers' ``segments`` in one TOC
+    (``MpWriter._commit`` with ``multisegment``, for segments our own processes wrote)."""
+    if not segments:
+        writer.commit()
+        return
+    final = writer._merge_segments(None, False, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + segments)
+    writer._finish()
+
+
+class _FieldPostings:
+    """One field's postings in the order they were added: term numbers, document
+    numbers (ascending) and, where the field keeps them, frequencies and weights."""
+
+    def __init__(self, field: Any) -> None:
+        self.format = field.format
+        self.frequencies = isinstance(self.format, Frequency)
+        if not self.frequencies and self.format.fixed_value_size() != 0:
+            raise ValueError(f"bulk writing keeps frequencies or nothing, not {self.format}")
+        self.numbers: dict[str | bytes, int] = {}
+        self.term_numbers = array("I")
+        self.docs = array("I")
+        self.freqs = array("I")
+        self.weights = array("f")
+        self.length_bytes = array("B")  # per document: its length as Whoosh encodes it
+
+    def _number(self, terms: list[Any]) -> list[int]:
+        numbers = self.numbers
+        found = list(map(numbers.get, terms))
+        if None in found:
+            for i, term in enumerate(terms):
+                if found[i] is None:
+                    found[i] = numbers.setdefault(term, len(numbers))
+        return found  # type: ignore[return-value]
+
+    def add_terms(self, docnum: int, terms: Any, boost: float) -> None:
+        """A document's terms: a mapping to frequencies, or distinct terms."""
+        keys = list(terms)
+        self.term_numbers.extend(self._number(keys))
+        self.docs.extend([docnum] * len(keys))
+        if self.frequencies:
+            freqs = list(terms.values())
+            self.freqs.extend(freqs)
+            boost *= self.format.field_boost
+            self.weights.extend([f * boost for f in freqs])
+
+    def add_items(self, docnum: int, items: Any, boost: float) -> int:
+        """A document's ``(btext, freq, weight, value)`` items as ``Field.index`` makes
+        them; returns the token count."""
+        length = 0
+        for btext, freq, weight, value in items:
+            length += freq
+            self.term_numbers.append(self._number([btext])[0])
+            self.docs.append(docnum)
+            if self.frequencies:
+                self.freqs.append(self.format.decode_frequency(value))
+                self.weights.append(weight * boost)
+        return length
+
+    def set_length(self, docnum: int, length: int) -> None:
+        missing = docnum + 1 - len(self.length_bytes)
+        if missing > 0:
+            self.length_bytes.extend(bytes(missing))
+        self.length_bytes[docnum] = length_to_byte(length)
+
+    def write(self, fieldwriter: Any) -> None:
+        """Every term's posting list, in term order, to the segment being written."""
+        texts = [t if isinstance(t, bytes) else t.encode("utf-8") for t in self.numbers]
+        ordered = sorted(set(texts))
+        rank = dict(zip(ordered, range(len(ordered)), strict=True))
+        ranks = np.fromiter(map(rank.__getitem__, texts), dtype=np.uint64, count=len(texts))
+        docs = np.frombuffer(self.docs, dtype=np.uint32)
+        keys = ranks[np.frombuffer(self.term_numbers, dtype=np.uint32)] << np.uint64(32)
+        keys |= docs
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        terms = (keys >> np.uint64(32)).astype(np.int64)
+        docs = docs[order]
+        starts = np.flatnonzero(np.diff(terms, prepend=-1))
+        ends = np.append(starts[1:], len(terms))
+        if self.frequencies:
+            freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order].astype(">u4").tobytes()
+            weights = np.frombuffer(self.weights, dtype=np.float32)[order]
+        else:
+            freqs = weights = None
+        blocks = _Blocks(docs, starts, ends, weights, np.frombuffer(self.length_bytes, np.uint8))
+        postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
+        prefix = pack_ushort(fieldwriter._fieldid)
+        ranks_ = terms[starts].tolist()
+        for t, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            offset = postfile.tell()
+            postings, info = blocks.term(t, start, end, freqs)
+            postfile.write(postings)
+            tindex.add(prefix + ordered[ranks_[t]], info + _EXTENT.pack(offset, len(postings)))
+
+
+class _Blocks:
+    """Every block of one field's sorted postings, in the W3 codec's layout, with the
+    statistics Whoosh keeps per block and per term (computed for all terms at once)."""
+
+    def __init__(
+        self,
+        docs: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        weights: np.ndarray | None,
+        length_bytes: np.ndarray,
+    ) -> None:
+        per_term = (ends - starts + BLOCK_POSTINGS - 1) // BLOCK_POSTINGS
+        first = np.cumsum(per_term) - per_term  # each term's first block
+        term_of = np.repeat(np.arange(len(starts)), per_term)
+        bstarts = starts[term_of] + (np.arange(len(term_of)) - first[term_of]) * BLOCK_POSTINGS
+        bends = np.minimum(bstarts + BLOCK_POSTINGS, ends[term_of])
+        self.first = first.tolist()
+        self.bounds = list(zip(bstarts.tolist(), bends.tolist(), strict=True))
+        self.first_ids = docs[bstarts].tolist()
+        self.last_ids = docs[bends - 1].tolist()
+        deltas = docs.astype(np.int64)
+        deltas[1:] -= docs[:-1]
+        deltas[bstarts] = docs[bstarts]
+        self.deltas = deltas.astype(np.uint32)
+        # Whoosh leaves a posting's length out of the statistics when its byte is 0.
+        lengths = length_bytes[docs].astype(np.int16)
+        low = np.minimum.reduceat(np.where(lengths == 0, 256, lengths), bstarts)
+        self.min_lengths = np.where(low == 256, 0, low).tolist()
+        self.max_lengths = np.maximum.reduceat(lengths, bstarts).tolist()
+        if weights is None:
+            self.weights = None
+            self.min_weights = self.max_weights = [1.0] * len(bstarts)
+            self.total_weights = (ends - starts).astype(np.float64).tolist()
+        else:
+            self.weights = weights
+            self.max_weights = np.maximum.reduceat(weights, bstarts).astype(np.float64).tolist()
+            self.min_weights = np.minimum.reduceat(weights, bstarts).astype(np.float64).tolist()
+            self.total_weights = np.add.reduceat(weights.astype(np.float64), starts).tolist()
+
+    def term(self, term: int, start: int, end: int, freqs: bytes | None) -> tuple[bytes, bytes]:
+        """A term's posting list, and its term info without the extent."""
+        first = self.first[term]
+        last = first + (end - start + BLOCK_POSTINGS - 1) // BLOCK_POSTINGS
+        parts = [WHOOSH3_HEADER_MAGIC]
+        for b in range(first, last):
+            bstart, bend = self.bounds[b]
+            count = bend - bstart
+            if count < SMALL_BLOCK:  # a tuple pickles faster; an array loads faster
+                ids: Any = tuple(self.deltas[bstart:bend].tolist())
+            else:
+                ids = array("I", self.deltas[bstart:bend].tobytes())
+            values = None if freqs is None else freqs[4 * bstart : 4 * bend]
+            data = pickle.dumps((ids, self._weights(b), values), PICKLE_PROTOCOL)
+            compression = _COMPRESSION if len(data) >= SMALL_DATA else 0
+            if compression:
+                packer = zlib.compressobj(_COMPRESSION, zlib.DEFLATED, _WBITS, _MEMLEVEL)
+                data = packer.compress(data) + packer.flush()
+            info = pickle.dumps(
+                (
+                    count,
+                    self.last_ids[b],
+                    self.max_weights[b],
+                    compression,
+                    self.min_lengths[b],
+                    self.max_lengths[b],
+                ),
+                2,
+            )
+            size = len(info) + len(data)
+            parts += (_INT.pack(-size if b == last - 1 else size), info, data)
+        low = [m for m in self.min_lengths[first:last] if m]
+        info = _TERM_INFO.pack(
+            0,  # not inlined
+            self.total_weights[term],
+            end - start,
+            min(low) if low else 0,
+            max(self.max_lengths[first:last]),
+            max(self.max_weights[first:last]),
+            self.first_ids[first],
+            self.last_ids[last - 1],
+        )
+        return b"".join(parts), info
+
+    def _weights(self, b: int) -> Any:
+        """``None`` when every weight is 1.0, one float when all are equal, else all."""
+        low, high = self.min_weights[b], self.max_weights[b]
+        if low == high:
+            return None if low == 1.0 else low
+        bstart, bend = self.bounds[b]
+        return array("f", self.weights[bstart:bend].tobytes())

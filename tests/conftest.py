@@ -16,6 +16,10 @@ from indexer.readers import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# benchmarks/ is not an installed package and --import-mode=importlib leaves the
+# checkout off sys.path: without this, `.venv/bin/pytest` (not `python -m pytest`)
+# could not import it in tests.
+sys.path.insert(0, str(ROOT))
 
 
 def _run_benchmark(script: str, *args: str) -> None:

@@ -4,20 +4,13 @@ assertions: speed lives in the benchmark's ratios, not in tests)."""
 import inspect
 import json
 import shutil
-import sys
 from numbers import Real
-from pathlib import Path
 
 import pytest
 
-# benchmarks/ is not an installed package and --import-mode=importlib leaves the
-# checkout off sys.path: without this, `.venv/bin/pytest` (not `python -m pytest`)
-# could not import it.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.corpus import generate  # noqa: E402
-from benchmarks.load import serve_and_load  # noqa: E402
-from benchmarks.run import LITERALS, MIX, literal_times  # noqa: E402
+from benchmarks.corpus import generate
+from benchmarks.load import serve_and_load
+from benchmarks.run import LITERALS, MIX, literal_times
 
 
 def is_number(value) -> bool:

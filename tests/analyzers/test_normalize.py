@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from analyzers.normalize import compact, find_spans, fold
+from analyzers.normalize import compact, find_spans, fold, match_key
 
 
 def test_fold_is_length_preserving_and_maps_full_width():
@@ -42,3 +44,8 @@ def test_find_spans_cover_the_match_across_spaces_and_quotes():
 
 def test_find_spans_merges_overlaps():
     assert find_spans("一批一批", ["一批", "批一"]) == [(0, 4)]
+
+
+@given(st.text(st.characters(max_codepoint=0x3100) | st.sampled_from("“”‘’「」\u200b\ufeff")))
+def test_match_key_is_compacts_key(text):
+    assert match_key(text) == compact(text)[0]

@@ -159,6 +159,49 @@ def test_new_jargon_retokenizes_paragraphs_already_indexed(corpus, tmp_path):
         assert {"a.txt", "glossary.txt"} <= docs
 
 
+def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(
+    corpus, tmp_path
+):
+    write(corpus, "c.txt", "一、工作安排\n推进数字乡村建设。\n稳住农业基本盘。\n")
+    write(corpus, "d.txt", "一、工作安排\n数字乡村试点扩面。\n其他工作。\n数字乡村和智慧城市。\n")
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus], progress=False)
+
+    (corpus / "b.meta.json").write_text('{"region": "乙县"}', encoding="utf-8")
+    report = PolicyIndex.update(index_dir, [corpus], progress=False)
+    assert [Path(p).name for p in report.indexed] == ["b.md"] and len(report.unchanged) == 3
+    assert (report.new_words, report.retokenized) == (0, 0)
+    assert "0 indexed paragraph(s) re-tokenized" in report.summary()
+
+    # A new glossary teaches 数字乡村: the two paragraphs of d.txt and the one of c.txt
+    # that hold it are re-tokenized, nothing else.
+    write(corpus, "e.txt", "部分词语解释\n数字乡村：以信息化推动农业农村现代化。\n")
+    report = PolicyIndex.update(index_dir, [corpus], progress=False)
+    assert [Path(p).name for p in report.indexed] == ["e.txt"] and report.new_words == 1
+    assert report.retokenized == 3
+    assert "1 new dictionary word(s), 3 indexed paragraph(s) re-tokenized" in report.summary()
+    with PolicyIndex.open(index_dir) as ix:
+        docs = {hit["doc"] for hit in ix.searcher().documents(text="数字乡村")}
+        assert docs == {"c.txt", "d.txt", "e.txt"}
+    # The word counts kept up to date paragraph by paragraph are a fresh build's.
+    fresh = tmp_path / "fresh"
+    PolicyIndex.update(fresh, [corpus], progress=False)
+    assert _word_counts(index_dir) == _word_counts(fresh)
+
+
+def _word_counts(index_dir: Path) -> tuple[dict, ...]:
+    from indexer.schema import LEXICON_ID, WORD_COUNTS, WORD_TOTALS_ID
+
+    ix = whoosh_index.open_dir(str(index_dir))
+    with ix.searcher() as searcher:
+        per_doc = {r["doc"]: r["data"] for r in searcher.documents(kind=WORD_COUNTS)}
+        totals = searcher.document(id=WORD_TOTALS_ID)["data"]
+        lexicon = searcher.document(id=LEXICON_ID)["data"]
+    ix.close()
+    assert "数字乡村" in totals
+    return per_doc, totals, lexicon
+
+
 def test_dictionary_is_used_by_a_fresh_process(seed_index_dir):
     code = (
         "import sys; from indexer.api import PolicyIndex; from analyzers.segment import active_segmenter;"

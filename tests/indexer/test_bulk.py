@@ -113,3 +113,132 @@ def test_an_index_of_the_previous_schema_is_refused_with_the_fix(tmp_path, seed_
     whoosh_index.create_in(str(old), schema).close()
     with pytest.raises(PolicySearchError, match="--rebuild"):
         open_whoosh(old)
+
+
+# Writing: a segment written in bulk is the segment Whoosh's own writer writes.
+
+
+def _records(parsed_seeds, seed_files):
+    from indexer.build import _Source
+
+    return [
+        _Source(path, path.name, "sha", parsed_seeds[path.name], path.stat().st_size)
+        for path in seed_files
+    ]
+
+
+@pytest.fixture()
+def small_blocks(monkeypatch):
+    """Blocks of a few postings, so terms span many blocks, both pickled forms of ids
+    occur and most blocks are compressed."""
+    monkeypatch.setattr(bulk, "BLOCK_POSTINGS", 16)
+    monkeypatch.setattr(bulk, "SMALL_BLOCK", 4)
+    monkeypatch.setattr(bulk, "SMALL_DATA", 16)
+
+
+@pytest.fixture()
+def seed_segmenter(monkeypatch, parsed_seeds):
+    """The segmenter an index of the seeds would use, active for this test only."""
+    from analyzers import segment
+
+    segmenter = segment.Segmenter()
+    for parsed in parsed_seeds.values():
+        for word in parsed.jargon():
+            segmenter.learn(word)
+    monkeypatch.setattr(segment, "_active", segmenter)
+    return segmenter
+
+
+def _write(directory, writer_class, batches):
+    """An index of ``batches`` of sources, one commit each, the last merging all."""
+    from whoosh import index as whoosh_index
+
+    from indexer.build import _add_document
+    from indexer.schema import build_schema
+
+    directory.mkdir()
+    ix = whoosh_index.create_in(str(directory), build_schema())
+    for i, batch in enumerate(batches):
+        writer = writer_class(ix)
+        for source in batch:
+            _add_document(writer, source)
+        if i == 1:
+            writer.delete_by_term("doc", batch[0].doc)
+        writer.commit(optimize=i == len(batches) - 1)
+    return ix
+
+
+def _postings(reader, field, btext):
+    matcher = reader.postings(field, btext)
+    found = []
+    while matcher.is_active():
+        # Document-level fields keep no weights (the bulk writer drops them).
+        if field in ("chars", "bigrams"):
+            found.append(matcher.id())
+        else:
+            found.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return found
+
+
+def _term_statistics(reader, field, btext):
+    info = reader.term_info(field, btext)
+    stats = (info.doc_frequency(), info.min_length(), info.max_length(), info.min_id())
+    if field in ("chars", "bigrams"):
+        return stats
+    return (*stats, info.max_id(), info.weight(), info.max_weight())
+
+
+def _assert_same_segments(expected, actual):
+    from indexer.schema import build_schema
+
+    assert expected.doc_count_all() == actual.doc_count_all()
+    assert list(expected.all_stored_fields()) == list(actual.all_stored_fields())
+    checked = 0
+    for field in build_schema().names():
+        terms = list(expected.lexicon(field)) if field in expected.indexed_field_names() else []
+        assert terms == (list(actual.lexicon(field)) if terms else []), field
+        for btext in terms:
+            postings = _postings(expected, field, btext)
+            assert _postings(actual, field, btext) == postings, (field, btext)
+            stats = _term_statistics(expected, field, btext)
+            assert _term_statistics(actual, field, btext) == stats, (field, btext)
+            checked += len(postings)
+    for field in ("text", "section", "title", "chars", "bigrams", "id"):
+        assert expected.field_length(field) == actual.field_length(field)
+        for docnum in range(expected.doc_count_all()):
+            length = expected.doc_field_length(docnum, field)
+            assert actual.doc_field_length(docnum, field) == length
+    for column in ("key", "boost", "doc", "n", "region", "year"):
+        assert list(actual.column_reader(column)) == list(expected.column_reader(column))
+    return checked
+
+
+def test_a_bulk_written_segment_is_the_segment_whoosh_writes(
+    tmp_path, parsed_seeds, seed_files, seed_segmenter, small_blocks
+):
+    from whoosh.writing import SegmentWriter
+
+    sources = _records(parsed_seeds, seed_files)
+    expected = _write(tmp_path / "whoosh", SegmentWriter, [sources])
+    actual = _write(tmp_path / "bulk", bulk.BulkWriter, [sources])
+    with expected.reader() as ours, actual.reader() as theirs:
+        assert _assert_same_segments(ours, theirs) > 100_000
+        text = next(iter(ours.lexicon("text"))).decode("utf-8")
+        assert bulk.postings(theirs, "text", text)[0].tolist() == [
+            i for i, *_ in _postings(ours, "text", text)
+        ]
+
+
+def test_segments_merged_in_bulk_are_the_segments_whoosh_merges(
+    tmp_path, parsed_seeds, seed_files, seed_segmenter, small_blocks
+):
+    from whoosh.writing import SegmentWriter
+
+    sources = _records(parsed_seeds, seed_files)
+    batches = [sources[:2], sources[2:4], sources[4:]]
+    expected = _write(tmp_path / "whoosh", SegmentWriter, batches)
+    actual = _write(tmp_path / "bulk", bulk.BulkWriter, batches)
+    with expected.reader() as ours, actual.reader() as theirs:
+        assert len(list(theirs.leaf_readers())) == 1  # one segment, deletions merged away
+        assert _assert_same_segments(ours, theirs) > 50_000
