@@ -14,6 +14,7 @@ compares them on the seeds and a generated corpus); queries still go through the
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 from analyzers.segment import active_segmenter
 
@@ -22,13 +23,13 @@ def index_words(text: str) -> Counter[str]:
     """``word_analyzer()`` in index mode: jieba's words, the dictionary words inside long
     ones, and percentages also as bare numbers, with their counts."""
     segmenter = active_segmenter()
-    counts: Counter[str] = Counter()
-    for word, _, _ in segmenter.words(text):
-        counts[word] += 1
+    counts = Counter(map(itemgetter(0), segmenter.words(text)))
+    for word, n in list(counts.items()):
         if len(word) > 2:
-            counts.update(segmenter.subwords(word))
+            for sub in segmenter.subwords(word):
+                counts[sub] += n
         if len(word) > 1 and word.endswith("%"):
-            counts[word[:-1]] += 1
+            counts[word[:-1]] += n
     return counts
 
 

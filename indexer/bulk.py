@@ -1,18 +1,24 @@
-"""Whole posting lists and columns of a Whoosh 2.7.4 segment as numpy arrays.
+"""Whoosh 2.7.4 segments read and written in bulk: whole posting lists as numpy arrays.
 
-Whoosh hands out postings one at a time through ``matcher.id()/next()`` (a microsecond or
-more each, in Python); the query path needs whole lists, to intersect and score them in
-numpy. This module reads them in bulk, block by block, straight from the segment files,
-and is the only place in the query path that uses Whoosh's private names
-(``tests/indexer/test_bulk.py`` guards it: it fails loudly if Whoosh is not 2.7.4, or
-if a bulk read disagrees with Whoosh's own matcher or column reader).
+Whoosh hands out postings one at a time through ``matcher.id()/next()`` and takes them
+one at a time through ``add_posting`` (a microsecond or more each, in Python); the
+query path needs whole lists, to intersect and score them in numpy, and indexing has
+millions of postings to write. This module reads posting lists and columns block by
+block straight from the segment files, and writes segments whose postings it sorts and
+blocks with numpy (:class:`BulkWriter`). It is the only place that uses Whoosh's
+private names (``tests/indexer/test_bulk.py`` guards it: it fails loudly if Whoosh is
+not 2.7.4, if a bulk read disagrees with Whoosh's own matcher or column reader, or if
+a segment written or merged in bulk differs from the one Whoosh's writer makes).
 
-The codec (``whoosh/codec/whoosh3.py``): a posting list starts with the magic
-``W3Bl``, then blocks of ``int32 length`` (negative for the last block), a pickled info
-tuple, and ``zlib(pickle((ids, weights, values)))``; ids are delta-coded within a block
-(the first absolute), weights are ``None`` (all 1.0), one float, or one per posting. A
-fixed-size column is a packed big-endian array; a variable-bytes column is the values
-back to back, then their lengths (and offsets, for large columns) as arrays.
+The codec (``whoosh/codec/whoosh3.py``): a term's info (statistics, then either the
+extent of its posting list or, for short lists, the pickled postings themselves) sits
+in the terms file; a posting list starts with the magic ``W3Bl``, then blocks of
+``int32 length`` (negative for the last block), a pickled info tuple, and
+``pickle((ids, weights, values))``, compressed when the info says so; ids are
+delta-coded within a block (the first absolute), weights are ``None`` (all 1.0), one
+float, or one per posting. A fixed-size column is a packed big-endian array; a
+variable-bytes column is the values back to back, then their lengths (and offsets,
+for large columns) as arrays.
 """
 
 from __future__ import annotations
@@ -54,7 +60,9 @@ def postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray
     info = reader._terms.term_info(field, btext)
     if info.is_inlined():
         ids, weights, _ = info.inlined_postings()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+        if weights is not None:
+            weights = np.asarray(weights, dtype=np.float32)
+        return np.asarray(ids, dtype=np.int64), weights
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps unpack_int's tuple
         (length,) = length
@@ -182,6 +190,7 @@ def int_column(reader: Any, name: str, field: Any) -> np.ndarray:
 
 BLOCK_POSTINGS = 1024  # postings per block: Whoosh writes 128; larger blocks read faster
 PICKLE_PROTOCOL = 5  # arrays pickle as raw bytes (protocol 2 spells them out per item)
+INLINE_POSTINGS = 4  # posting lists this short live in the term info (most terms)
 SMALL_BLOCK = 32  # below this many postings, ids pickle as a tuple
 SMALL_DATA = 64  # bytes below which a block is not worth compressing (Whoosh's reader
 # honours the block's compression flag)
@@ -219,6 +228,8 @@ class BulkWriter(SegmentWriter):
                 raise ValueError(f"bulk writing has no vectors or spelling ({name})")
         self._buffers: dict[str, _FieldPostings] = {}
         self._indexed: dict[tuple[str, Any], list[Any]] = {}
+        # Stored fields are compressed one record at a time: with a small window too.
+        self.perdocwriter._colwriters["_stored"]._child._compress = _compress
 
     def _index(self, name: str, field: Any, value: Any) -> Any:
         """``field.index(value)``, remembered for values that repeat from record to
@@ -320,6 +331,23 @@ def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:
     writer._finish()
 
 
+def _compress(data: bytes, level: int = _COMPRESSION) -> bytes:
+    """``zlib.compress`` with a small window and state: zlib's default 256 KB state
+    takes ~100 µs to set up per call, more than compressing a block or a record takes;
+    ``zlib.decompress`` reads any window size."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, _WBITS, _MEMLEVEL)
+    return packer.compress(data) + packer.flush()
+
+
+class _TermNumbers(dict):  # type: ignore[type-arg]
+    """Term -> number in order of first sight; ``map(numbers.__getitem__, terms)``
+    numbers known terms at C speed and calls Python only for a new one."""
+
+    def __missing__(self, term: Any) -> int:
+        number = self[term] = len(self)
+        return number
+
+
 class _FieldPostings:
     """One field's postings in the order they were added: term numbers, document
     numbers (ascending) and, where the field keeps them, frequencies and weights."""
@@ -329,26 +357,17 @@ class _FieldPostings:
         self.frequencies = isinstance(self.format, Frequency)
         if not self.frequencies and self.format.fixed_value_size() != 0:
             raise ValueError(f"bulk writing keeps frequencies or nothing, not {self.format}")
-        self.numbers: dict[str | bytes, int] = {}
+        self.numbers = _TermNumbers()
         self.term_numbers = array("I")
         self.docs = array("I")
         self.freqs = array("I")
         self.weights = array("f")
         self.length_bytes = array("B")  # per document: its length as Whoosh encodes it
 
-    def _number(self, terms: list[Any]) -> list[int]:
-        numbers = self.numbers
-        found = list(map(numbers.get, terms))
-        if None in found:
-            for i, term in enumerate(terms):
-                if found[i] is None:
-                    found[i] = numbers.setdefault(term, len(numbers))
-        return found  # type: ignore[return-value]
-
     def add_terms(self, docnum: int, terms: Any, boost: float) -> None:
         """A document's terms: a mapping to frequencies, or distinct terms."""
         keys = list(terms)
-        self.term_numbers.extend(self._number(keys))
+        self.term_numbers.extend(map(self.numbers.__getitem__, keys))
         self.docs.extend([docnum] * len(keys))
         if self.frequencies:
             freqs = list(terms.values())
@@ -362,7 +381,7 @@ class _FieldPostings:
         length = 0
         for btext, freq, weight, value in items:
             length += freq
-            self.term_numbers.append(self._number([btext])[0])
+            self.term_numbers.append(self.numbers[btext])
             self.docs.append(docnum)
             if self.frequencies:
                 self.freqs.append(self.format.decode_frequency(value))
@@ -395,15 +414,22 @@ class _FieldPostings:
             weights = np.frombuffer(self.weights, dtype=np.float32)[order]
         else:
             freqs = weights = None
-        blocks = _Blocks(docs, starts, ends, weights, np.frombuffer(self.length_bytes, np.uint8))
+        lengths = np.frombuffer(self.length_bytes, np.uint8)
+        blocks = _Blocks(docs, starts, ends, weights, freqs, lengths)
         postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
         prefix = pack_ushort(fieldwriter._fieldid)
         ranks_ = terms[starts].tolist()
         for t, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            key = prefix + ordered[ranks_[t]]
+            if end - start <= INLINE_POSTINGS:
+                tindex.add(
+                    key, blocks.info(t, start, end, inlined=True) + blocks.inline(start, end)
+                )
+                continue
             offset = postfile.tell()
-            postings, info = blocks.term(t, start, end, freqs)
+            postings = blocks.postings(t, start, end)
             postfile.write(postings)
-            tindex.add(prefix + ordered[ranks_[t]], info + _EXTENT.pack(offset, len(postings)))
+            tindex.add(key, blocks.info(t, start, end) + _EXTENT.pack(offset, len(postings)))
 
 
 class _Blocks:
@@ -416,8 +442,10 @@ class _Blocks:
         starts: np.ndarray,
         ends: np.ndarray,
         weights: np.ndarray | None,
+        freqs: bytes | None,
         length_bytes: np.ndarray,
     ) -> None:
+        self.docs, self.freqs = docs, freqs  # frequencies as big-endian uint32
         per_term = (ends - starts + BLOCK_POSTINGS - 1) // BLOCK_POSTINGS
         first = np.cumsum(per_term) - per_term  # each term's first block
         term_of = np.repeat(np.arange(len(starts)), per_term)
@@ -446,8 +474,8 @@ class _Blocks:
             self.min_weights = np.minimum.reduceat(weights, bstarts).astype(np.float64).tolist()
             self.total_weights = np.add.reduceat(weights.astype(np.float64), starts).tolist()
 
-    def term(self, term: int, start: int, end: int, freqs: bytes | None) -> tuple[bytes, bytes]:
-        """A term's posting list, and its term info without the extent."""
+    def postings(self, term: int, start: int, end: int) -> bytes:
+        """A term's posting list, as the W3 codec lays it out in the postings file."""
         first = self.first[term]
         last = first + (end - start + BLOCK_POSTINGS - 1) // BLOCK_POSTINGS
         parts = [WHOOSH3_HEADER_MAGIC]
@@ -458,12 +486,11 @@ class _Blocks:
                 ids: Any = tuple(self.deltas[bstart:bend].tolist())
             else:
                 ids = array("I", self.deltas[bstart:bend].tobytes())
-            values = None if freqs is None else freqs[4 * bstart : 4 * bend]
+            values = None if self.freqs is None else self.freqs[4 * bstart : 4 * bend]
             data = pickle.dumps((ids, self._weights(b), values), PICKLE_PROTOCOL)
             compression = _COMPRESSION if len(data) >= SMALL_DATA else 0
             if compression:
-                packer = zlib.compressobj(_COMPRESSION, zlib.DEFLATED, _WBITS, _MEMLEVEL)
-                data = packer.compress(data) + packer.flush()
+                data = _compress(data)
             info = pickle.dumps(
                 (
                     count,
@@ -477,9 +504,27 @@ class _Blocks:
             )
             size = len(info) + len(data)
             parts += (_INT.pack(-size if b == last - 1 else size), info, data)
+        return b"".join(parts)
+
+    def inline(self, start: int, end: int) -> bytes:
+        """A short posting list inside its term info, as ``W3TermInfo`` reads it back:
+        no block to find in the postings file, and ~40 bytes smaller."""
+        ids = self.docs[start:end].tolist()
+        if self.weights is None:  # Whoosh's matcher reads no weights as 1.0
+            weights, values = None, (None,) * len(ids)
+        else:
+            weights = tuple(self.weights[start:end].tolist())
+            values = tuple(self.freqs[4 * i : 4 * i + 4] for i in range(start, end))
+        return pickle.dumps((tuple(ids), weights, values), 2)
+
+    def info(self, term: int, start: int, end: int, inlined: bool = False) -> bytes:
+        """A term's statistics as ``W3TermInfo`` packs them (its extent or inlined
+        postings follow)."""
+        first = self.first[term]
+        last = first + (end - start + BLOCK_POSTINGS - 1) // BLOCK_POSTINGS
         low = [m for m in self.min_lengths[first:last] if m]
-        info = _TERM_INFO.pack(
-            0,  # not inlined
+        return _TERM_INFO.pack(
+            inlined,
             self.total_weights[term],
             end - start,
             min(low) if low else 0,
@@ -488,7 +533,6 @@ class _Blocks:
             self.first_ids[first],
             self.last_ids[last - 1],
         )
-        return b"".join(parts), info
 
     def _weights(self, b: int) -> Any:
         """``None`` when every weight is 1.0, one float when all are equal, else all."""

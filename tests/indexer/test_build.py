@@ -159,9 +159,7 @@ def test_new_jargon_retokenizes_paragraphs_already_indexed(corpus, tmp_path):
         assert {"a.txt", "glossary.txt"} <= docs
 
 
-def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(
-    corpus, tmp_path
-):
+def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(corpus, tmp_path):
     write(corpus, "c.txt", "一、工作安排\n推进数字乡村建设。\n稳住农业基本盘。\n")
     write(corpus, "d.txt", "一、工作安排\n数字乡村试点扩面。\n其他工作。\n数字乡村和智慧城市。\n")
     index_dir = tmp_path / "index"

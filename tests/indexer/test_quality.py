@@ -176,6 +176,20 @@ def test_the_lexicon_keeps_jargon_words_and_pairs_seen_twice():
     }  # not the pair seen once, nor the word no document uses any more
 
 
+def test_many_new_words_get_the_same_pinyin_from_worker_processes(monkeypatch):
+    from indexer import lexicon
+
+    words = ["重点", "银行"] + [
+        a + b for a in "营商环境三个一批推动项目" for b in "重点银行绿色发展"
+    ]
+    counts = Counter(dict.fromkeys(words, 2))
+    serial = lexicon_table(counts, {}, jargon=[], is_word=bool)
+    monkeypatch.setattr(lexicon, "PARALLEL_PINYIN", 10)
+    monkeypatch.setattr(lexicon.os, "cpu_count", lambda: 2)
+    assert lexicon_table(counts, {}, jargon=[], is_word=bool) == serial
+    assert serial["重点"] == [2, "zhongdian", "zd"] and len(serial) == len(set(words))
+
+
 def test_one_off_pairs_stay_counted_for_later_runs(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
