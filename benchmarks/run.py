@@ -1,6 +1,6 @@
 """Speed harness: our engine against the naive Whoosh + jieba baseline, same corpus, one run.
 
-    python benchmarks/run.py --sizes 1 20 [--json OUT] [--quick]
+    python benchmarks/run.py --sizes 1 20 [--json OUT] [--quick] [--ours-only] [--no-server]
 
 For each size (MB) it generates a corpus (benchmarks/corpus.py, cached under
 benchmarks/corpus/) and measures, for ours and for the baseline (Whoosh 2.7.4 with
@@ -8,11 +8,28 @@ benchmarks/corpus/) and measures, for ours and for the baseline (Whoosh 2.7.4 wi
 document per blank-line-separated block of each file: the naive paragraph, so both
 engines answer with paragraphs): build MB/s, peak RSS of the build process, index size /
 text size, warm query latency p50/p95 over a fixed mix, hits versus a plain substring
-scan for substring queries (the recall gap), and, for ours, the cold start of the CLI
-and the server on loopback (throughput and peak RSS under benchmarks/load.py's mix,
-uncached with one and two workers, and cached). It prints a table with ours/baseline
-ratios and writes JSON with every query's median and max. Times are wall-clock on a
-shared machine: compare the ratios of one run, not seconds across runs.
+scan for substring queries (the recall gap), and, for ours, the peak total PSS of the
+build's process tree (its forked workers included, sampled every 0.5 s: peak RSS is one
+process's), the cold start of the CLI and the server on loopback (throughput and peak
+RSS under benchmarks/load.py's mix, uncached with one and two workers, and cached). It
+prints a table with ours/baseline ratios and writes JSON with every query's median and
+max. Times are wall-clock on a shared machine: compare the ratios of one run, not
+seconds across runs.
+
+Options:
+
+    --sizes MB...  corpus sizes in MB (default 1 20); any size works, 1000 included: the
+                   corpus is written file by file (~45 KB each, ~20 MB/s) and cached.
+    --quick        one timed repetition of each query instead of five (smoke test).
+    --json OUT     where the JSON report goes (default benchmarks/out/bench-DATE.json).
+    --ours-only    no baseline at all, at every size: no Whoosh build (hours at 200 MB
+                   and more on two cores), no baseline queries, no baseline substring
+                   truth. The table shows "-" for the baseline and the ratios; the JSON
+                   has no base_* keys. Everything of ours (build MB/s, peak RSS and PSS,
+                   index/text, latencies, the rg/grep anchor, recall, cold start,
+                   server) still runs.
+    --no-server    skip the server rows (minutes each at 200 MB); the table says so and
+                   the JSON has no ours_server* keys.
 
 The exact anchor: what a user runs instead of this tool is ``rg -c -F -- LITERAL
 FILES...`` (``grep -c -F`` when ripgrep is not installed). For the queries of the mix
@@ -26,6 +43,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -33,6 +51,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -42,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import generate  # noqa: E402
-from benchmarks.load import serve_and_load  # noqa: E402
+from benchmarks.load import serve_and_load, tree_pss_mb  # noqa: E402
 
 QUERIES = {
     "word": ["发展", "项目", "改革"],
@@ -101,12 +120,39 @@ def du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def timed_child(args: list[str]) -> tuple[float, int, str]:
-    """Run a child process; its wall time, peak RSS (KiB) and output."""
+def timed_child(args: list[str], pss: list[float] | None = None) -> tuple[float, int, str]:
+    """Run a child process; its wall time, peak RSS (KiB) and output.
+
+    The peak RSS is that of the largest single process (the child or a descendant it
+    waited for), not the sum of processes running at once, such as the build's forked
+    workers. With ``pss`` (a list) the total PSS of the child's process tree is sampled
+    every 0.5 s meanwhile, and its peak in MiB appended to ``pss``."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    output = process.stdout.read() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)
+    done = threading.Event()
+    peak = [0.0]
+
+    def sample() -> None:
+        while True:
+            peak[0] = max(peak[0], tree_pss_mb(process.pid))
+            if done.wait(0.5):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True) if pss is not None else None
+    if sampler:
+        sampler.start()
+    try:
+        output = ""
+        if process.stdout:
+            with process.stdout:
+                output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        done.set()
+        if sampler:
+            sampler.join()
+    if pss is not None:
+        pss.append(peak[0])
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 3):
         raise RuntimeError(f"{args[:4]} exited {process.returncode}")
@@ -167,23 +213,49 @@ def _query_baseline(index_dir: str, repeat: int) -> None:
 # ---- the harness ----------------------------------------------------------------------
 
 
-def grep_counts(corpus: Path) -> dict[str, dict[str, int]]:
-    """Our paragraphs and the baseline's blocks containing each substring, whitespace
-    ignored: the truth each engine's hits are held to."""
+def _grep_file(path: Path, engines: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """One file's units (our paragraphs, the baseline's blocks) containing each substring."""
     from analyzers.normalize import compact
     from indexer.document import parse_document
 
-    counts: dict[str, dict[str, int]] = {"ours": {}, "base": {}}
-    for path in sorted(corpus.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        units = {
-            "ours": [compact(p.text)[0] for p in parse_document(path.name, text).paragraphs],
-            "base": [compact(block)[0] for block in naive_paragraphs(text)],
-        }
-        for engine, keys in units.items():
-            for q in SUBSTRINGS:
-                found = sum(1 for k in keys if compact(q)[0] in k)
-                counts[engine][q] = counts[engine].get(q, 0) + found
+    text = path.read_text(encoding="utf-8")
+    units = {
+        "ours": lambda: [compact(p.text)[0] for p in parse_document(path.name, text).paragraphs],
+        "base": lambda: [compact(block)[0] for block in naive_paragraphs(text)],
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for engine in engines:
+        keys = units[engine]()
+        counts[engine] = {q: sum(1 for k in keys if compact(q)[0] in k) for q in SUBSTRINGS}
+    return counts
+
+
+def _grep_files(job: tuple[list[Path], tuple[str, ...]]) -> list[dict[str, dict[str, int]]]:
+    files, engines = job
+    return [_grep_file(path, engines) for path in files]
+
+
+def grep_counts(
+    corpus: Path, engines: tuple[str, ...] = ("ours", "base")
+) -> dict[str, dict[str, int]]:
+    """Our paragraphs and the baseline's blocks containing each substring, whitespace
+    ignored: the truth each engine's hits are held to. Parsing costs ~0.7 s a MB, so a
+    corpus of many files is read in forked processes, one per CPU (~6 min at 1 GB on two)."""
+    files = sorted(corpus.glob("*.txt"))
+    if files:  # load the parser's data here, shared by the forked readers
+        _grep_file(files[0], engines)
+    procs = min(os.cpu_count() or 1, len(files) // 100)
+    chunks = [(files[i : i + 20], engines) for i in range(0, len(files), 20)]
+    if procs > 1 and threading.active_count() == 1:  # fork only a single-threaded harness
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            results = [c for chunk in pool.imap(_grep_files, chunks) for c in chunk]
+    else:
+        results = [c for chunk in map(_grep_files, chunks) for c in chunk]
+    counts: dict[str, dict[str, int]] = {engine: dict.fromkeys(SUBSTRINGS, 0) for engine in engines}
+    for found in results:
+        for engine, by_query in found.items():
+            for q, n in by_query.items():
+                counts[engine][q] += n
     return counts
 
 
@@ -265,28 +337,36 @@ SERVER_LABELS = {
 }
 
 
-def measure(size: float, repeat: int) -> dict[str, Any]:
+def measure(
+    size: float, repeat: int, *, baseline: bool = True, server: bool = True
+) -> dict[str, Any]:
+    """One size's row. ``baseline=False`` (--ours-only) leaves out everything of the
+    baseline (no base_* keys); ``server=False`` (--no-server) the server rows."""
     corpus = corpus_dir(size)
-    megabytes = corpus_bytes(corpus) / 2**20
+    text_bytes = corpus_bytes(corpus)
+    megabytes = text_bytes / 2**20
     me = [sys.executable, str(Path(__file__).resolve())]
     row: dict[str, Any] = {"mb": round(megabytes, 2), "files": len(list(corpus.glob("*.txt")))}
+    engines = ("ours", "base") if baseline else ("ours",)
     with tempfile.TemporaryDirectory() as tmp:
         ours, base = Path(tmp) / "ours", Path(tmp) / "baseline"
         build = [sys.executable, "-m", "indexer.cli", "--index", str(ours), "index", str(corpus)]
-        seconds, rss, _ = timed_child(build)
-        row["ours_build_mbps"], row["ours_rss_mb"] = (
-            round(megabytes / seconds, 3),
-            round(rss / 1024),
-        )
-        seconds, rss, _ = timed_child([*me, "_baseline_build", str(base), str(corpus)])
-        row["base_build_mbps"], row["base_rss_mb"] = (
-            round(megabytes / seconds, 3),
-            round(rss / 1024),
-        )
-        row["ours_size_ratio"] = round(du(ours) / corpus_bytes(corpus), 2)
-        row["base_size_ratio"] = round(du(base) / corpus_bytes(corpus), 2)
+        pss: list[float] = []
+        seconds, rss, _ = timed_child(build, pss)
+        row["ours_build_mbps"] = round(megabytes / seconds, 3)
+        row["ours_build_s"] = round(seconds, 1)
+        row["ours_rss_mb"] = round(rss / 1024)
+        row["ours_tree_pss_mb"] = round(pss[0])
+        row["ours_size_ratio"] = round(du(ours) / text_bytes, 2)
+        if baseline:
+            seconds, rss, _ = timed_child([*me, "_baseline_build", str(base), str(corpus)])
+            row["base_build_mbps"] = round(megabytes / seconds, 3)
+            row["base_build_s"] = round(seconds, 1)
+            row["base_rss_mb"] = round(rss / 1024)
+            row["base_size_ratio"] = round(du(base) / text_bytes, 2)
         times: dict[str, dict[str, list[float]]] = {}
-        for name, index_dir in (("ours", ours), ("base", base)):
+        for name in engines:
+            index_dir = ours if name == "ours" else base
             _, _, out = timed_child([*me, f"_query_{name}", str(index_dir), str(repeat)])
             data = json.loads(out)
             times[name] = data["times"]
@@ -301,7 +381,7 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
         row["literal_tool"] = tool
         row["literal_queries"] = list(anchor)
         row["rg_lines"] = {q: a["lines"] for q, a in anchor.items()}
-        for name in ("ours", "base", "rg"):
+        for name in (*engines, "rg"):
             subset = [t for q in anchor for t in times[name][q]]
             row[f"{name}_literal_p50_ms"] = percentile(subset, 50)
             row[f"{name}_literal_p95_ms"] = percentile(subset, 95)
@@ -318,7 +398,7 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
         cold = [timed_child([*build[:5], "search", "三个一批"])[0] for _ in range(3)]
         row["ours_cold_query_s"] = round(statistics.median(cold), 2)
         has_workers = "workers" in inspect.signature(serve_and_load).parameters
-        for key, cache, workers in SERVER_ROWS:
+        for key, cache, workers in SERVER_ROWS if server else []:
             if workers > 1 and not has_workers:
                 print(f"note: serve_and_load has no `workers` keyword yet; skipping {key}")
                 continue
@@ -332,7 +412,7 @@ def measure(size: float, repeat: int) -> dict[str, Any]:
                 **({"workers": workers} if workers > 1 else {}),
             )
             row[key] = server_row(load, workers)
-    row["grep"] = grep_counts(corpus)
+    row["grep"] = grep_counts(corpus, engines)
     return row
 
 
@@ -341,9 +421,12 @@ def ratio(a: float | None, b: float | None) -> str:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
+    """The rows as text; "-" where a number was not measured (--ours-only, --no-server)."""
     metrics = [
         ("build MB/s", "build_mbps"),
+        ("build s", "build_s"),
         ("peak RSS MB", "rss_mb"),
+        ("tree PSS MB", "tree_pss_mb"),
         ("index/text", "size_ratio"),
         ("query p50 ms", "p50_ms"),
         ("query p95 ms", "p95_ms"),
@@ -353,8 +436,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(f"\n{row['mb']} MB, {row['files']} files")
         print(f"  {'metric':<18}{'ours':>10}{'baseline':>10}{'ours/base':>11}")
         for label, key in metrics:
-            ours, base = row[f"ours_{key}"], row[f"base_{key}"]
-            print(f"  {label:<18}{ours:>10}{base:>10}{ratio(ours, base):>11}")
+            ours, base = row.get(f"ours_{key}"), row.get(f"base_{key}")
+            shown = ["-" if v is None else v for v in (ours, base)]
+            print(f"  {label:<18}{shown[0]:>10}{shown[1]:>10}{ratio(ours, base):>11}")
         tool = row["literal_tool"]
         n = len(row["literal_queries"])
         print(f"  {f'literal ({n} q)':<18}{'ours':>10}{tool:>10}{f'ours/{tool}':>11}")
@@ -364,7 +448,12 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         slowest = ", ".join(f"{s['query']} {s['median_ms']} ms" for s in row["ours_slowest"])
         print(f"  slowest (ours, median): {slowest}")
         print(f"  cold CLI query: {row['ours_cold_query_s']} s")
-        for key, label in SERVER_LABELS.items():
+        if not any(key in row for key in SERVER_LABELS):
+            print("  server on loopback: not measured (--no-server)")
+            labels = {}
+        else:
+            labels = SERVER_LABELS
+        for key, label in labels.items():
             server = row.get(key)
             if server is None:
                 print(f"  server on loopback, {label}: not measured")
@@ -379,9 +468,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             )
         truth = row["grep"]
         for q in SUBSTRINGS:
+            base = (
+                f"{row['base_substring_hits'][q]}/{truth['base'][q]} blocks"
+                if "base" in truth
+                else "- (not measured)"
+            )
             print(
                 f"  {q}: ours {row['ours_substring_hits'][q]}/{truth['ours'][q]} paragraphs,"
-                f" baseline {row['base_substring_hits'][q]}/{truth['base'][q]} blocks"
+                f" baseline {base}"
             )
 
 
@@ -399,16 +493,28 @@ def main() -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 20])
     parser.add_argument("--quick", action="store_true", help="few query repetitions (smoke test)")
     parser.add_argument(
+        "--ours-only",
+        action="store_true",
+        help="skip the naive baseline (build, queries, recall) at every size",
+    )
+    parser.add_argument("--no-server", action="store_true", help="skip the server rows")
+    parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "out" / f"bench-{date.today()}.json"
     )
     args = parser.parse_args()
-    rows = [measure(size, 1 if args.quick else 5) for size in args.sizes]
+    rows = [
+        measure(
+            size, 1 if args.quick else 5, baseline=not args.ours_only, server=not args.no_server
+        )
+        for size in args.sizes
+    ]
     print_table(rows)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "date": str(date.today()),
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
+        "options": {"quick": args.quick, "ours_only": args.ours_only, "server": not args.no_server},
         "rows": rows,
     }
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

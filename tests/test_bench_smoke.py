@@ -79,6 +79,41 @@ def test_harness_smoke(tmp_path, run_benchmark):
     )
 
 
+def test_harness_ours_only_no_server(tmp_path, run_benchmark):
+    """--ours-only --no-server (the 200 MB and 1 GB runs): our build, queries, anchor and
+    recall are measured; nothing of the baseline and no server row is."""
+    out = tmp_path / "bench.json"
+    run_benchmark(
+        "run.py", "--sizes", "0.2", "--quick", "--ours-only", "--no-server", "--json", str(out)
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["options"] == {"quick": True, "ours_only": True, "server": False}
+    [row] = report["rows"]
+    for key in (
+        "ours_build_mbps",
+        "ours_build_s",
+        "ours_rss_mb",
+        "ours_tree_pss_mb",
+        "ours_size_ratio",
+        "ours_p50_ms",
+        "ours_p95_ms",
+        "ours_max_query_ms",
+        "ours_literal_p50_ms",
+        "rg_literal_p50_ms",
+        "ours_cold_query_s",
+    ):
+        assert is_number(row[key]) and row[key] > 0, key
+    assert row["ours_substring_hits"] == row["grep"]["ours"]  # literal recall, still checked
+    assert list(row["grep"]) == ["ours"]  # no baseline truth computed
+    # no baseline number anywhere: not in the row, not in the per-query stats
+    assert not [key for key in row if key.startswith("base")]
+    assert list(row["per_query"]) == MIX
+    for stats in row["per_query"].values():
+        assert not [key for key in stats if key.startswith("base")]
+        assert is_number(stats["ours_median_ms"])
+    assert not [key for key in row if key.startswith("ours_server")]
+
+
 @pytest.mark.parametrize("tool", ["grep", "rg"])
 def test_literal_anchor_counts_lines(tmp_path, tool):
     """rg and its grep fallback time every literal query and count the same lines."""
