@@ -97,7 +97,7 @@ def strip_page_numbers(line: str) -> str:
 
 def display_width(line: str) -> float:
     """Width in CJK cells: an ASCII character takes half a cell in PDF text."""
-    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in line)
+    return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
 def wrap_width(lines: list[str]) -> float | None:
@@ -106,7 +106,7 @@ def wrap_width(lines: list[str]) -> float | None:
     Hard-wrapped text has most of its lines close to one width; text with a paragraph
     per line has widths all over the place.
     """
-    widths = [round(display_width(line)) for line in lines if display_width(line) >= 8]
+    widths = [round(w) for w in map(display_width, lines) if w >= 8]
     if len(widths) < 10:
         return None
     mode, _ = Counter(widths).most_common(1)[0]

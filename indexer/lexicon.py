@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from analyzers.normalize import compact
+from analyzers.normalize import match_key
 from analyzers.pinyin import word_pinyin
 from analyzers.segment import Segmenter, is_han_word
 
@@ -34,24 +34,24 @@ def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = (
     as literal strings: quotes cut “三变”改革 into runs jieba never sees whole.
     """
     counts: Counter[str] = Counter()
-    keys = [compact(text)[0] for text in texts]
-    terms_counted = set()
-    for term in terms:
-        if is_han_word(term) and len(term) >= MIN_WORD:
+    counted = {t: None for t in terms if is_han_word(t) and len(t) >= MIN_WORD}  # ordered
+    if counted:
+        keys = [match_key(text) for text in texts]
+        for term in counted:
             counts[term] = sum(key.count(term) for key in keys)
-            terms_counted.add(term)
     for text in texts:
-        previous = ("", -1)
+        previous, previous_end = "", -1
         for word, start, end in segmenter.words(text):
             if not is_han_word(word):
-                previous = ("", -1)
+                previous, previous_end = "", -1
                 continue
-            if len(word) >= MIN_WORD and word not in terms_counted:
+            if len(word) >= MIN_WORD and word not in counted:
                 counts[word] += 1
-            pair = previous[0] + word
-            if previous[1] == start and len(pair) <= MAX_PAIR and len(previous[0]) + len(word) > 2:
-                counts[pair] += 1
-            previous = (word, end)
+            if previous_end == start and len(previous) + len(word) > 2:
+                pair = previous + word
+                if len(pair) <= MAX_PAIR:
+                    counts[pair] += 1
+            previous, previous_end = word, end
     return counts
 
 
