@@ -283,13 +283,16 @@ class BulkWriter(SegmentWriter):
         self.docnum += 1
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
-        """Postings of a segment merged into this one go to the arrays too."""
-        for name, btext, docnum, weight, value in self._process_posts(
-            reader.iter_postings(), startdoc, docmap
-        ):
+        """Postings of a segment merged into this one go to the arrays too (``docmap``
+        renumbers a segment with deletions; its deleted documents have no postings)."""
+        schema = self.schema
+        for name, btext, old, weight, value in reader.iter_postings():
+            if name not in schema:
+                continue
+            docnum = startdoc + old if docmap is None else docmap[old]
             buffer = self._buffer(name)
             buffer.add_items(docnum, [(btext, 1, weight, value)], 1.0)
-            buffer.set_length(docnum, reader.doc_field_length(docnum - startdoc, name) or 0)
+            buffer.set_length(docnum, reader.doc_field_length(old, name) or 0)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -400,27 +403,35 @@ class _FieldPostings:
         ordered = sorted(set(texts))
         rank = dict(zip(ordered, range(len(ordered)), strict=True))
         ranks = np.fromiter(map(rank.__getitem__, texts), dtype=np.uint64, count=len(texts))
-        docs = np.frombuffer(self.docs, dtype=np.uint32)
         keys = ranks[np.frombuffer(self.term_numbers, dtype=np.uint32)] << np.uint64(32)
-        keys |= docs
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        terms = (keys >> np.uint64(32)).astype(np.int64)
-        docs = docs[order]
-        starts = np.flatnonzero(np.diff(terms, prepend=-1))
-        ends = np.append(starts[1:], len(terms))
+        del ranks
+        self.term_numbers = array("I")
+        keys |= np.frombuffer(self.docs, dtype=np.uint32)
+        self.docs = array("I")
+        # Each (term, document) pair is one key: a field that keeps no frequencies needs
+        # only the keys, sorted in place (the largest fields, kept lean in memory).
         if self.frequencies:
+            order = np.argsort(keys)
+            keys = keys[order]
             freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order].astype(">u4").tobytes()
             weights = np.frombuffer(self.weights, dtype=np.float32)[order]
+            del order
         else:
+            keys.sort()
             freqs = weights = None
+        docs = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        keys >>= np.uint64(32)  # the terms' ranks
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        starts = np.concatenate([np.zeros(1, dtype=starts.dtype), starts])
+        ends = np.append(starts[1:], len(keys))
+        term_ranks = keys[starts].tolist()
+        del keys
         lengths = np.frombuffer(self.length_bytes, np.uint8)
         blocks = _Blocks(docs, starts, ends, weights, freqs, lengths)
         postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
         prefix = pack_ushort(fieldwriter._fieldid)
-        ranks_ = terms[starts].tolist()
         for t, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-            key = prefix + ordered[ranks_[t]]
+            key = prefix + ordered[term_ranks[t]]
             if end - start <= INLINE_POSTINGS:
                 tindex.add(
                     key, blocks.info(t, start, end, inlined=True) + blocks.inline(start, end)

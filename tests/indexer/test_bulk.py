@@ -150,7 +150,8 @@ def seed_segmenter(monkeypatch, parsed_seeds):
 
 
 def _write(directory, writer_class, batches):
-    """An index of ``batches`` of sources, one commit each, the last merging all."""
+    """An index of ``batches`` of sources, one commit each, the second deleting the first
+    source, the last merging all."""
     from whoosh import index as whoosh_index
 
     from indexer.build import _add_document
@@ -163,7 +164,7 @@ def _write(directory, writer_class, batches):
         for source in batch:
             _add_document(writer, source)
         if i == 1:
-            writer.delete_by_term("doc", batch[0].doc)
+            writer.delete_by_term("doc", batches[0][0].doc)
         writer.commit(optimize=i == len(batches) - 1)
     return ix
 
@@ -240,5 +241,6 @@ def test_segments_merged_in_bulk_are_the_segments_whoosh_merges(
     expected = _write(tmp_path / "whoosh", SegmentWriter, batches)
     actual = _write(tmp_path / "bulk", bulk.BulkWriter, batches)
     with expected.reader() as ours, actual.reader() as theirs:
-        assert len(list(theirs.leaf_readers())) == 1  # one segment, deletions merged away
+        assert len(list(theirs.leaf_readers())) == 1 and not theirs.has_deletions()
+        assert batches[0][0].doc not in {fields["doc"] for fields in theirs.all_stored_fields()}
         assert _assert_same_segments(ours, theirs) > 50_000
