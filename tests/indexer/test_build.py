@@ -303,6 +303,26 @@ def test_worker_processes_build_the_same_index(seed_files, tmp_path, monkeypatch
     assert _summary(parallel) == _summary(serial)
 
 
+def test_workers_cut_segments_by_size_and_keep_document_order(seed_files, tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    PolicyIndex.update(whole, seed_files, progress=False)
+    monkeypatch.setattr(build, "SEGMENT_BYTES", 1)  # a segment per document
+    PolicyIndex.update(cut, seed_files, progress=False)
+    assert _segment_count(cut) == len(seed_files) + 1  # and the parent's own
+    assert _summary(cut) == _summary(whole)
+    # Segments are committed worker by worker, segment by segment, whichever finishes
+    # first: records keep their numbers, which break ranking ties.
+    assert _record_ids(cut) == _record_ids(whole)
+
+
+def _record_ids(index_dir: Path) -> list[str]:
+    ix = whoosh_index.open_dir(str(index_dir))
+    with ix.searcher() as searcher:
+        return [fields["id"] for fields in searcher.reader().all_stored_fields()]
+
+
 def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     PolicyIndex.update(index_dir, [corpus], progress=False)
