@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.writing import IndexWriter
 
-from analyzers.normalize import compact, match_key
+from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, activate, active_segmenter
 from analyzers.terms import index_words, key_bigrams, key_chars
 from indexer.bulk import BulkWriter, abandon_segment, commit_segments, finish_segment
@@ -547,7 +547,7 @@ def _retokenize(
     touched: dict[str, list[str]] = {}
     with ix.searcher() as searcher:
         snapshot = Snapshot(searcher)
-        node = AnyOf(tuple(Literal(compact(w)[0]) for w in words))
+        node = AnyOf(tuple(Literal(match_key(w)) for w in words))
         for docnum in Matcher(snapshot).match(node).docs.tolist():
             hit = searcher.stored_fields(docnum)
             if hit["doc"] in skip:
