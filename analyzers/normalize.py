@@ -11,6 +11,8 @@ text are valid offsets into the original (stored) text and highlights stay exact
 
 from __future__ import annotations
 
+import re
+
 from analyzers.traditional import t2s_table
 
 # Full-width ASCII (FF01–FF5E) to ASCII, the ideographic space to a space, A–Z to a–z.
@@ -50,6 +52,10 @@ def match_key(text: str) -> str:
     return fold(text).translate(_UNKEYED)
 
 
+# The same characters as a pattern: where the key's offsets skip ahead.
+_UNKEYED_RUN = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNKEYED) + "]+")
+
+
 def compact(text: str) -> tuple[str, list[int]]:
     """The match key of ``text``: folded, without whitespace and quote marks.
 
@@ -58,10 +64,16 @@ def compact(text: str) -> tuple[str, list[int]]:
     Literal search is substring search on this key, the way grep would search it.
     """
     folded = fold(text)
-    keep = [
-        i for i, ch in enumerate(folded) if not (ch.isspace() or ch in QUOTES or ch in ZERO_WIDTH)
-    ]
-    return "".join(folded[i] for i in keep), keep
+    key = folded.translate(_UNKEYED)
+    if len(key) == len(folded):  # nothing left out, the usual paragraph
+        return key, list(range(len(key)))
+    offsets: list[int] = []
+    kept_from = 0
+    for gap in _UNKEYED_RUN.finditer(folded):
+        offsets.extend(range(kept_from, gap.start()))
+        kept_from = gap.end()
+    offsets.extend(range(kept_from, len(folded)))
+    return key, offsets
 
 
 def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -72,7 +84,7 @@ def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     key, offsets = compact(text)
     spans: list[tuple[int, int]] = []
     for needle in needles:
-        pattern = compact(needle)[0]
+        pattern = match_key(needle)
         if not pattern:
             continue
         start = key.find(pattern)

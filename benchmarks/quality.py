@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzers.normalize import compact  # noqa: E402
+from analyzers.normalize import match_key  # noqa: E402
 from analyzers.pinyin import word_pinyin  # noqa: E402
 from analyzers.segment import Segmenter, is_han_word  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
@@ -50,11 +50,11 @@ class Corpus:
     def __post_init__(self) -> None:
         for doc in self.parsed:
             for p in doc.paragraphs:
-                self.keys[(p.doc, p.n)] = compact(p.text)[0]
+                self.keys[(p.doc, p.n)] = match_key(p.text)
 
     def containing(self, needles: list[str]) -> dict[Ref, int]:
         """Paragraphs containing every needle, with the occurrences of the first."""
-        keys = [compact(n)[0] for n in needles]
+        keys = [match_key(n) for n in needles]
         return {
             ref: text.count(keys[0])
             for ref, text in self.keys.items()
@@ -110,7 +110,7 @@ def substrings(corpus: Corpus, rng: random.Random, n: int) -> list[list[str]]:
         size = rng.randint(1, 6)
         start = rng.randrange(max(1, len(text) - size))
         piece = text[start : start + size]
-        if compact(piece)[0]:
+        if match_key(piece):
             queries.append([piece])
     return queries
 
@@ -146,7 +146,7 @@ def glossary_quality(ix: PolicyIndex, terms: dict[str, list[Ref]]) -> dict[str, 
     first_exact, reciprocal = 0, []
     for term, defining in terms.items():
         hits = ix.search(f'"{term}"', limit=None).hits
-        first_exact += bool(hits) and compact(term)[0] in compact(hits[0].text)[0]
+        first_exact += bool(hits) and match_key(term) in match_key(hits[0].text)
         ranks = [i for i, h in enumerate(hits, 1) if (h.doc, h.paragraph) in defining]
         reciprocal.append(1 / ranks[0] if ranks else 0.0)
     return {

@@ -215,18 +215,18 @@ def _query_baseline(index_dir: str, repeat: int) -> None:
 
 def _grep_file(path: Path, engines: tuple[str, ...]) -> dict[str, dict[str, int]]:
     """One file's units (our paragraphs, the baseline's blocks) containing each substring."""
-    from analyzers.normalize import compact
+    from analyzers.normalize import match_key
     from indexer.document import parse_document
 
     text = path.read_text(encoding="utf-8")
     units = {
-        "ours": lambda: [compact(p.text)[0] for p in parse_document(path.name, text).paragraphs],
-        "base": lambda: [compact(block)[0] for block in naive_paragraphs(text)],
+        "ours": lambda: [match_key(p.text) for p in parse_document(path.name, text).paragraphs],
+        "base": lambda: [match_key(block) for block in naive_paragraphs(text)],
     }
     counts: dict[str, dict[str, int]] = {}
     for engine in engines:
         keys = units[engine]()
-        counts[engine] = {q: sum(1 for k in keys if compact(q)[0] in k) for q in SUBSTRINGS}
+        counts[engine] = {q: sum(1 for k in keys if match_key(q) in k) for q in SUBSTRINGS}
     return counts
 
 

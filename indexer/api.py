@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from platformdirs import user_data_dir
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from analyzers.normalize import compact
+from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from analyzers.segment import activate
 from analyzers.traditional import t2s_table
@@ -87,7 +87,7 @@ class Hit:
     highlights: list[tuple[int, int]]
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = dict(vars(self))  # flat fields: dataclasses.asdict's deep copy costs more
         data["highlights"] = [list(span) for span in self.highlights]
         return data
 
@@ -355,7 +355,7 @@ class PolicyIndex:
         typed = typed_pinyin(text)
         if typed:
             return [w.text for w in lexicon.candidates(typed, n)]
-        key = compact(text)[0]
+        key = match_key(text)
         if not key:
             return []
         sounds = lexicon.homophones(key)
@@ -363,7 +363,7 @@ class PolicyIndex:
             floor = TYPO_RATIO * max(hits, 1)
             return [w.text for w in sounds if w.freq >= floor][:n]
         found = [w.text for w in sounds] + lexicon.similar(key, n) + self._glossary.closest(key, n)
-        return [w for w in dict.fromkeys(found) if compact(w)[0] != key][:n]
+        return [w for w in dict.fromkeys(found) if match_key(w) != key][:n]
 
     def glossary(self, term: str) -> GlossaryResult:
         """Definitions of ``term`` (or of terms it is a prefix of), newest first.
@@ -407,8 +407,8 @@ class PolicyIndex:
         (治理六乱、开展六清), each item; anything else counts as the literal string.
         """
         snapshot = self.snapshot()
-        own = [e for e in self._glossary.lookup(term) if compact(term)[0] in e.keys]
-        keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [compact(term)[0]]
+        own = [e for e in self._glossary.lookup(term) if match_key(term) in e.keys]
+        keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [match_key(term)]
         if not keys[0]:
             raise QuerySyntaxError("nothing to look up")
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
@@ -420,7 +420,7 @@ class PolicyIndex:
         by_year: dict[int, int] = {}
         hits = []
         for result in results:
-            text_key = compact(result["text"])[0]
+            text_key = match_key(result["text"])
             count = sum(text_key.count(k) for k in keys)
             doc = by_doc.setdefault(
                 result["doc"],
@@ -472,7 +472,7 @@ class PolicyIndex:
     def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:
         """What a user typing ``prefix`` may want: glossary terms and corpus words that
         start with it, or, for letters, the words that pinyin or initials stand for."""
-        key = compact(prefix)[0]
+        key = match_key(prefix)
         if not key:
             return []
         found: dict[str, str] = {}
@@ -519,7 +519,7 @@ def _counts(groups: dict[Any, int]) -> dict[str, int]:
 def _usage_keys(term: str) -> list[str]:
     """What counts as a use of a term: its bare headword, or each item of a list headword."""
     items = bare(term).split("、")
-    return [key for key in (compact(item)[0] for item in items) if len(key) >= 2]
+    return [key for key in (match_key(item) for item in items) if len(key) >= 2]
 
 
 def _hit(result: dict[str, Any], score: float | None, literals: tuple[str, ...]) -> Hit:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzers.normalize import QUOTES, compact, fold
+from analyzers.normalize import QUOTES, fold, match_key
 from indexer.paragraphs import COLOPHON, Paragraph
 
 GLOSSARY, INLINE = "glossary", "inline"
@@ -57,7 +57,7 @@ class GlossaryEntry:
     def keys(self) -> tuple[str, ...]:
         """Match keys of the term and its aliases: what lookups compare against."""
         return tuple(
-            dict.fromkeys(k for k in (compact(a)[0] for a in (self.term, *self.aliases)) if k)
+            dict.fromkeys(k for k in (match_key(a) for a in (self.term, *self.aliases)) if k)
         )
 
 

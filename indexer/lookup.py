@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from analyzers.normalize import compact
+from analyzers.normalize import match_key
 from indexer.glossary import GLOSSARY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TermEntry:
-    """A glossary entry with the metadata of the report that defines it."""
+    """A glossary entry with the metadata of the report that defines it. One object per
+    entry of the index (the ``Glossary`` holds them), compared and hashed by identity:
+    a common term's hundreds of definitions are de-duplicated per query."""
 
     term: str
     definition: str
@@ -81,7 +83,7 @@ class Glossary:
 
     def lookup(self, text: str) -> list[TermEntry]:
         """Exact term or alias matches first, then terms that start with ``text``."""
-        key = compact(text)[0]
+        key = match_key(text)
         if not key:
             return []
         exact = list(dict.fromkeys(self._by_key.get(key, [])))
@@ -95,7 +97,7 @@ class Glossary:
 
     def terms_in(self, text: str) -> list[TermEntry]:
         """Entries whose term occurs in ``text``; where terms overlap, the longest wins."""
-        key = compact(text)[0]
+        key = match_key(text)
         found: list[tuple[int, int, str]] = []
         for k in self._by_key:
             if len(k) < 2 or (_is_code(k) and k != key):
@@ -114,7 +116,7 @@ class Glossary:
 
     def closest(self, text: str, n: int = 5) -> list[str]:
         """Terms that look like ``text``: containing it, contained in it, or spelled alike."""
-        key = compact(text)[0]
+        key = match_key(text)
         if not key:
             return []
         names = self._names

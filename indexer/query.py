@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from analyzers.chains import word_analyzer
 from analyzers.ngrams import grams
-from analyzers.normalize import compact
+from analyzers.normalize import match_key
 from indexer.errors import QuerySyntaxError
 
 MAX_QUERY_LENGTH = 1000
@@ -228,7 +228,7 @@ def query_words(text: str) -> list[str]:
 
 def key_of(literal: Literal) -> str:
     """A literal's match key; an error when nothing is left to search for."""
-    key = compact(literal.text)[0]
+    key = match_key(literal.text)
     if not key:
         raise QuerySyntaxError(f"nothing to search for in {literal.text!r}")
     return key
@@ -284,7 +284,7 @@ def compile_query(node: Node) -> CompiledQuery:
 def _describe(node: Node) -> str:
     """The plan as ``--show-query`` prints it: how each literal is looked up."""
     if isinstance(node, Literal):
-        key = compact(node.text)[0]
+        key = match_key(node.text)
         if len(key) == 1:
             return f"chars:{key}"
         pairs = list(dict.fromkeys(grams(key, 2)))

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.api import PolicyIndex, default_index_dir
 from indexer.errors import DocumentNotFound, PolicySearchError
 from search_web.cache import ResultCache
+from search_web.jsonio import OrjsonProvider
 
 CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
@@ -28,6 +29,7 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     if isinstance(config, (str, PathLike)):
         config = {"INDEX_DIR": str(config)}
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(
         INDEX_DIR=str(default_index_dir()),
         PER_PAGE=10,
@@ -36,7 +38,6 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     )
     if config:
         app.config.from_mapping(config)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
     app.extensions["policy_search"].lexicon()  # at start, not on the first autocomplete
     app.extensions["policy_search_results"] = ResultCache(app.config["RESULT_CACHE"])

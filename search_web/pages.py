@@ -3,23 +3,51 @@ document list (/docs). Each renders the same data its /api twin returns."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, g, render_template, request, url_for
 
 from search_web.data import docs_data, document_data, glossary_data, search_data
 
 bp = Blueprint("pages", __name__)
 
+# A facet lists its largest values; ``more=<facet>`` lists all of them (the JSON twin
+# always does). A common term matches thousands of reports at 200 MB: a link each made
+# the page ~1 MB and its rendering slower than the search.
+FACET_SHOWN = 12
+CARD_DEFINITIONS = 3  # per term on the search page; the glossary page has every one
+SAFE_IN_QUERY = "!$'()*,/:;?@"  # what werkzeug's url_for leaves unescaped in a query
+
 
 @bp.app_template_global()
 def search_url(query: str, filters: dict[str, str], **changes: object) -> str:
-    """The search page for ``query`` with the current filters, some of them changed."""
+    """The search page for ``query`` with the current filters, some of them changed.
+
+    Built the way ``url_for`` encodes query arguments, from the page's path looked up
+    once per request: a facet list asks for one link per value."""
+    if "search_path" not in g:
+        g.search_path = url_for("pages.search")
     args = {"q": query, **filters, **changes}
-    return url_for("pages.search", **{k: v for k, v in args.items() if v not in ("", None, 0)})
+    kept = [(k, v) for k, v in args.items() if v not in ("", None, 0)]
+    return f"{g.search_path}?{urlencode(kept, safe=SAFE_IN_QUERY)}" if kept else g.search_path
 
 
 @bp.get("/")
 def search() -> str:
-    return render_template("search.html", **search_data(request.args))
+    data = search_data(request.args)
+    cards: dict[str, list[dict[str, Any]]] = {}
+    for hit in data["hits"]:
+        if hit["kind"] == "glossary":
+            cards.setdefault(hit["term"], []).append(hit)
+    return render_template(
+        "search.html",
+        more=request.args.get("more", ""),
+        facet_shown=FACET_SHOWN,
+        cards=[(term, entries[:CARD_DEFINITIONS], len(entries)) for term, entries in cards.items()],
+        paragraphs=[hit for hit in data["hits"] if hit["kind"] == "paragraph"],
+        **data,
+    )
 
 
 @bp.get("/doc/<path:doc>")

@@ -1,11 +1,12 @@
 """The Flask app through its test client: every page, its /api twin, errors, safety."""
 
+import json
 import re
 
 import pytest
 
 from indexer.errors import IndexNotFound
-from search_web import create_app
+from search_web import create_app, pages
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,48 @@ def test_search_page_has_glossary_card_facets_trend_and_links(client):
     assert "<svg" in html and "各年份匹配段落数" in html
     assert re.search(r'href="/doc/[^"]+\?q=[^"]+#p\d+"', html)
     assert "/api/search?q=" in html
+
+
+def test_json_is_what_the_standard_library_writes(client):
+    """orjson encodes the answers; the bytes are Flask's default provider's (sorted keys,
+    UTF-8, compact), numbers, escapes and non-string keys included."""
+    for url in ("/api/search?q=三个一批&limit=20", "/api/glossary?term=13710", "/api/docs"):
+        response = client.get(url)
+        data = json.loads(response.get_data())
+        standard = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert response.get_data(as_text=True) == standard + "\n"
+        assert response.mimetype == "application/json"
+    with client.application.app_context():
+        text = client.application.json.dumps({2024: 1.5, "a": "\u2028<\n>", "b": None})
+    assert text == '{"2024":1.5,"a":"\u2028<\\n>","b":null}'
+
+
+def test_facets_show_the_largest_values_and_link_to_all(client, monkeypatch):
+    counts = client.get("/api/search?q=发展").get_json()["facets"]["doc"]
+    everything = sorted(counts, key=lambda doc: (-counts[doc], doc))  # largest first
+    assert len(everything) > 2
+    monkeypatch.setattr(pages, "FACET_SHOWN", 2)
+    html = page(client, "/?q=发展")
+    listed = re.findall(r'<li><a href="[^"]*doc=[^"]*">([^<]+)</a>', html)
+    assert listed == everything[:2]
+    assert f"全部 {len(everything)} 项" in html and "more=doc" in html
+    expanded = page(client, "/?q=发展&more=doc")
+    assert re.findall(r'<li><a href="[^"]*doc=[^"]*">([^<]+)</a>', expanded) == everything
+    assert "more=doc" not in expanded
+
+
+def test_glossary_card_shows_the_newest_definitions_and_links_to_all(client, monkeypatch):
+    entries = [
+        h
+        for h in client.get("/api/search?q=三个一批").get_json()["hits"]
+        if h["kind"] == "glossary"
+    ]
+    assert len(entries) >= 2
+    monkeypatch.setattr(pages, "CARD_DEFINITIONS", 1)
+    html = page(client, "/?q=三个一批")
+    card = re.search(r'<article class="card">(.*?)</article>', html, re.S).group(1)
+    assert card.count("原文</a>") == 1 and entries[0]["definition"] in card
+    assert f"全部 {len(entries)} 条释义、用法与出处" in card
 
 
 def test_facet_link_narrows_the_results(client):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analyzers.normalize import compact, find_spans, fold, match_key
+from analyzers.normalize import QUOTES, ZERO_WIDTH, compact, find_spans, fold, match_key
 
 
 def test_fold_is_length_preserving_and_maps_full_width():
@@ -49,3 +49,14 @@ def test_find_spans_merges_overlaps():
 @given(st.text(st.characters(max_codepoint=0x3100) | st.sampled_from("“”‘’「」\u200b\ufeff")))
 def test_match_key_is_compacts_key(text):
     assert match_key(text) == compact(text)[0]
+
+
+@given(st.text(st.characters(max_codepoint=0x3100) | st.sampled_from("“”‘’「」\u200b\ufeff")))
+def test_compact_is_the_kept_characters_of_the_folded_text(text):
+    """The key skips whole runs of left-out characters at once: same as keeping, one by
+    one, every folded character that is not whitespace, a quote or zero-width."""
+    folded = fold(text)
+    kept = [
+        i for i, ch in enumerate(folded) if not (ch.isspace() or ch in QUOTES or ch in ZERO_WIDTH)
+    ]
+    assert compact(text) == ("".join(folded[i] for i in kept), kept)
