@@ -58,6 +58,7 @@ FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
 LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
 TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
+MTIME_SETTLED_NS = 2 * 10**9  # file times this old are past any clock tick's ambiguity
 QUERY_SECONDS = 5.0  # a query's time budget; past it the matches so far come back as partial
 
 
@@ -183,6 +184,7 @@ class PolicyIndex:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._commits = 0  # commits seen since opening: a key for caches of results
+        self._seen_mtime = 0  # the directory's mtime when its commit was last checked
         self._load_commit_state()
 
     def _load_commit_state(self) -> None:
@@ -228,13 +230,30 @@ class PolicyIndex:
         is one. A query keeps the snapshot it started with: the old searcher is not
         closed under it, but dropped, and its files close when its last query ends."""
         with self._lock:
-            if self._snapshot is None or not self._snapshot.searcher.up_to_date():
+            if self._snapshot is None or not self._current():
                 if self._snapshot is not None:
                     self._load_commit_state()
                     self._commits += 1
                 self._snapshot = Snapshot(self._ix.searcher())
             activate(self._segmenter)
             return self._snapshot
+
+    def _current(self) -> bool:
+        """Whether the snapshot is still the newest commit. A commit renames a new TOC
+        file into the directory, which changes the directory's mtime: while that stays
+        what it was at the last full check (and is old enough that a commit in the same
+        clock tick would show, as git trusts file times), one ``stat`` answers instead
+        of Whoosh's listing of the directory, which every request would pay."""
+        try:
+            mtime = os.stat(self.path).st_mtime_ns
+        except OSError:
+            mtime = 0
+        if mtime and mtime == self._seen_mtime:
+            return True
+        current = self._snapshot.searcher.up_to_date()
+        settled = time.time_ns() - mtime > MTIME_SETTLED_NS
+        self._seen_mtime = mtime if current and settled else 0
+        return current
 
     def commit_number(self) -> int:
         """Changes whenever the searcher moves to a newer commit (results may differ)."""
@@ -413,15 +432,18 @@ class PolicyIndex:
             raise QuerySyntaxError("nothing to look up")
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
         compiled = compile_query(node)
-        matched = Matcher(snapshot).match(node).docs.tolist()
+        matched = Matcher(snapshot).match(node).docs
+        needles = [k.encode("utf-8") for k in keys]  # UTF-8 counts as the text does
+        counts = [sum(key.count(n) for n in needles) for key in snapshot.match_keys(matched)]
         stored = snapshot.searcher.stored_fields
-        results = sorted((stored(doc) for doc in matched), key=lambda r: (r["doc"], r["n"]))
+        results = sorted(
+            ((stored(doc), count) for doc, count in zip(matched.tolist(), counts, strict=True)),
+            key=lambda found: (found[0]["doc"], found[0]["n"]),
+        )
         by_doc: dict[str, dict[str, Any]] = {}
         by_year: dict[int, int] = {}
         hits = []
-        for result in results:
-            text_key = match_key(result["text"])
-            count = sum(text_key.count(k) for k in keys)
+        for result, count in results:
             doc = by_doc.setdefault(
                 result["doc"],
                 {
@@ -499,15 +521,20 @@ def _facets(snapshot: Snapshot, docs: np.ndarray) -> dict[str, dict[str, int]]:
     """Region, year and report counts over the matching paragraphs."""
     years, counts = np.unique(snapshot.years[docs], return_counts=True)
     return {
-        "region": _counts(_named(snapshot.region_codes[docs], snapshot.region_names)),
+        "region": _named(snapshot.region_codes[docs], snapshot.region_names, snapshot.region_ranks),
         "year": _counts(dict(zip(years.tolist(), counts.tolist(), strict=True))),
-        "doc": _counts(_named(snapshot.doc_codes[docs], snapshot.doc_names)),
+        "doc": _named(snapshot.doc_codes[docs], snapshot.doc_names, snapshot.doc_ranks),
     }
 
 
-def _named(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+def _named(codes: np.ndarray, names: list[str], ranks: np.ndarray) -> dict[str, int]:
+    """Counts per name as ``_counts`` orders them, sorted in numpy: a common word matches
+    thousands of reports."""
     counts = np.bincount(codes, minlength=len(names))
-    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+    counts[0] = 0  # no name
+    present = np.flatnonzero(counts)
+    order = present[np.lexsort((ranks[present], -counts[present]))]
+    return dict(zip([names[i] for i in order.tolist()], counts[order].tolist(), strict=True))
 
 
 def _counts(groups: dict[Any, int]) -> dict[str, int]:

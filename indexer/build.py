@@ -26,6 +26,7 @@ from typing import Any
 from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
+from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
@@ -51,7 +52,6 @@ from indexer.schema import (
     LEXICON_ID,
     PARAGRAPH,
     SCHEMA_VERSION,
-    WORD_COUNTS,
     WORD_TOTALS,
     WORD_TOTALS_ID,
     build_schema,
@@ -249,23 +249,19 @@ def _update(
         retokenized = _retokenize(ix, writer, new_words, skip=changed)
         report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
         counts = Counter(totals["data"] if totals else {})
-        before = load_segmenter(ix) if retokenized else segmenter
+        stale = sorted(changed & set(known))  # documents whose counts come off
+        relearned = new_words and (stale or retokenized)
+        before = load_segmenter(ix) if relearned else segmenter  # the committed dictionary
         with ix.searcher() as searcher:
-            for doc in changed & set(known):
-                record = searcher.document(id=_words_id(doc))
-                counts.subtract(record["data"] if record else {})
-            for doc, (texts, terms) in retokenized.items():
-                # Only the re-tokenized paragraphs may be cut differently now: their
-                # counts under the new dictionary replace those under the old one.
-                delta = count_words(texts, segmenter, terms)
-                delta.subtract(count_words(texts, before, terms))
-                counts.update(delta)
-                record = searcher.document(id=_words_id(doc))
-                words = Counter(record["data"] if record else {})
-                words.update(delta)
-                writer.update_document(
-                    id=_words_id(doc), kind=WORD_COUNTS, doc=doc, data=dict(+words)
-                )
+            for doc in stale:
+                # What the totals hold for it: its stored paragraphs, counted as committed.
+                texts, terms = _stored_texts(searcher, doc)
+                counts.subtract(count_words(texts, before, terms))
+        for texts, terms in retokenized.values():
+            # Only the re-tokenized paragraphs may be cut differently now: their counts
+            # under the new dictionary replace those under the old one.
+            counts.update(count_words(texts, segmenter, terms))
+            counts.subtract(count_words(texts, before, terms))
         for doc in removed:
             writer.delete_by_term("doc", doc)
             report.removed.append(doc)
@@ -564,12 +560,19 @@ def _retokenize(
             )
             touched.setdefault(hit["doc"], []).append(fields["text"])
         return {
-            doc: (
-                texts,
-                [bare(g["data"]["term"]) for g in searcher.documents(doc=doc, kind=GLOSSARY_ENTRY)],
-            )
-            for doc, texts in sorted(touched.items())
+            doc: (texts, _glossary_terms(searcher, doc)) for doc, texts in sorted(touched.items())
         }
+
+
+def _stored_texts(searcher: Searcher, doc: str) -> tuple[list[str], list[str]]:
+    """A document's indexed paragraph texts and glossary terms: what its word counts were
+    computed from (``_doc_words``)."""
+    paragraphs = searcher.documents(doc=doc, kind=PARAGRAPH)
+    return [p["text"] for p in paragraphs], _glossary_terms(searcher, doc)
+
+
+def _glossary_terms(searcher: Searcher, doc: str) -> list[str]:
+    return [bare(g["data"]["term"]) for g in searcher.documents(doc=doc, kind=GLOSSARY_ENTRY)]
 
 
 def _match_fields(text: str, heading: bool, section: str, title: str) -> dict[str, Any]:
@@ -596,14 +599,10 @@ def _match_fields(text: str, heading: bool, section: str, title: str) -> dict[st
     }
 
 
-def _words_id(doc: str) -> str:
-    return f"{doc}#words"
-
-
 def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
-    """The document record, its word counts, its glossary entries and its paragraphs, all
-    with its metadata; returns the word counts. (A run's per-document counts are ~16× its
-    text in memory: they go to the index here, and only their sum is kept.)"""
+    """The document record, its glossary entries and its paragraphs, all with its
+    metadata; returns its word counts, which only the lexicon's totals keep (a document's
+    own are recounted from its stored paragraphs when it changes)."""
     meta = source.parsed.meta
     words = _doc_words(source)
     common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
@@ -621,7 +620,6 @@ def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
         },
         **common,
     )
-    writer.add_document(id=_words_id(meta.doc), kind=WORD_COUNTS, doc=meta.doc, data=dict(words))
     for i, entry in enumerate(source.parsed.glossary, 1):
         writer.add_document(
             id=f"{meta.doc}#g{i}",

@@ -117,13 +117,11 @@ class PinyinLexicon:
 
     @staticmethod
     def _with_prefix(table: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]:
+        """The entries whose key starts with ``prefix``: a contiguous run of the sorted
+        table, found by bisecting both of its ends (no copy of the table's tail)."""
         start = bisect_left(table, (prefix, ""))
-        found = []
-        for key, word in table[start:]:
-            if not key.startswith(prefix):
-                break
-            found.append((key, word))
-        return found
+        end = bisect_left(table, (prefix + "\U0010ffff", ""), start)
+        return [entry for entry in table[start:end] if entry[0].startswith(prefix)]
 
     def candidates(self, typed: str, n: int = 5) -> list[Word]:
         """Words for a typed pinyin: full exact, initials exact, then prefixes of either.

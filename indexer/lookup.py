@@ -8,6 +8,7 @@ one entry per report, newest first; appendix entries rank above inline definitio
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ class TermEntry:
     source: str
 
     def as_dict(self) -> dict[str, Any]:
+        return dict(self._as_dict)  # a copy: the caller may change it
+
+    @cached_property
+    def _as_dict(self) -> dict[str, Any]:
+        """Built once per entry: a term defined by thousands of reports puts every one of
+        its entries on the first page of a search."""
         return {
             "kind": "glossary",
             "term": self.term,
@@ -77,6 +84,13 @@ class Glossary:
         for entry in self.entries:
             for key in entry.keys:
                 self._by_key[key].append(entry)
+        self._keys = sorted(self._by_key)  # for prefix lookups by bisection
+        # Each entry's place in newest-first order, equal for one report's entries (a
+        # stable sort by it keeps them in key order), computed once: not per lookup.
+        places = {
+            place: i for i, place in enumerate(dict.fromkeys(map(_newest_first, self.entries)))
+        }
+        self._rank = {entry: places[_newest_first(entry)] for entry in self.entries}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -87,13 +101,12 @@ class Glossary:
         if not key:
             return []
         exact = list(dict.fromkeys(self._by_key.get(key, [])))
-        prefixed = [
-            e
-            for k, found in sorted(self._by_key.items())
-            if k != key and k.startswith(key)
-            for e in found
-        ]
-        return list(dict.fromkeys(exact + sorted(prefixed, key=_newest_first)))
+        prefixed = []
+        keys, at = self._keys, bisect_right(self._keys, key)  # past the key itself
+        while at < len(keys) and keys[at].startswith(key):
+            prefixed.extend(self._by_key[keys[at]])
+            at += 1
+        return list(dict.fromkeys(exact + sorted(prefixed, key=self._rank.__getitem__)))
 
     def terms_in(self, text: str) -> list[TermEntry]:
         """Entries whose term occurs in ``text``; where terms overlap, the longest wins."""

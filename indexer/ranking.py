@@ -127,12 +127,7 @@ class Ranker:
 
     def _keys(self, docs: np.ndarray) -> Iterator[tuple[bytes, float]]:
         """The match key (UTF-8) and the weight of each of ``docs`` (sorted)."""
-        keys = (
-            buffer[start:end]
-            for buffer, _, starts, ends in self.snapshot.key_slices(docs)
-            for start, end in zip(starts, ends, strict=True)
-        )
-        return zip(keys, self.snapshot.boosts[docs].tolist(), strict=True)
+        return zip(self.snapshot.match_keys(docs), self.snapshot.boosts[docs].tolist(), strict=True)
 
     def occurrences(self, docs: np.ndarray) -> np.ndarray:
         """BM25 of how often each literal occurs in the key (it ranks substrings that

@@ -8,10 +8,9 @@ check a longer literal's candidates in place. Ranking: ``text``, ``section`` and
 paragraph's weight (headings, glossary definitions). Nothing keeps positions: the
 query path reads whole posting lists into numpy (``indexer.bulk``). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
-incremental, and a ``kind="words"`` record beside each holds its word counts (read
-only when the document changes); glossary entries (``kind="glossary"``) carry term,
-aliases and definition; one ``kind="word-totals"`` record sums every document's counts
-(read only by indexing), one ``kind="lexicon"`` record holds the words worth a pinyin
+incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
+one ``kind="word-totals"`` record sums every document's word counts (read only by
+indexing: a changed document's own are recounted from its stored paragraphs), one ``kind="lexicon"`` record holds the words worth a pinyin
 lookup with their pinyin, and one ``kind="dictionary"`` record holds the user
 dictionary, so it is committed atomically with the paragraphs it segmented.
 """
@@ -25,13 +24,12 @@ from whoosh.fields import BOOLEAN, COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
-WORD_COUNTS = "words"  # a document's word counts, subtracted from the lexicon when it changes
 DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
 LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # the words worth a pinyin lookup
 # Every word and word pair counted in the corpus, read only by indexing: most pairs occur
 # once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
 WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 
 

@@ -43,9 +43,9 @@ class Snapshot:
         self.alive = alive
         self.paragraphs = np.zeros(self.size, dtype=bool)  # live ones: _read drops the rest
         self.paragraphs[self._read("kind", PARAGRAPH)[0]] = True
-        self.doc_codes, self.doc_names = self._codes("doc")
+        self.doc_codes, self.doc_names, self.doc_ranks = self._codes("doc")
         self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
-        self.region_codes, self.region_names = self._codes("region")
+        self.region_codes, self.region_names, self.region_ranks = self._codes("region")
         year = searcher.schema["year"]
         self.years = self._concat([bulk.int_column(r, "year", year) for r in self.readers])
         self.boosts = self._concat(
@@ -64,15 +64,19 @@ class Snapshot:
     def _concat(parts: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    def _codes(self, name: str) -> tuple[np.ndarray, list[str]]:
-        """A string column as integer codes per record (0 is "none") and the names."""
+    def _codes(self, name: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """A string column as integer codes per record (0 is "none"), the names, and
+        each name's place in sorted order (facets break ties by name, in numpy)."""
         names: dict[bytes, int] = {b"": 0}
         parts = []
         for reader in self.readers:
             values = bulk.BytesColumn(reader, name).values()
             parts.append(np.fromiter((names.setdefault(v, len(names)) for v in values), np.int32))
         codes = self._concat(parts).astype(np.int32)
-        return codes, [v.decode("utf-8") for v in names]
+        decoded = [v.decode("utf-8") for v in names]
+        ranks = np.empty(len(decoded), dtype=np.int64)
+        ranks[sorted(range(len(decoded)), key=decoded.__getitem__)] = np.arange(len(decoded))
+        return codes, decoded, ranks
 
     def paragraphs_of(self, doc: str) -> np.ndarray:
         """The live paragraphs of one report (document numbers, sorted)."""
@@ -160,6 +164,12 @@ class Snapshot:
                 local = chunk - offset
                 yield keys.buffer, chunk, keys.starts[local].tolist(), keys.ends[local].tolist()
             start = end
+
+    def match_keys(self, docs: np.ndarray) -> Iterator[bytes]:
+        """The match key (UTF-8) of each of ``docs`` (sorted global numbers), in order."""
+        for buffer, _, starts, ends in self.key_slices(docs):
+            for start, end in zip(starts, ends, strict=True):
+                yield buffer[start:end]
 
 
 def _arrays(value: Any) -> list[np.ndarray]:

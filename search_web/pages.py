@@ -17,6 +17,7 @@ bp = Blueprint("pages", __name__)
 # the page ~1 MB and its rendering slower than the search.
 FACET_SHOWN = 12
 CARD_DEFINITIONS = 3  # per term on the search page; the glossary page has every one
+USAGE_SHOWN = 20  # paragraphs using a term on its glossary page; the search pages them all
 SAFE_IN_QUERY = "!$'()*,/:;?@"  # what werkzeug's url_for leaves unescaped in a query
 
 
@@ -58,7 +59,7 @@ def document(doc: str) -> str:
 
 @bp.get("/glossary")
 def glossary() -> str:
-    return render_template("glossary.html", **glossary_data(request.args))
+    return render_template("glossary.html", usage_shown=USAGE_SHOWN, **glossary_data(request.args))
 
 
 @bp.get("/docs")

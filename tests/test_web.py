@@ -154,6 +154,15 @@ def test_glossary_pages(client):
     assert len(client.get("/api/glossary").get_json()["reports"]) == 3
 
 
+def test_glossary_page_lists_the_first_uses_and_links_to_the_search(client, monkeypatch):
+    usage = client.get("/api/glossary?term=三个一批").get_json()["usage"]
+    assert usage["paragraphs"] == len(usage["hits"]) > 2  # the JSON lists every one
+    monkeypatch.setattr(pages, "USAGE_SHOWN", 2)
+    html = page(client, "/glossary?term=三个一批")
+    assert html.count('<li class="hit">') == 2
+    assert f"检索全部 {usage['paragraphs']} 个段落" in html and 'href="/?q=' in html
+
+
 def test_docs_pages(client):
     assert page(client, "/docs").count("<tr>") == 6
     documents = client.get("/api/docs").get_json()["documents"]

@@ -186,18 +186,28 @@ def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(c
     PolicyIndex.update(fresh, [corpus], progress=False)
     assert _word_counts(index_dir) == _word_counts(fresh)
 
+    # An edited file's old counts and a removed file's come off (recounted from their
+    # stored paragraphs), in a run that also learns a word: still a fresh build's counts.
+    write(corpus, "d.txt", "一、工作安排\n数字乡村试点扩面。\n推进营商环境优化。\n")
+    (corpus / "c.txt").unlink()
+    write(corpus, "f.txt", "部分词语解释\n营商环境优化：持续优化营商环境。\n")
+    report = PolicyIndex.update(index_dir, [corpus], prune=True, progress=False)
+    assert report.removed == ["c.txt"] and report.new_words == 1
+    fresh = tmp_path / "fresh-2"
+    PolicyIndex.update(fresh, [corpus], progress=False)
+    assert _word_counts(index_dir) == _word_counts(fresh)
+
 
 def _word_counts(index_dir: Path) -> tuple[dict, ...]:
-    from indexer.schema import LEXICON_ID, WORD_COUNTS, WORD_TOTALS_ID
+    from indexer.schema import LEXICON_ID, WORD_TOTALS_ID
 
     ix = whoosh_index.open_dir(str(index_dir))
     with ix.searcher() as searcher:
-        per_doc = {r["doc"]: r["data"] for r in searcher.documents(kind=WORD_COUNTS)}
         totals = searcher.document(id=WORD_TOTALS_ID)["data"]
         lexicon = searcher.document(id=LEXICON_ID)["data"]
     ix.close()
     assert "数字乡村" in totals
-    return per_doc, totals, lexicon
+    return totals, lexicon
 
 
 def test_dictionary_is_used_by_a_fresh_process(seed_index_dir):
@@ -361,3 +371,30 @@ def test_progress_is_shown_in_bytes_with_a_rate(seed_files, tmp_path, monkeypatc
     ]
     shown = capsys.readouterr().err
     assert "reading" in shown and "indexing" in shown and "B/s" in shown
+
+
+def test_an_open_index_sees_a_new_commit_at_once_and_stats_a_settled_one(
+    corpus, tmp_path, monkeypatch
+):
+    import indexer.api
+
+    index_dir = tmp_path / "index"
+    PolicyIndex.update(index_dir, [corpus / "a.txt"], progress=False)
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("营商环境").total == 0
+        PolicyIndex.update(index_dir, [corpus], progress=False)  # another writer, same second
+        assert ix.search("营商环境").total == 1 and ix.commit_number() == 1
+
+        full_checks = []
+        snapshot = ix.snapshot()
+        real = snapshot.searcher.up_to_date
+        monkeypatch.setattr(
+            snapshot.searcher, "up_to_date", lambda: full_checks.append(1) or real()
+        )
+        monkeypatch.setattr(indexer.api, "MTIME_SETTLED_NS", 0)  # the directory is old enough
+        ix.snapshot(), ix.snapshot(), ix.snapshot()
+        assert len(full_checks) == 1  # then the directory's unchanged mtime answers
+
+        write(corpus, "c.txt", "一、工作安排\n营商环境再优化。\n")
+        PolicyIndex.update(index_dir, [corpus], progress=False)
+        assert ix.search("营商环境").total == 2 and ix.commit_number() == 2

@@ -1,7 +1,7 @@
 """The golden answers: the seeds index answers a fixed query set (searches, glossary,
 usage, suggestions, completion, a document page) exactly as the engine of commit 6fde2f6
-did, byte for byte (see benchmarks/golden.py; the golden was written from an index built
-by `policy-search index seeds`, which builds it as the ``seed_index`` fixture does)."""
+did, byte for byte, with the scores of schema 6 (see benchmarks/golden.py; the golden was
+written from an index built as the ``seed_index`` fixture builds it)."""
 
 import json
 from pathlib import Path

@@ -230,3 +230,22 @@ def test_longest_term_wins_in_glossary_matching(seed_index):
     terms = [e.term for e in seed_index.search("三区三线").glossary]
     assert terms == ["三区三线"]
     assert [e.term for e in seed_index.search("六稳 -三个一批").glossary] == ["六稳"]
+
+
+def test_facet_counts_are_sorted_in_numpy_as_in_python():
+    """Largest first, ties by name, no entry for "no name" (code 0): ``_named`` orders
+    in numpy what ``_counts`` orders in Python."""
+    from indexer.api import _counts, _named
+
+    names = ["", "乙", "甲", "b", "a", "丙", "c"]
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        codes = rng.integers(0, len(names), size=int(rng.integers(0, 40)))
+        counted = {}
+        for code in codes.tolist():
+            counted[names[code]] = counted.get(names[code], 0) + 1
+        expected = _counts(counted)
+        got = _named(codes, names, ranks)
+        assert list(got.items()) == list(expected.items())
