@@ -65,23 +65,35 @@ def compact(text: str) -> tuple[str, list[int]]:
     """
     folded = fold(text)
     key = folded.translate(_UNKEYED)
-    if len(key) == len(folded):  # nothing left out, the usual paragraph
-        return key, list(range(len(key)))
+    return key, key_offsets(text, len(key))
+
+
+def key_offsets(text: str, key_length: int) -> list[int]:
+    """For each character of ``text``'s match key (``key_length`` of them), its offset
+    in ``text``. Folding never turns a kept character into a left-out one or back (the
+    full-width space and quotes are left out as well), so the unfolded text tells which
+    characters the key keeps: with the key at hand, nothing needs folding."""
+    if key_length == len(text):  # nothing left out, the usual paragraph
+        return list(range(key_length))
     offsets: list[int] = []
     kept_from = 0
-    for gap in _UNKEYED_RUN.finditer(folded):
+    for gap in _UNKEYED_RUN.finditer(text):
         offsets.extend(range(kept_from, gap.start()))
         kept_from = gap.end()
-    offsets.extend(range(kept_from, len(folded)))
-    return key, offsets
+    offsets.extend(range(kept_from, len(text)))
+    return offsets
 
 
-def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    """Spans of ``text`` where any needle occurs, compared on their match keys.
+def find_spans(text: str, needles: list[str], key: str | None = None) -> list[tuple[int, int]]:
+    """Spans of ``text`` where any needle occurs, compared on their match keys (``key``
+    is ``text``'s, when the caller has it: the index keeps every paragraph's).
 
     Overlapping spans are merged; spans are sorted and index the original text.
     """
-    key, offsets = compact(text)
+    if key is None:
+        key, offsets = compact(text)
+    else:
+        offsets = key_offsets(text, len(key))
     spans: list[tuple[int, int]] = []
     for needle in needles:
         pattern = match_key(needle)

@@ -320,10 +320,11 @@ class PolicyIndex:
         ranker = Ranker(matcher, compiled, matches)
         order, scores = ranker.top(wanted)
         stored = snapshot.searcher.stored_fields
-        docs = matches.docs[order].tolist()[offset:]
+        docs = matches.docs[order][offset:]
+        keys = snapshot.match_keys_of(docs)
         hits = [
-            _hit(stored(doc), score, compiled.highlights)
-            for doc, score in zip(docs, scores[offset:].tolist(), strict=True)
+            _hit(stored(doc), score, compiled.highlights, keys[doc])
+            for doc, score in zip(docs.tolist(), scores[offset:].tolist(), strict=True)
         ]
         glossary = []
         if offset == 0:
@@ -433,17 +434,19 @@ class PolicyIndex:
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
         compiled = compile_query(node)
         matched = Matcher(snapshot).match(node).docs
-        needles = [k.encode("utf-8") for k in keys]  # UTF-8 counts as the text does
-        counts = [sum(key.count(n) for n in needles) for key in snapshot.match_keys(matched)]
+        texts = [key.decode("utf-8") for key in snapshot.match_keys(matched)]
         stored = snapshot.searcher.stored_fields
         results = sorted(
-            ((stored(doc), count) for doc, count in zip(matched.tolist(), counts, strict=True)),
+            (
+                (stored(doc), text_key, sum(text_key.count(k) for k in keys))
+                for doc, text_key in zip(matched.tolist(), texts, strict=True)
+            ),
             key=lambda found: (found[0]["doc"], found[0]["n"]),
         )
         by_doc: dict[str, dict[str, Any]] = {}
         by_year: dict[int, int] = {}
         hits = []
-        for result, count in results:
+        for result, text_key, count in results:
             doc = by_doc.setdefault(
                 result["doc"],
                 {
@@ -459,7 +462,7 @@ class PolicyIndex:
             if result.get("year"):
                 by_year[result["year"]] = by_year.get(result["year"], 0) + count
             if with_hits:
-                hits.append(_hit(result, 0.0, compiled.highlights))
+                hits.append(_hit(result, 0.0, compiled.highlights, text_key))
         total = sum(d["occurrences"] for d in by_doc.values())
         return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
 
@@ -474,10 +477,18 @@ class PolicyIndex:
         if record is None:
             raise DocumentNotFound(f"no document {doc!r} in the index")
         literals = literals_of(highlight) if highlight else ()
+        needles = [key.encode("utf-8") for key in map(match_key, literals) if key]
+        docs = snapshot.paragraphs_of(doc)
+        # Only paragraphs whose match key holds a literal have spans to find: the mapped
+        # key column says which, without folding every paragraph of the document.
+        marked = [any(n in key for n in needles) for key in snapshot.match_keys(docs)]
+        stored = [
+            (snapshot.searcher.stored_fields(d), holds)
+            for d, holds in zip(docs.tolist(), marked, strict=True)
+        ]
         paragraphs = []
-        stored = [snapshot.searcher.stored_fields(d) for d in snapshot.paragraphs_of(doc).tolist()]
-        for p in sorted(stored, key=lambda p: p["n"]):
-            spans = highlight_spans(p["text"], literals)
+        for p, holds in sorted(stored, key=lambda found: found[0]["n"]):
+            spans = highlight_spans(p["text"], literals) if holds else []
             paragraphs.append(
                 {
                     "paragraph": p["n"],
@@ -549,10 +560,13 @@ def _usage_keys(term: str) -> list[str]:
     return [key for key in (match_key(item) for item in items) if len(key) >= 2]
 
 
-def _hit(result: dict[str, Any], score: float | None, literals: tuple[str, ...]) -> Hit:
-    """A paragraph's stored fields as a hit, highlighted with the query's literals."""
+def _hit(
+    result: dict[str, Any], score: float | None, literals: tuple[str, ...], key: str | None = None
+) -> Hit:
+    """A paragraph's stored fields as a hit, highlighted with the query's literals
+    (``key``: the paragraph's match key, if known)."""
     text = result["text"]
-    spans = highlight_spans(text, literals)
+    spans = highlight_spans(text, literals, key)
     return Hit(
         kind=PARAGRAPH,
         doc=result["doc"],

@@ -17,9 +17,12 @@ SNIPPET_CHARS = 160
 ANSI_MARK, ANSI_RESET = "\x1b[1;31m", "\x1b[0m"
 
 
-def highlight_spans(text: str, literals: tuple[str, ...] | list[str]) -> list[Span]:
-    """Sorted, non-overlapping spans of ``text`` where any literal occurs."""
-    return find_spans(text, list(literals))
+def highlight_spans(
+    text: str, literals: tuple[str, ...] | list[str], key: str | None = None
+) -> list[Span]:
+    """Sorted, non-overlapping spans of ``text`` where any literal occurs (``key``:
+    ``text``'s match key, if known)."""
+    return find_spans(text, list(literals), key)
 
 
 def fragment(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> tuple[int, int]:

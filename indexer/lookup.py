@@ -85,6 +85,7 @@ class Glossary:
             for key in entry.keys:
                 self._by_key[key].append(entry)
         self._keys = sorted(self._by_key)  # for prefix lookups by bisection
+        self._longest = max(map(len, self._keys), default=0)
         # Each entry's place in newest-first order, equal for one report's entries (a
         # stable sort by it keeps them in key order), computed once: not per lookup.
         places = {
@@ -112,13 +113,13 @@ class Glossary:
         """Entries whose term occurs in ``text``; where terms overlap, the longest wins."""
         key = match_key(text)
         found: list[tuple[int, int, str]] = []
-        for k in self._by_key:
-            if len(k) < 2 or (_is_code(k) and k != key):
-                continue
-            start = key.find(k)
-            while start != -1:
-                found.append((start, start + len(k), k))
-                start = key.find(k, start + 1)
+        # Every substring of the (short) query that is a key, rather than every key of
+        # the glossary searched in the query: a large glossary has thousands.
+        for start in range(len(key)):
+            for end in range(start + 2, min(len(key), start + self._longest) + 1):
+                k = key[start:end]
+                if k in self._by_key and not (_is_code(k) and k != key):
+                    found.append((start, end, k))
         covered: set[int] = set()
         chosen: list[str] = []
         for start, end, k in sorted(found, key=lambda f: (f[0] - f[1], f[0])):

@@ -165,6 +165,12 @@ class Snapshot:
                 yield keys.buffer, chunk, keys.starts[local].tolist(), keys.ends[local].tolist()
             start = end
 
+    def match_keys_of(self, docs: np.ndarray) -> dict[int, str]:
+        """The match keys of ``docs`` (global numbers, any order), decoded."""
+        ordered = np.unique(docs)
+        keys = (key.decode("utf-8") for key in self.match_keys(ordered))
+        return dict(zip(ordered.tolist(), keys, strict=True))
+
     def match_keys(self, docs: np.ndarray) -> Iterator[bytes]:
         """The match key (UTF-8) of each of ``docs`` (sorted global numbers), in order."""
         for buffer, _, starts, ends in self.key_slices(docs):

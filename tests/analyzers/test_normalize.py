@@ -2,7 +2,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analyzers.normalize import QUOTES, ZERO_WIDTH, compact, find_spans, fold, match_key
+from analyzers.normalize import (
+    QUOTES,
+    ZERO_WIDTH,
+    compact,
+    find_spans,
+    fold,
+    key_offsets,
+    match_key,
+)
 
 
 def test_fold_is_length_preserving_and_maps_full_width():
@@ -60,3 +68,18 @@ def test_compact_is_the_kept_characters_of_the_folded_text(text):
         i for i, ch in enumerate(folded) if not (ch.isspace() or ch in QUOTES or ch in ZERO_WIDTH)
     ]
     assert compact(text) == ("".join(folded[i] for i in kept), kept)
+
+
+@given(
+    st.text(
+        st.characters(max_codepoint=0x3100)
+        | st.characters(min_codepoint=0xFF00, max_codepoint=0xFF65)  # full-width forms
+        | st.sampled_from("“”‘’「」\u200b\ufeff營商環境")
+    )
+)
+def test_the_unfolded_text_tells_which_characters_the_key_keeps(text):
+    """Highlighting takes the key from the index and the offsets from the stored text
+    without folding it: folding must never move a character in or out of the key."""
+    key, offsets = compact(text)
+    assert key_offsets(text, len(key)) == offsets
+    assert find_spans(text, [key[:2], key[-3:]], key) == find_spans(text, [key[:2], key[-3:]])

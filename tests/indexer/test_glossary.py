@@ -165,3 +165,39 @@ def test_headwords_and_aliases_feed_the_user_dictionary():
         "和",
         "放管服",
     ]
+
+
+def test_terms_in_finds_each_occurring_term_longest_first():
+    """``terms_in`` enumerates the query's substrings; it finds what searching every key
+    of the glossary in the query finds (codes only as the whole query)."""
+    import random
+
+    from indexer.lookup import Glossary, TermEntry, _is_code
+
+    terms = ["三个一批", "一批", "六稳", "六稳六保", "13710", "放管服", "营商环境", "商环"]
+    entries = [
+        TermEntry(t, "定义", (), (t,), f"{i}.txt", "", "", 2020, "", 1, GLOSSARY)
+        for i, t in enumerate(terms)
+    ]
+    glossary = Glossary(entries)
+
+    def reference(key):
+        found = [
+            (start, start + len(k), k)
+            for k in terms
+            if not (_is_code(k) and k != key)
+            for start in range(len(key))
+            if key.startswith(k, start)
+        ]
+        covered, chosen = set(), []
+        for start, end, k in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if covered.isdisjoint(range(start, end)):
+                covered.update(range(start, end))
+                chosen.append(k)
+        return list(dict.fromkeys(chosen))
+
+    rng = random.Random(3)
+    pieces = [*terms, "和", "发展", "1", "三", "批", "稳"]
+    for _ in range(300):
+        query = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        assert [e.term for e in glossary.terms_in(query)] == reference(query), query
