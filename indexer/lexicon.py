@@ -40,18 +40,17 @@ def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = (
         for term in counted:
             counts[term] = sum(key.count(term) for key in keys)
     for text in texts:
-        previous, previous_end = "", -1
-        for word, start, end in segmenter.words(text):
-            if not is_han_word(word):
-                previous, previous_end = "", -1
-                continue
-            if len(word) >= MIN_WORD and word not in counted:
-                counts[word] += 1
-            if previous_end == start and len(previous) + len(word) > 2:
-                pair = previous + word
-                if len(pair) <= MAX_PAIR:
-                    counts[pair] += 1
-            previous, previous_end = word, end
+        # Han words only, each with whether it touches the one before (Counter.update
+        # counts a list at C speed: a loop of += per word cost twice as much).
+        cut = [(w, s, e) for w, s, e in segmenter.words(text) if is_han_word(w)]
+        counts.update([w for w, _, _ in cut if len(w) >= MIN_WORD and w not in counted])
+        counts.update(
+            [
+                a + b
+                for (a, _, end), (b, start, _) in zip(cut, cut[1:], strict=False)
+                if end == start and 2 < len(a) + len(b) <= MAX_PAIR
+            ]
+        )
     return counts
 
 
