@@ -132,16 +132,16 @@ class Ranker:
     def occurrences(self, docs: np.ndarray) -> np.ndarray:
         """BM25 of how often each literal occurs in the key (it ranks substrings that
         are no word), at a small weight."""
-        needles = [(k.encode("utf-8"), v) for k, v in self.key_idf.items()]
+        keys = self.snapshot.match_keys(docs)
+        boosts = self.snapshot.boosts[docs].astype(np.float64)
+        lengths = np.fromiter(map(len, keys), dtype=np.float64, count=len(keys))
         average = self.snapshot.avg_key_bytes
-        scores = (
-            sum(
-                OCCURRENCE_BOOST * bm25(weight, key.count(needle) * boost, len(key), average)
-                for needle, weight in needles
-            )
-            for key, boost in self._keys(docs)
-        )
-        return np.fromiter(scores, dtype=np.float64, count=len(docs))
+        scores = np.zeros(len(docs))
+        for literal, weight in self.key_idf.items():
+            needle = literal.encode("utf-8")
+            counts = np.fromiter((key.count(needle) for key in keys), np.float64, len(keys))
+            scores += OCCURRENCE_BOOST * bm25(weight, counts * boosts, lengths, average)
+        return scores
 
     def in_sequence(self, docs: np.ndarray) -> np.ndarray:
         """How often the query's terms occur as one exact sequence (saturated); counted

@@ -171,11 +171,13 @@ class Snapshot:
         keys = (key.decode("utf-8") for key in self.match_keys(ordered))
         return dict(zip(ordered.tolist(), keys, strict=True))
 
-    def match_keys(self, docs: np.ndarray) -> Iterator[bytes]:
+    def match_keys(self, docs: np.ndarray) -> list[bytes]:
         """The match key (UTF-8) of each of ``docs`` (sorted global numbers), in order."""
-        for buffer, _, starts, ends in self.key_slices(docs):
-            for start, end in zip(starts, ends, strict=True):
-                yield buffer[start:end]
+        return [
+            buffer[start:end]
+            for buffer, _, starts, ends in self.key_slices(docs)
+            for start, end in zip(starts, ends, strict=True)
+        ]
 
 
 def _arrays(value: Any) -> list[np.ndarray]:

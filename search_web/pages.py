@@ -3,8 +3,9 @@ document list (/docs). Each renders the same data its /api twin returns."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Blueprint, g, render_template, request, url_for
 
@@ -30,8 +31,15 @@ def search_url(query: str, filters: dict[str, str], **changes: object) -> str:
     if "search_path" not in g:
         g.search_path = url_for("pages.search")
     args = {"q": query, **filters, **changes}
-    kept = [(k, v) for k, v in args.items() if v not in ("", None, 0)]
-    return f"{g.search_path}?{urlencode(kept, safe=SAFE_IN_QUERY)}" if kept else g.search_path
+    kept = [f"{k}={_quoted(str(v))}" for k, v in args.items() if v not in ("", None, 0)]
+    return f"{g.search_path}?{'&'.join(kept)}" if kept else g.search_path
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """A query argument as ``urlencode`` writes it (the query, facet names and numbers
+    repeat from link to link and from page to page)."""
+    return quote_plus(value, safe=SAFE_IN_QUERY)
 
 
 @bp.get("/")
