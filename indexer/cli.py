@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,6 +52,26 @@ def cli(ctx: click.Context, index_dir: Path) -> None:
     ctx.obj = index_dir
 
 
+def index_option(command: Any) -> Any:
+    """``--index DIR`` after the subcommand as well as before it (``policy-search index
+    PATHS --index DIR``, as people type a directory option: ``git -C``, Datasette): given
+    there, it wins over the one before the subcommand and ``$POLICY_SEARCH_INDEX``."""
+    return click.option(
+        "--index",
+        "index_dir",
+        default=None,
+        expose_value=False,
+        callback=_use_index,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Index directory (also accepted before the subcommand).",
+    )(command)
+
+
+def _use_index(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.obj = value  # this subcommand's context: the group's stays as it was
+
+
 def open_index(ctx: click.Context) -> PolicyIndex:
     try:
         return PolicyIndex.open(ctx.obj)
@@ -69,6 +90,7 @@ def open_index(ctx: click.Context) -> PolicyIndex:
     help='JSON {"file name": {"title": …, "region": …, "year": …}}: supply or correct metadata.',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@index_option
 @click.pass_context
 def index(
     ctx: click.Context,
@@ -114,6 +136,7 @@ def index(
     is_flag=True,
     help="Print how the query is looked up (posting lists, key checks), on stderr.",
 )
+@index_option
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -157,6 +180,7 @@ def search(
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@index_option
 @click.pass_context
 def docs(ctx: click.Context, as_json: bool) -> None:
     """List the indexed documents with their metadata."""
@@ -176,6 +200,7 @@ def docs(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--usage", is_flag=True, help="Also show where the term is used.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@index_option
 @click.pass_context
 def glossary(
     ctx: click.Context, term: str | None, list_terms: bool, usage: bool, as_json: bool
@@ -245,6 +270,7 @@ def glossary(
     metavar="PATH",
     help="Answer one request (e.g. '/api/search?q=六稳') and exit.",
 )
+@index_option
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -281,6 +307,7 @@ def serve(
 @click.option(
     "--format", "fmt", type=click.Choice(["opensearch"]), default="opensearch", show_default=True
 )
+@index_option
 @click.pass_context
 def export(ctx: click.Context, out: Path, fmt: str) -> None:
     """Write the index for Elasticsearch/OpenSearch: mapping.json and bulk NDJSON files

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 
@@ -126,6 +127,49 @@ def test_index_dir_from_environment(runner, seed_index_dir):
         cli, ["search", "三个一批"], env={"POLICY_SEARCH_INDEX": str(seed_index_dir)}
     )
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "三个一批", "--json"],
+        ["search", "-地", "发展", "--limit", "3"],  # a NOT term before it
+        ["docs", "--json"],
+        ["glossary", "13710", "--usage", "--json"],
+        ["glossary", "--list"],
+        ["serve", "--get", "/api/search?q=六稳"],
+    ],
+)
+def test_index_after_the_subcommand_answers_as_before_it(runner, seed_index_dir, tmp_path, args):
+    def answer(result):  # the web API's timing aside
+        return result.exit_code, re.sub(r'"elapsed_ms":[\d.]+', "", result.output)
+
+    before = runner.invoke(cli, ["--index", str(seed_index_dir), *args])
+    after = runner.invoke(cli, [*args, "--index", str(seed_index_dir)])
+    assert before.exit_code == 0, before.output
+    assert answer(after) == answer(before)
+    # after the subcommand it wins over the one before it and over the environment
+    elsewhere = str(tmp_path / "no-index")
+    over = runner.invoke(
+        cli,
+        ["--index", elsewhere, *args, "--index", str(seed_index_dir)],
+        env={"POLICY_SEARCH_INDEX": elsewhere},
+    )
+    assert answer(over) == answer(before)
+
+
+def test_the_missing_index_hint_is_a_command_that_works(runner, tmp_path, seed_files):
+    """The error names ``policy-search index PATHS --index DIR``: that form works."""
+    index_dir = tmp_path / "index"
+    missing = runner.invoke(cli, ["search", "三个一批", "--index", str(index_dir)])
+    assert missing.exit_code == 2
+    assert f"policy-search index PATHS --index {index_dir}" in missing.output
+    made = runner.invoke(cli, ["index", *map(str, seed_files), "--index", str(index_dir)])
+    assert made.exit_code == 0 and "indexed 5 file(s)" in made.output
+    exported = runner.invoke(cli, ["export", str(tmp_path / "out"), "--index", str(index_dir)])
+    assert exported.exit_code == 0, exported.output
+    found = runner.invoke(cli, ["search", "三个一批", "--index", str(index_dir), "--json"])
+    assert found.exit_code == 0 and json.loads(found.output)["total"] >= 8
 
 
 class FakeTerminal(io.StringIO):
