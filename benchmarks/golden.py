@@ -17,7 +17,9 @@ The goldens in the repository were written by the engine of commit 6fde2f6 and
 re-written at schema 6, which dropped the per-document word-count records: BM25's idf
 counts every record of the index (Whoosh's ``doc_count_all``), so every score moved by
 under 1% while every other byte of every answer stayed the same (checked on the seeds
-and at 20 MB by comparing the answers of both indexes with the scores left out):
+and at 20 MB by comparing the answers of both indexes with the scores left out), and
+again when hits, glossary entries, usage rows and documents gained a ``label`` (the
+report as people cite it; every other byte checked unchanged the same way):
 
 - ``tests/data/golden_seeds.json``: full answers on an index of ``seeds/`` built as
   ``policy-search index seeds`` builds it; ``tests/indexer/test_golden.py`` checks them.

@@ -24,6 +24,7 @@ from analyzers.segment import activate
 from analyzers.traditional import t2s_table
 from indexer.build import (
     IndexReport,
+    document_labels,
     is_index,
     iter_documents,
     iter_glossary,
@@ -37,6 +38,7 @@ from indexer.highlight import highlight_spans, html_marked, html_snippet
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
 from indexer.matching import Matcher
+from indexer.metadata import document_label
 from indexer.query import (
     AllOf,
     AnyOf,
@@ -75,6 +77,7 @@ class Hit:
 
     kind: str
     doc: str
+    label: str  # the report as people cite it (metadata.document_label)
     title: str
     region: str
     year: int | None
@@ -137,6 +140,7 @@ class GlossaryResult:
             "definition",
             "aliases",
             "doc",
+            "label",
             "title",
             "region",
             "year",
@@ -190,7 +194,8 @@ class PolicyIndex:
     def _load_commit_state(self) -> None:
         """What comes with a commit besides postings: the dictionary and the glossary."""
         self._segmenter = load_segmenter(self._ix)
-        self._glossary = Glossary(iter_glossary(self._ix))
+        self._labels = document_labels(self._ix)
+        self._glossary = Glossary(iter_glossary(self._ix, self._labels))
         self._lexicon: PinyinLexicon | None = None
 
     @classmethod
@@ -323,7 +328,7 @@ class PolicyIndex:
         docs = matches.docs[order][offset:]
         keys = snapshot.match_keys_of(docs)
         hits = [
-            _hit(stored(doc), score, compiled.highlights, keys[doc])
+            _hit(stored(doc), score, compiled.highlights, keys[doc], self._labels)
             for doc, score in zip(docs.tolist(), scores[offset:].tolist(), strict=True)
         ]
         glossary = []
@@ -451,6 +456,7 @@ class PolicyIndex:
                 result["doc"],
                 {
                     "doc": result["doc"],
+                    "label": self._labels.get(result["doc"], result["doc"]),
                     "region": result.get("region", ""),
                     "year": result.get("year"),
                     "paragraphs": 0,
@@ -462,7 +468,7 @@ class PolicyIndex:
             if result.get("year"):
                 by_year[result["year"]] = by_year.get(result["year"], 0) + count
             if with_hits:
-                hits.append(_hit(result, 0.0, compiled.highlights, text_key))
+                hits.append(_hit(result, 0.0, compiled.highlights, text_key, self._labels))
         total = sum(d["occurrences"] for d in by_doc.values())
         return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
 
@@ -500,7 +506,7 @@ class PolicyIndex:
                 }
             )
         meta = {k: v for k, v in record["data"].items() if k not in ("path", "sha256")}
-        return {**meta, "paragraph_list": paragraphs}
+        return {**meta, "label": document_label(meta), "paragraph_list": paragraphs}
 
     def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:
         """What a user typing ``prefix`` may want: glossary terms and corpus words that
@@ -517,6 +523,11 @@ class PolicyIndex:
         for word in words:
             found.setdefault(word.text, "pinyin" if typed else "word")
         return [{"text": t, "kind": k} for t, k in list(found.items())[:n]]
+
+    def label(self, doc: str) -> str:
+        """The document ``doc`` as people cite it (``metadata.document_label``)."""
+        self.searcher()
+        return self._labels.get(doc, doc)
 
     def documents(self) -> list[dict[str, Any]]:
         """Each document's metadata, source path, hash and paragraph count."""
@@ -561,15 +572,20 @@ def _usage_keys(term: str) -> list[str]:
 
 
 def _hit(
-    result: dict[str, Any], score: float | None, literals: tuple[str, ...], key: str | None = None
+    result: dict[str, Any],
+    score: float | None,
+    literals: tuple[str, ...],
+    key: str | None,
+    labels: dict[str, str],
 ) -> Hit:
     """A paragraph's stored fields as a hit, highlighted with the query's literals
-    (``key``: the paragraph's match key, if known)."""
+    (``key``: the paragraph's match key, if known), labelled as its report is cited."""
     text = result["text"]
     spans = highlight_spans(text, literals, key)
     return Hit(
         kind=PARAGRAPH,
         doc=result["doc"],
+        label=labels.get(result["doc"], result["doc"]),
         title=result.get("title", ""),
         region=result.get("region", ""),
         year=result.get("year"),

@@ -39,6 +39,7 @@ from indexer.glossary import bare
 from indexer.lexicon import count_words, lexicon_table
 from indexer.lookup import TermEntry
 from indexer.matching import Matcher
+from indexer.metadata import document_label
 from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_overrides, overrides_for
 from indexer.query import AnyOf, Literal
 from indexer.ranking import paragraph_boost
@@ -648,8 +649,10 @@ def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
     return words
 
 
-def iter_glossary(ix: Index) -> Iterator[TermEntry]:
-    """Every glossary entry in the index, with its report's metadata."""
+def iter_glossary(ix: Index, labels: dict[str, str] | None = None) -> Iterator[TermEntry]:
+    """Every glossary entry in the index, with its report's metadata and label
+    (``labels``: ``document_labels(ix)``, if the caller has them)."""
+    labels = document_labels(ix) if labels is None else labels
     with ix.searcher() as searcher:
         for rec in searcher.documents(kind=GLOSSARY_ENTRY):
             data = rec["data"]
@@ -665,11 +668,18 @@ def iter_glossary(ix: Index) -> Iterator[TermEntry]:
                 date=rec.get("date", ""),
                 paragraph=rec["n"],
                 source=data["source"],
+                label=labels.get(rec["doc"], rec["doc"]),
             )
 
 
 def iter_documents(ix: Index) -> Iterator[dict[str, Any]]:
-    """Document records (metadata, path, hash, paragraph count), ordered by doc id."""
+    """Document records (metadata, label, path, hash, paragraph count), by doc id."""
     with ix.searcher() as searcher:
         records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
-    yield from sorted(records, key=lambda r: r["doc"])
+    for record in sorted(records, key=lambda r: r["doc"]):
+        yield {**record, "label": document_label(record)}
+
+
+def document_labels(ix: Index) -> dict[str, str]:
+    """Each document's id to its label (``metadata.document_label``)."""
+    return {record["doc"]: record["label"] for record in iter_documents(ix)}

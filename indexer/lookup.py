@@ -36,6 +36,7 @@ class TermEntry:
     date: str
     paragraph: int
     source: str
+    label: str = ""  # the report as people cite it (metadata.document_label)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self._as_dict)  # a copy: the caller may change it
@@ -51,6 +52,7 @@ class TermEntry:
             "text": self.definition,
             "aliases": list(self.aliases),
             "doc": self.doc,
+            "label": self.label,
             "title": self.title,
             "region": self.region,
             "year": self.year,

@@ -70,6 +70,20 @@ class DocMeta:
         return asdict(self)
 
 
+def document_label(meta: dict[str, Any]) -> str:
+    """A document as people cite it: region, year and title, and the 文号 of an official
+    document (``doc``, the id, when nothing else is known).
+
+    >>> document_label({"doc": "a.txt", "title": "政府工作报告", "region": "偃师区", "year": 2022})
+    '偃师区 2022 政府工作报告'
+    >>> document_label({"doc": "b.txt", "title": "关于印发规划的通知", "year": 2021,
+    ...                 "doc_number": "国发〔2021〕29号"})
+    '2021 关于印发规划的通知 国发〔2021〕29号'
+    """
+    parts = (meta.get("region"), meta.get("year"), meta.get("title"), meta.get("doc_number"))
+    return " ".join(str(part) for part in parts if part) or meta["doc"]
+
+
 def region_of(place: str) -> str:
     """The most specific administrative unit in a place name.
 

@@ -80,7 +80,13 @@ def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
     for entry in ix.glossary_entries():
         reports.setdefault(
             entry.doc,
-            {"doc": entry.doc, "title": entry.title, "region": entry.region, "year": entry.year},
+            {
+                "doc": entry.doc,
+                "label": entry.label,
+                "title": entry.title,
+                "region": entry.region,
+                "year": entry.year,
+            },
         )
         entries[entry.doc].append(entry.as_dict())
     ordered = sorted(reports.values(), key=lambda r: (-(r["year"] or 0), r["doc"]))
@@ -88,7 +94,7 @@ def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def docs_data() -> dict[str, Any]:
-    keys = ("doc", *FIELDS, "paragraphs")
+    keys = ("doc", "label", *FIELDS, "paragraphs")
     return {"documents": [{k: d.get(k) for k in keys} for d in policy_index().documents()]}
 
 

@@ -9,7 +9,7 @@ from urllib.parse import quote_plus
 
 from flask import Blueprint, g, render_template, request, url_for
 
-from search_web.data import docs_data, document_data, glossary_data, search_data
+from search_web.data import docs_data, document_data, glossary_data, policy_index, search_data
 
 bp = Blueprint("pages", __name__)
 
@@ -40,6 +40,12 @@ def _quoted(value: str) -> str:
     """A query argument as ``urlencode`` writes it (the query, facet names and numbers
     repeat from link to link and from page to page)."""
     return quote_plus(value, safe=SAFE_IN_QUERY)
+
+
+@bp.app_template_global()
+def doc_label(doc: str) -> str:
+    """A document id as people cite the report (region, year, title, 文号)."""
+    return policy_index().label(doc)
 
 
 @bp.get("/")

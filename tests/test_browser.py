@@ -3,6 +3,7 @@ against `policy-search serve` on 127.0.0.1. Screenshots go to build/screenshots/
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -108,15 +109,22 @@ def test_search_journey(server, browser):
     assert browser.find_element(By.CSS_SELECTOR, ".card h2").text == "三个一批"
     shoot(browser, "search-desktop")
 
+    # reports are named as people cite them: region, year, title (the id stays in links)
+    with urllib.request.urlopen(server + "/api/docs", timeout=10) as response:
+        labels = {d["doc"]: d["label"] for d in json.load(response)["documents"]}
+    shown = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".facets section li a")]
+    assert set(labels.values()) & set(shown) and not set(labels) & set(shown)
+    assert {a.text for a in browser.find_elements(By.CSS_SELECTOR, ".hit .source a")} <= set(
+        labels.values()
+    )
+
     # a facet narrows the results
     facet = browser.find_element(By.CSS_SELECTOR, ".facets section li a")
     region = facet.text
     facet.click()
     wait.until(ec.url_contains("region="))
-    regions = {
-        e.text for e in browser.find_elements(By.CSS_SELECTOR, ".hit .source span:first-of-type")
-    }
-    assert regions == {region}
+    cited = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".hit .source a")}
+    assert cited and all(label.startswith(region + " ") for label in cited)
 
     # a hit opens its document at the paragraph, the query marked
     link = browser.find_element(By.CSS_SELECTOR, ".hit .source a")
@@ -133,6 +141,10 @@ def test_search_journey(server, browser):
     browser.find_element(By.LINK_TEXT, "用法与出处").click()
     wait.until(ec.url_contains("/glossary?term="))
     assert len(browser.find_elements(By.CSS_SELECTOR, ".card")) == 3
+    used_in = [
+        a.text for a in browser.find_elements(By.CSS_SELECTOR, "table tbody td:first-child a")
+    ]
+    assert used_in and set(used_in) <= set(labels.values())
 
     # the glossary list filters as you type
     browser.get(server + "/glossary")

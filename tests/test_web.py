@@ -72,11 +72,15 @@ def test_facets_show_the_largest_values_and_link_to_all(client, monkeypatch):
     assert len(everything) > 2
     monkeypatch.setattr(pages, "FACET_SHOWN", 2)
     html = page(client, "/?q=发展")
-    listed = re.findall(r'<li><a href="[^"]*doc=[^"]*">([^<]+)</a>', html)
-    assert listed == everything[:2]
+    facet = r'<li><a href="[^"]*doc=([^"&]*)" title="([^"]+)">([^<]+)</a>'
+    listed = re.findall(facet, html)
+    assert [doc for _, doc, _ in listed] == everything[:2]
+    for linked, doc, shown in listed:  # linked by id, shown as the report is cited
+        assert linked == doc and shown == client.application.extensions["policy_search"].label(doc)
+        assert shown != doc and re.match(r"\S+ 20\d\d \S", shown)
     assert f"全部 {len(everything)} 项" in html and "more=doc" in html
     expanded = page(client, "/?q=发展&more=doc")
-    assert re.findall(r'<li><a href="[^"]*doc=[^"]*">([^<]+)</a>', expanded) == everything
+    assert [doc for _, doc, _ in re.findall(facet, expanded)] == everything
     assert "more=doc" not in expanded
 
 
@@ -161,6 +165,33 @@ def test_glossary_page_lists_the_first_uses_and_links_to_the_search(client, monk
     html = page(client, "/glossary?term=三个一批")
     assert html.count('<li class="hit">') == 2
     assert f"检索全部 {usage['paragraphs']} 个段落" in html and 'href="/?q=' in html
+
+
+def test_reports_are_named_as_people_cite_them(client, seed_index):
+    """Region, year and title (and the 文号 of an official document) wherever a report is
+    named; the id stays in links and in the JSON's ``doc``."""
+    documents = {d["doc"]: d for d in client.get("/api/docs").get_json()["documents"]}
+    label = {doc: d["label"] for doc, d in documents.items()}
+    for doc, d in documents.items():
+        assert d["label"] == f"{d['region']} {d['year']} {d['title']}" == seed_index.label(doc)
+
+    hits = client.get("/api/search?q=三个一批&limit=50").get_json()["hits"]
+    assert hits and all(hit["label"] == label[hit["doc"]] for hit in hits)
+    usage = client.get("/api/glossary?term=13710").get_json()
+    assert all(e["label"] == label[e["doc"]] for e in usage["entries"])
+    assert all(d["label"] == label[d["doc"]] for d in usage["usage"]["by_doc"])
+
+    term = page(client, "/glossary?term=13710")
+    for d in usage["usage"]["by_doc"]:
+        assert f'?q=13710">{d["label"]}</a></td>' in term  # the usage table
+    doc = next(iter(documents))
+    html = page(client, f"/doc/{doc}")
+    assert (
+        f"<title>{label[doc]} - 政策文件检索</title>" in html and f"<h1>{label[doc]}</h1>" in html
+    )
+    assert client.get(f"/api/doc/{doc}").get_json()["label"] == label[doc]
+    listing = page(client, "/glossary")
+    assert all(f"<h2>{label[e]}</h2>" in listing for e in {e["doc"] for e in usage["entries"]})
 
 
 def test_docs_pages(client):

@@ -1,6 +1,6 @@
 """The golden answers: the seeds index answers a fixed query set (searches, glossary,
 usage, suggestions, completion, a document page) exactly as the engine of commit 6fde2f6
-did, byte for byte, with the scores of schema 6 (see benchmarks/golden.py; the golden was
+did, byte for byte, with schema 6's scores and the reports' labels (see benchmarks/golden.py; it was
 written from an index built as the ``seed_index`` fixture builds it)."""
 
 import json
