@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ class SearchResult:
 
     query: str
     total: int  # matching paragraphs (glossary entries come on top)
-    hits: list[Hit]
+    hits: list[Hit] | Iterator[Hit]  # an iterator when searched with stream=True
     limit: int | None
     offset: int
     parsed: str = ""
@@ -274,6 +275,7 @@ class PolicyIndex:
         literal: bool = False,
         filters: dict[str, str | None] | None = None,
         facets: bool = True,
+        stream: bool = False,
     ) -> SearchResult:
         """Paragraphs matching ``query``, best first; glossary entries of its terms on top.
 
@@ -286,6 +288,8 @@ class PolicyIndex:
         :param offset: hits to skip, for paging (glossary entries come with offset 0 only).
         :param filters: ``{"region": …, "year": …, "doc": …}``, as the ``name:value`` syntax.
         :param facets: count region/year/doc over all matches (visits every match: slower).
+        :param stream: ``hits`` is an iterator that reads each hit when it is taken (for
+            exporting every match without holding them all).
         :raises QuerySyntaxError: the query cannot be parsed.
         """
         if offset < 0 or (limit is not None and limit < 1):
@@ -295,7 +299,7 @@ class PolicyIndex:
         extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
         if extra:
             node = AllOf((*_children(node), *extra))
-        result = self._search(query, node, limit, offset, facets)
+        result = self._search(query, node, limit, offset, facets, stream)
         literals = [c.text for c in _children(node) if isinstance(c, Literal)]
         plain = len(literals) == sum(1 for c in _children(node) if not isinstance(c, Filter))
         if result.total or not literals or not plain:
@@ -305,7 +309,9 @@ class PolicyIndex:
         if not words:
             return self._with_notes(result, literals)
         kept = tuple(c for c in _children(node) if isinstance(c, Filter))
-        meant = self._search(query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets)
+        meant = self._search(
+            query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets, stream
+        )
         interpreted = {
             "query": " ".join(literals),
             "as": words[0].text,
@@ -315,7 +321,13 @@ class PolicyIndex:
         return replace(self._with_notes(meant, [words[0].text]), interpreted=interpreted)
 
     def _search(
-        self, query: str, node: Node, limit: int | None, offset: int, facets: bool
+        self,
+        query: str,
+        node: Node,
+        limit: int | None,
+        offset: int,
+        facets: bool,
+        stream: bool = False,
     ) -> SearchResult:
         snapshot = self.snapshot()
         compiled = compile_query(node)
@@ -326,11 +338,17 @@ class PolicyIndex:
         order, scores = ranker.top(wanted)
         stored = snapshot.searcher.stored_fields
         docs = matches.docs[order][offset:]
-        keys = snapshot.match_keys_of(docs)
-        hits = [
-            _hit(stored(doc), score, compiled.highlights, keys[doc], self._labels)
-            for doc, score in zip(docs.tolist(), scores[offset:].tolist(), strict=True)
-        ]
+        ranked = zip(docs.tolist(), scores[offset:].tolist(), strict=True)
+        hits: list[Hit] | Iterator[Hit]
+        if stream:  # each hit read when it is taken: every use of a common word is a lot
+            literals, labels = compiled.highlights, self._labels
+            hits = (_hit(stored(doc), score, literals, None, labels) for doc, score in ranked)
+        else:
+            keys = snapshot.match_keys_of(docs)
+            hits = [
+                _hit(stored(doc), score, compiled.highlights, keys[doc], self._labels)
+                for doc, score in ranked
+            ]
         glossary = []
         if offset == 0:
             glossary = [

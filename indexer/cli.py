@@ -12,15 +12,18 @@ from typing import Any
 
 import click
 
-from indexer.api import DEFAULT_LIMIT, INDEX_ENV, PolicyIndex, default_index_dir
+from indexer.api import DEFAULT_LIMIT, FACETS, INDEX_ENV, PolicyIndex, default_index_dir
 from indexer.errors import PolicySearchError
 from indexer.metadata import FIELDS
 from indexer.output import (
+    counts_table,
     format_documents,
     format_glossary,
     format_search,
     format_terms,
     format_usage,
+    hits_csv,
+    hits_ndjson,
     to_json,
     use_color,
 )
@@ -130,7 +133,19 @@ def index(
 @click.option("--region", help="Only this region, e.g. 新华区.")
 @click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
 @click.option("--doc", help="Only this document (file name or its prefix).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (--format json).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "ndjson"]),
+    default="text",
+    help="Hits as text, JSON, CSV (UTF-8 with BOM) or NDJSON; with --all, streamed.",
+)
+@click.option(
+    "--counts",
+    type=click.Choice(FACETS),
+    help="Print the exact number of matching paragraphs per year, region or doc instead.",
+)
 @click.option(
     "--show-query",
     is_flag=True,
@@ -149,6 +164,8 @@ def search(
     year: str | None,
     doc: str | None,
     as_json: bool,
+    fmt: str,
+    counts: str | None,
     show_query: bool,
 ) -> None:
     """Search paragraphs, best matches first.
@@ -156,24 +173,35 @@ def search(
     Words are AND-ed; use "exact phrase", OR, NOT word or -word, parentheses, and
     region:新华区, year:2022, doc:FILE. Every word matches as a literal string, like grep.
     """
+    fmt = "json" if as_json else fmt
+    export = fmt in ("csv", "ndjson") or counts is not None
     with open_index(ctx) as ix:
         try:
             result = ix.search(
                 " ".join(query),
-                limit=None if show_all else limit,
+                limit=1 if counts else None if show_all else limit,
                 offset=offset,
                 literal=literal,
                 filters={"region": region, "year": year, "doc": doc},
-                facets=as_json,  # people reading the terminal do not see facets
+                facets=fmt == "json" or counts is not None,  # the terminal shows none
+                stream=export,
             )
         except PolicySearchError as exc:
             raise CommandError(f"{exc}") from None
-    if show_query:
-        click.echo(result.parsed, err=True)
-    if as_json:
-        click.echo(to_json(result.as_dict()))
-    else:
-        click.echo(format_search(result, use_color(sys.stdout)))
+        if show_query:
+            click.echo(result.parsed, err=True)
+        if counts is not None:
+            lines = counts_table(result.facets.get(counts, {}), counts, fmt)
+        elif fmt == "csv":
+            lines = hits_csv(result.hits)
+        elif fmt == "ndjson":
+            lines = hits_ndjson(result.hits)
+        elif fmt == "json":
+            lines = iter([to_json(result.as_dict()) + "\n"])
+        else:
+            lines = iter([format_search(result, use_color(sys.stdout)) + "\n"])
+        for line in lines:  # streamed hits are read from the index as they are written
+            click.echo(line, nl=False)
     if not result.total:
         sys.exit(EXIT_NO_HITS)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from indexer.api import GlossaryResult, Hit, SearchResult, Usage
@@ -125,6 +128,55 @@ def format_documents(documents: list[dict[str, Any]]) -> str:
         fields = (d["doc"], d["title"], d["region"], d["date"] or d["year"], who, d["paragraphs"])
         rows.append("\t".join(str(f) if f not in (None, "") else "-" for f in fields))
     return "\n".join(rows)
+
+
+# What a hit is in a spreadsheet or a line of NDJSON.
+HIT_COLUMNS = ("doc", "label", "region", "year", "date", "section", "paragraph", "text", "score")
+BOM = "\ufeff"  # spreadsheet programs read a CSV as UTF-8 only after it
+
+
+def hit_records(hits: Iterable[Hit]) -> Iterator[dict[str, Any]]:
+    for hit in hits:
+        yield {column: getattr(hit, column) for column in HIT_COLUMNS}
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """CSV text a line at a time, starting with a byte-order mark and the header: Excel
+    and its kin then read the Chinese as UTF-8, and Python reads it with utf-8-sig."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    yield BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if value is None else value for value in row])
+        yield buffer.getvalue()
+
+
+def hits_csv(hits: Iterable[Hit]) -> Iterator[str]:
+    records = hit_records(hits)
+    return csv_lines(HIT_COLUMNS, (record.values() for record in records))
+
+
+def hits_ndjson(hits: Iterable[Hit]) -> Iterator[str]:
+    for record in hit_records(hits):
+        yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def counts_table(counts: dict[str, int], by: str, fmt: str) -> Iterator[str]:
+    """Exact facet counts: aligned text, JSON, CSV (with a byte-order mark) or NDJSON."""
+    if fmt == "json":
+        yield to_json(counts) + "\n"
+    elif fmt == "csv":
+        yield from csv_lines((by, "paragraphs"), counts.items())
+    elif fmt == "ndjson":
+        for value, count in counts.items():
+            yield json.dumps({by: value, "paragraphs": count}, ensure_ascii=False) + "\n"
+    else:
+        width = max((len(value) for value in counts), default=0)
+        for value, count in counts.items():
+            yield f"{value}{' ' * (width - len(value))}\t{count}\n"
 
 
 def echo(text: str, stream: TextIO | None = None) -> None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from urllib.parse import quote
 
-from search_web.data import docs_data, document_data, glossary_data, search_data, suggest_data
+from flask import Blueprint, Response, jsonify, request, stream_with_context
+
+from indexer.output import hits_csv
+from search_web.data import (
+    docs_data,
+    document_data,
+    glossary_data,
+    search_data,
+    search_export,
+    suggest_data,
+)
 from search_web.openapi import openapi_spec
 
 bp = Blueprint("api", __name__)
@@ -13,6 +23,18 @@ bp = Blueprint("api", __name__)
 @bp.get("/search")
 def search() -> Response:
     return jsonify(search_data(request.args))
+
+
+@bp.get("/search.csv")
+def search_csv() -> Response:
+    """Every hit of the query, as a spreadsheet reads it; each hit is read from the index
+    as the response is sent."""
+    hits, name = search_export(request.args)
+    return Response(
+        stream_with_context(hits_csv(hits)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.csv"},
+    )
 
 
 @bp.get("/doc/<path:doc>")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from indexer.api import FACETS, PolicyIndex
+from indexer.api import FACETS, Hit, PolicyIndex
 from indexer.errors import UsageError
 from indexer.metadata import FIELDS
 
@@ -61,6 +62,16 @@ def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
     )
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     return {**base, **result, "elapsed_ms": elapsed}
+
+
+def search_export(args: MultiDict[str, str]) -> tuple[Iterator[Hit], str]:
+    """Every paragraph hit of ``q`` with the filters, streamed; and a file name for them."""
+    query = args.get("q", "").strip()
+    if not query:
+        raise UsageError("q is required")
+    filters = {name: args.get(name, "").strip() for name in FACETS}
+    result = policy_index().search(query, limit=None, filters=filters, facets=False, stream=True)
+    return iter(result.hits), "policy-search " + " ".join([query, *filter(None, filters.values())])
 
 
 def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.output import HIT_COLUMNS
+
 _TEXT = {"type": "string"}
 _OBJECT = {"type": "object"}
 
@@ -61,6 +63,26 @@ def openapi_spec() -> dict[str, Any]:
                     *filters,
                 ],
             ),
+            "/api/search.csv": {
+                "get": {
+                    **_get("Every paragraph hit as CSV, streamed", [], ())["get"],
+                    "parameters": [
+                        _param("q", "query, as for /api/search", required=True),
+                        *filters,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "UTF-8 CSV with a byte-order mark: "
+                            + ", ".join(HIT_COLUMNS),
+                            "content": {"text/csv": {"schema": _TEXT}},
+                        },
+                        "400": {
+                            "description": "error: {ok: false, error, status}",
+                            "content": {"application/json": {"schema": _OBJECT}},
+                        },
+                    },
+                }
+            },
             "/api/doc/{doc}": {
                 "get": {
                     **_get(

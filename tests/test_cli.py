@@ -278,3 +278,59 @@ def test_serve_answers_one_request_with_or_without_a_result_cache(runner, seed_i
         assert result.exit_code == 0 and json.loads(result.output)["total"] > 0
     bad = run(runner, seed_index_dir, "serve", "--result-cache", "-1", "--get", "/")
     assert bad.exit_code == 2 and "--result-cache" in bad.output
+
+
+def _csv_rows(text):
+    import csv
+
+    assert text.startswith("\ufeff")  # spreadsheets read UTF-8 after a byte-order mark
+    return list(csv.DictReader(io.StringIO(text.encode("utf-8").decode("utf-8-sig"))))
+
+
+def test_search_as_csv_and_ndjson_round_trip(runner, seed_index_dir, seed_index):
+    every = seed_index.search("发展", limit=None)
+    hits = [h for h in every.hits if h.kind == "paragraph"]
+    result = run(runner, seed_index_dir, "search", "发展", "--all", "--format", "csv")
+    assert result.exit_code == 0
+    rows = _csv_rows(result.output)
+    assert len(rows) == every.total == len(hits) > 100
+    assert list(rows[0]) == "doc label region year date section paragraph text score".split()
+    for row, hit in zip(rows, hits, strict=True):
+        assert (row["doc"], row["label"], row["text"]) == (hit.doc, hit.label, hit.text)
+        assert (int(row["paragraph"]), float(row["score"])) == (hit.paragraph, hit.score)
+        assert row["year"] == str(hit.year or "")
+    lines = run(runner, seed_index_dir, "search", "发展", "--all", "--format", "ndjson").output
+    records = [json.loads(line) for line in lines.splitlines()]
+    assert [(r["doc"], r["paragraph"]) for r in records] == [(h.doc, h.paragraph) for h in hits]
+    page = _csv_rows(run(runner, seed_index_dir, "search", "发展", "--format", "csv").output)
+    assert len(page) == 10  # without --all, one page as ever
+    interpreted = _csv_rows(run(runner, seed_index_dir, "search", "sgyp", "--format", "csv").output)
+    assert interpreted and all(
+        "三个一批" in r["text"].replace("“", "").replace("”", "") for r in interpreted
+    )
+
+
+def test_counts_are_the_exact_facets(runner, seed_index_dir, seed_index):
+    facets = seed_index.search("发展 -地").facets
+    for by in ("year", "region", "doc"):
+        table = run(runner, seed_index_dir, "search", "发展", "-地", "--counts", by)
+        assert table.exit_code == 0
+        parsed = dict(line.rsplit("\t", 1) for line in table.output.splitlines())
+        assert {k.rstrip(): int(v) for k, v in parsed.items()} == facets[by]
+        rows = _csv_rows(
+            run(
+                runner, seed_index_dir, "search", "发展", "-地", "--counts", by, "--format", "csv"
+            ).output
+        )
+        assert {r[by]: int(r["paragraphs"]) for r in rows} == facets[by]
+        as_json = run(
+            runner, seed_index_dir, "search", "发展", "-地", "--counts", by, "--json"
+        ).output
+        assert json.loads(as_json) == facets[by]
+
+
+def test_streamed_hits_are_the_listed_hits(seed_index):
+    listed = seed_index.search("三个一批 OR 六稳", limit=None)
+    streamed = seed_index.search("三个一批 OR 六稳", limit=None, stream=True)
+    assert not isinstance(streamed.hits, list)
+    assert list(streamed.hits) == listed.hits and streamed.total == listed.total

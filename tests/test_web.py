@@ -331,3 +331,21 @@ def test_factory_takes_an_index_directory(seed_index_dir):
 def test_missing_index_fails_at_startup(tmp_path):
     with pytest.raises(IndexNotFound):
         create_app({"INDEX_DIR": str(tmp_path / "none")})
+
+
+def test_every_hit_downloads_as_csv(client):
+    import csv
+    import io
+
+    data = client.get("/api/search?q=发展&region=新华区").get_json()
+    response = client.get("/api/search.csv?q=发展&region=新华区")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert len(rows) == data["total"] > 10 and {r["region"] for r in rows} == {"新华区"}
+    first = [(h["doc"], h["paragraph"]) for h in data["hits"] if h["kind"] == "paragraph"]
+    assert [(r["doc"], int(r["paragraph"])) for r in rows[: len(first)]] == first  # ranked
+    html = page(client, "/?q=发展&region=新华区")
+    assert f"CSV（全部 {data['total']} 个段落）" in html and "/api/search.csv?q=" in html
+    refused = client.get("/api/search.csv?q=")
+    assert refused.status_code == 400 and refused.get_json()["ok"] is False
