@@ -62,6 +62,7 @@ LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is su
 TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 MTIME_SETTLED_NS = 2 * 10**9  # file times this old are past any clock tick's ambiguity
+HIT_CHUNK = 1024  # hits whose match keys are read at once (a page is one chunk)
 QUERY_SECONDS = 5.0  # a query's time budget; past it the matches so far come back as partial
 
 
@@ -336,19 +337,11 @@ class PolicyIndex:
         wanted = None if limit is None else offset + limit
         ranker = Ranker(matcher, compiled, matches)
         order, scores = ranker.top(wanted)
-        stored = snapshot.searcher.stored_fields
-        docs = matches.docs[order][offset:]
-        ranked = zip(docs.tolist(), scores[offset:].tolist(), strict=True)
-        hits: list[Hit] | Iterator[Hit]
-        if stream:  # each hit read when it is taken: every use of a common word is a lot
-            literals, labels = compiled.highlights, self._labels
-            hits = (_hit(stored(doc), score, literals, None, labels) for doc, score in ranked)
-        else:
-            keys = snapshot.match_keys_of(docs)
-            hits = [
-                _hit(stored(doc), score, compiled.highlights, keys[doc], self._labels)
-                for doc, score in ranked
-            ]
+        hits: list[Hit] | Iterator[Hit] = self._hits(
+            snapshot, matches.docs[order][offset:], scores[offset:], compiled.highlights
+        )
+        if not stream:  # else each hit is read when it is taken: a common word has many
+            hits = list(hits)
         glossary = []
         if offset == 0:
             glossary = [
@@ -367,6 +360,20 @@ class PolicyIndex:
             _facets(snapshot, matches.docs) if facets else {},
             partial=matcher.partial,  # the sequence bonus may check candidates too
         )
+
+    def _hits(
+        self, snapshot: Snapshot, docs: np.ndarray, scores: np.ndarray, literals: tuple[str, ...]
+    ) -> Iterator[Hit]:
+        """Ranked documents as hits, read ``HIT_CHUNK`` at a time with their match keys
+        from the mapped column (highlighting then folds no stored text)."""
+        stored = snapshot.searcher.stored_fields
+        for at in range(0, len(docs), HIT_CHUNK):
+            chunk = docs[at : at + HIT_CHUNK]
+            keys = snapshot.match_keys_of(chunk)
+            for doc, score in zip(
+                chunk.tolist(), scores[at : at + HIT_CHUNK].tolist(), strict=True
+            ):
+                yield _hit(stored(doc), score, literals, keys[doc], self._labels)
 
     def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
         """Say when traditional characters were read as simplified; suggest on no hits."""
@@ -450,8 +457,9 @@ class PolicyIndex:
         (治理六乱、开展六清), each item; anything else counts as the literal string.
         """
         snapshot = self.snapshot()
-        own = [e for e in self._glossary.lookup(term) if match_key(term) in e.keys]
-        keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [match_key(term)]
+        term_key = match_key(term)
+        own = [e for e in self._glossary.lookup(term) if term_key in e.keys]
+        keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [term_key]
         if not keys[0]:
             raise QuerySyntaxError("nothing to look up")
         node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
@@ -504,15 +512,15 @@ class PolicyIndex:
         needles = [key.encode("utf-8") for key in map(match_key, literals) if key]
         docs = snapshot.paragraphs_of(doc)
         # Only paragraphs whose match key holds a literal have spans to find: the mapped
-        # key column says which, without folding every paragraph of the document.
-        marked = [any(n in key for n in needles) for key in snapshot.match_keys(docs)]
+        # key column says which, and gives the key, so no paragraph's text is folded.
         stored = [
-            (snapshot.searcher.stored_fields(d), holds)
-            for d, holds in zip(docs.tolist(), marked, strict=True)
+            (snapshot.searcher.stored_fields(d), key)
+            for d, key in zip(docs.tolist(), snapshot.match_keys(docs), strict=True)
         ]
         paragraphs = []
-        for p, holds in sorted(stored, key=lambda found: found[0]["n"]):
-            spans = highlight_spans(p["text"], literals) if holds else []
+        for p, key in sorted(stored, key=lambda found: found[0]["n"]):
+            holds = any(n in key for n in needles)
+            spans = highlight_spans(p["text"], literals, key.decode("utf-8")) if holds else []
             paragraphs.append(
                 {
                     "paragraph": p["n"],

@@ -649,10 +649,9 @@ def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
     return words
 
 
-def iter_glossary(ix: Index, labels: dict[str, str] | None = None) -> Iterator[TermEntry]:
-    """Every glossary entry in the index, with its report's metadata and label
-    (``labels``: ``document_labels(ix)``, if the caller has them)."""
-    labels = document_labels(ix) if labels is None else labels
+def iter_glossary(ix: Index, labels: dict[str, str]) -> Iterator[TermEntry]:
+    """Every glossary entry in the index, with its report's metadata and its label
+    (``labels``: ``document_labels(ix)``)."""
     with ix.searcher() as searcher:
         for rec in searcher.documents(kind=GLOSSARY_ENTRY):
             data = rec["data"]

@@ -329,8 +329,11 @@ def test_counts_are_the_exact_facets(runner, seed_index_dir, seed_index):
         assert json.loads(as_json) == facets[by]
 
 
-def test_streamed_hits_are_the_listed_hits(seed_index):
+def test_streamed_hits_are_the_listed_hits(seed_index, monkeypatch):
+    import indexer.api
+
     listed = seed_index.search("三个一批 OR 六稳", limit=None)
+    monkeypatch.setattr(indexer.api, "HIT_CHUNK", 3)  # hits read a few at a time
     streamed = seed_index.search("三个一批 OR 六稳", limit=None, stream=True)
     assert not isinstance(streamed.hits, list)
     assert list(streamed.hits) == listed.hits and streamed.total == listed.total
