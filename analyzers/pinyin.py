@@ -1,21 +1,31 @@
-"""Pinyin of whole words, and the forms users type it in.
+"""Pinyin of whole words and of single characters, and the forms users type it in.
 
-Readings come from whole words (``lazy_pinyin(word)``), never from single characters, so
-重点 is zhongdian and 银行 is yinhang. Users type full pinyin with or without spaces and
-tone numbers (``san1 ge4 yi1 pi1``), initials (``sgyp``), or a prefix of either.
+A word's reading comes from the whole word (``lazy_pinyin(word)``), never from its
+characters one by one, so 重点 is zhongdian and 银行 is yinhang: that is the reading the
+lexicon files it under. A character's readings are all of them (长 chang and zhang), so a
+typed reading can find any string of the corpus, read either way: the typed one decides.
+Users type full pinyin with or without spaces and tone numbers (``san1 ge4 yi1 pi1``),
+initials (``sgyp``), or a prefix of either.
 
 >>> word_pinyin("三个一批"), word_pinyin("银行"), word_pinyin("绿色")
 (('sangeyipi', 'sgyp'), ('yinhang', 'yh'), ('lvse', 'ls'))
 >>> typed_pinyin("San1 Ge4 yi pi"), typed_pinyin("PM2.5")
 ('sangeyipi', None)
+>>> char_readings("长"), syllable_splits("xian")
+(('zhang', 'chang'), [('xian',), ('xi', 'an')])
+>>> syllable_splits("zuodaz", partial=True)[0]
+('zuo', 'da', 'z')
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
 
 _TYPED = re.compile(r"^(?:[a-zü]+[1-5]?[\s']*)+$")
+_VOWEL = re.compile("[aeiouvê]")
+MAX_SPLITS = 16  # readings of one typed string worth trying (xian: xi'an or xian)
 
 
 @lru_cache(maxsize=65536)
@@ -33,3 +43,60 @@ def typed_pinyin(text: str) -> str | None:
     if not lowered or not _TYPED.match(lowered):
         return None
     return re.sub(r"[\s'1-5]", "", lowered).replace("ü", "v")
+
+
+@lru_cache(maxsize=4096)  # some 1,600 marked readings, 42,000 characters
+def toneless(reading: str) -> str:
+    """``zhǎng`` -> ``zhang``, ``lǜ`` -> ``lv``: the marks dropped, ü written v."""
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def char_readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of one character, most common first; () if none.
+
+    Readings without a vowel (嗯 n, ng; 呣 m; 哼 hng) are interjections' only: left out,
+    they would split a typed ``n`` or ``m`` off every syllable that ends in one."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    listed = pinyin_dict.get(ord(char), "")
+    readings = (toneless(r) for r in listed.split(",") if r)
+    return tuple(dict.fromkeys(r for r in readings if _VOWEL.search(r)))
+
+
+@cache
+def syllables() -> frozenset[str]:
+    """Every toneless syllable a character is read as (about 420)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(s for cp in pinyin_dict for s in char_readings(chr(cp)))
+
+
+@cache
+def _syllable_prefixes() -> frozenset[str]:
+    return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
+
+
+@lru_cache(maxsize=4096)
+def syllable_splits(typed: str, partial: bool = False) -> list[tuple[str, ...]]:
+    """The ways to read ``typed`` as a run of syllables (``MAX_SPLITS`` at most), longest
+    syllables first (the likely reading: xian before xi'an); with ``partial``, the last one may be the start of a syllable, as
+    when someone is still typing it."""
+    whole, starts = syllables(), _syllable_prefixes()
+    longest = max(map(len, whole))
+    found: list[tuple[str, ...]] = []
+
+    def walk(at: int, taken: tuple[str, ...]) -> None:
+        if len(found) >= MAX_SPLITS:
+            return
+        for end in range(min(len(typed), at + longest), at, -1):
+            piece = typed[at:end]
+            if end == len(typed):
+                if piece in whole or (partial and piece in starts):
+                    found.append((*taken, piece))
+            elif piece in whole:
+                walk(end, (*taken, piece))
+
+    walk(0, ())
+    return found

@@ -51,7 +51,11 @@ _RUNS = re.compile(
     r"|(?P<latin>[0-9a-z]+(?:[.+\-/][0-9a-z]+)*%?)"
 )
 _DIGITS = re.compile(r"\d+")
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+$")
+# Han characters: CJK extension A, the unified block, compatibility ideographs, planes 2.
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+_HAN_CLASS = "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in HAN_RANGES) + "]"
+_HAN = re.compile(rf"^{_HAN_CLASS}+$")
+HAN_RUN = re.compile(rf"{_HAN_CLASS}+")
 
 ENGINE_VARIABLE = "POLICY_SEARCH_SEGMENTER"
 

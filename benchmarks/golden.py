@@ -19,7 +19,10 @@ counts every record of the index (Whoosh's ``doc_count_all``), so every score mo
 under 1% while every other byte of every answer stayed the same (checked on the seeds
 and at 20 MB by comparing the answers of both indexes with the scores left out), and
 again when hits, glossary entries, usage rows and documents gained a ``label`` (the
-report as people cite it; every other byte checked unchanged the same way):
+report as people cite it; every other byte checked unchanged the same way), and when pinyin
+came to reach any string of the corpus by any reading of its characters (schema 7: one
+answer changed, the alternatives of ``search fgf``, which now include strings read by
+their initials through another reading of a character, 不辜负 and 份高分):
 
 - ``tests/data/golden_seeds.json``: full answers on an index of ``seeds/`` built as
   ``policy-search index seeds`` builds it; ``tests/indexer/test_golden.py`` checks them.

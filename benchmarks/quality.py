@@ -6,7 +6,9 @@ Indexes PATHS (default: the embedded seeds) into a temporary directory, generate
 sets from the corpus itself and prints, per set: paragraph and occurrence recall,
 precision, R-precision, and for glossary terms the share whose top hit contains the
 exact term and the MRR of the paragraph that defines it; for pinyin, how often the
-intended term is among the top 5 readings. Ground truth is substring search on the same
+intended glossary term is among the top 5 readings, and how often every Han string of 2–6
+characters seen at least 3 times is (or starts one of them) by its full pinyin, and, from 4
+characters on, by its initials. Ground truth is substring search on the same
 match key the engine documents (whitespace, quote marks, width, case and traditional
 forms ignored).
 """
@@ -20,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzers.normalize import match_key  # noqa: E402
 from analyzers.pinyin import word_pinyin  # noqa: E402
-from analyzers.segment import Segmenter, is_han_word  # noqa: E402
+from analyzers.segment import HAN_RUN, Segmenter, is_han_word  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
 from indexer.build import collect_files  # noqa: E402
 from indexer.document import ParsedDocument, parse_document  # noqa: E402
@@ -170,6 +173,41 @@ def pinyin_quality(ix: PolicyIndex, terms: list[str]) -> dict[str, Any]:
     return {"set": "pinyin → glossary term", "queries": len(han), **rates}
 
 
+def frequent_strings(
+    corpus: Corpus, shortest: int = 2, longest: int = 6, least: int = 3
+) -> list[str]:
+    """Every Han string of ``shortest`` to ``longest`` characters that occurs at least
+    ``least`` times in the corpus's match keys."""
+    counts: Counter[str] = Counter()
+    for key in corpus.keys.values():
+        for run in HAN_RUN.findall(key):
+            counts.update(
+                run[at : at + n]
+                for n in range(shortest, longest + 1)
+                for at in range(len(run) - n + 1)
+            )
+    return sorted(text for text, n in counts.items() if n >= least)
+
+
+def pinyin_reach(ix: PolicyIndex, corpus: Corpus) -> dict[str, Any]:
+    """How often a frequent string (``frequent_strings``) or a term that starts with it
+    is among the top 5 readings of its full pinyin and, for 4 characters or more, of
+    its initials."""
+    lexicon = ix.lexicon()
+    strings = frequent_strings(corpus)
+    rates = {}
+    for form, pick, shortest in (("full", 0, 2), ("initials", 1, 4)):
+        asked = [s for s in strings if len(s) >= shortest]
+        found = sum(
+            1
+            for s in asked
+            if any(w.text.startswith(s) for w in lexicon.candidates(word_pinyin(s)[pick], 5))
+        )
+        rates[f"{form}_top5"] = _ratio(found, len(asked))
+        rates[f"{form}_queries"] = len(asked)
+    return {"set": "pinyin → frequent strings", **rates}
+
+
 def evaluate(paths: list[Path], sample: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
     parsed = [parse_document(p.name, read_document(p)) for p in collect_files(paths)]
@@ -195,6 +233,7 @@ def evaluate(paths: list[Path], sample: int, seed: int) -> dict[str, Any]:
             rows: list[dict[str, Any]] = [run_set(ix, corpus, *s).row() for s in sets]
             rows.append(glossary_quality(ix, terms))
             rows.append(pinyin_quality(ix, list(terms)))
+            rows.append(pinyin_reach(ix, corpus))
     return {
         "corpus": [str(p) for p in paths],
         "documents": len(parsed),

@@ -46,6 +46,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,6 +74,17 @@ QUERIES = {
     "filtered": ["发展 year:2015-2020"],
 }
 SUBSTRINGS = ["工一批", "营商环", "放管服", "六稳"]
+# Typed letter by letter into autocomplete: words, strings no lexicon lists (做大做强),
+# a heteronym (长三角 read changsanjiao), initials.
+PINYIN_TYPED = [
+    "zuodazuoqiang",
+    "changsanjiao",
+    "fangguanfu",
+    "yingshanghuanjing",
+    "sgyp",
+    "zdzq",
+    "xczx",
+]
 # Each query of the mix: the fixed string a user would give rg/grep for it, or None when
 # it has no literal equivalent (pinyin, several terms, filters, query syntax). Quoted
 # phrases are the phrase without its quotes.
@@ -193,9 +205,37 @@ def _query_ours(index_dir: str, repeat: int) -> None:
     from indexer.api import PolicyIndex
 
     ix = PolicyIndex.open(index_dir)
+    pinyin = _pinyin_ours(ix)
     times = _latencies(lambda q: ix.search(q, limit=10), MIX, repeat)
     hits = {q: ix.search(q, limit=None, literal=True).total for q in SUBSTRINGS}
-    print(json.dumps({"times": times, "hits": hits}))
+    print(json.dumps({"times": times, "hits": hits, "pinyin": pinyin}))
+
+
+def _pinyin_ours(ix: Any) -> dict[str, float]:
+    """The pinyin lexicon's load (seconds, and how much the peak RSS grew), then
+    autocomplete on every prefix of ``PINYIN_TYPED`` as someone types it: the first ask
+    of each prefix (nothing of it cached yet) and a repeated one."""
+    ix.search("发展")  # the commit's arrays, which every query needs, are not the lexicon's
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    ix.lexicon()
+    load = time.perf_counter() - started
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
+    first, again = [], []
+    for typed in PINYIN_TYPED:
+        for end in range(1, len(typed) + 1):
+            for times in (first, again):
+                started = time.perf_counter()
+                ix.complete(typed[:end])
+                times.append((time.perf_counter() - started) * 1000)
+    return {
+        "lexicon_load_s": round(load, 2),
+        "lexicon_rss_mb": round(grown / 1024),
+        "complete_first_p50_ms": percentile(first, 50),
+        "complete_first_p95_ms": percentile(first, 95),
+        "complete_first_max_ms": round(max(first), 2),
+        "complete_again_p95_ms": percentile(again, 95),
+    }
 
 
 def _query_baseline(index_dir: str, repeat: int) -> None:
@@ -375,6 +415,8 @@ def measure(
             row[f"{name}_p95_ms"] = percentile(mix_times, 95)
             row[f"{name}_max_query_ms"] = round(max(mix_times), 2)
             row[f"{name}_substring_hits"] = data["hits"]
+            if "pinyin" in data:
+                row[f"{name}_pinyin"] = data["pinyin"]
         tool = literal_tool()
         anchor = literal_times(corpus, repeat, tool)
         times["rg"] = {q: a["times"] for q, a in anchor.items()}
@@ -448,6 +490,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         slowest = ", ".join(f"{s['query']} {s['median_ms']} ms" for s in row["ours_slowest"])
         print(f"  slowest (ours, median): {slowest}")
         print(f"  cold CLI query: {row['ours_cold_query_s']} s")
+        if pinyin := row.get("ours_pinyin"):
+            print(
+                f"  pinyin: lexicon load {pinyin['lexicon_load_s']} s"
+                f" (+{pinyin['lexicon_rss_mb']} MB peak RSS); autocomplete, first ask"
+                f" p50/p95/max {pinyin['complete_first_p50_ms']}/"
+                f"{pinyin['complete_first_p95_ms']}/{pinyin['complete_first_max_ms']} ms,"
+                f" asked again p95 {pinyin['complete_again_p95_ms']} ms"
+            )
         if not any(key in row for key in SERVER_LABELS):
             print("  server on loopback: not measured (--no-server)")
             labels = {}

@@ -41,6 +41,7 @@ from indexer.lookup import Glossary, TermEntry
 from indexer.matching import Matcher
 from indexer.metadata import document_label
 from indexer.query import (
+    FILTER_FIELDS,
     AllOf,
     AnyOf,
     Filter,
@@ -53,6 +54,7 @@ from indexer.query import (
     sanitize,
 )
 from indexer.ranking import Ranker
+from indexer.readings import BigramGraph
 from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
 from indexer.snapshot import Snapshot
 
@@ -305,7 +307,9 @@ class PolicyIndex:
         plain = len(literals) == sum(1 for c in _children(node) if not isinstance(c, Filter))
         if result.total or not literals or not plain:
             return self._with_notes(result, literals)
-        typed = typed_pinyin(" ".join(literals))
+        # The query's own words, repeats kept (the parse reads zuo4 da4 zuo4 as two terms).
+        spelled = " ".join(w for w in query.split() if w.partition(":")[0] not in FILTER_FIELDS)
+        typed = typed_pinyin(spelled)
         words = self.lexicon().candidates(typed) if typed else []
         if not words:
             return self._with_notes(result, literals)
@@ -314,7 +318,7 @@ class PolicyIndex:
             query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets, stream
         )
         interpreted = {
-            "query": " ".join(literals),
+            "query": spelled,
             "as": words[0].text,
             "via": "pinyin",
             "alternatives": [w.text for w in words[1:]],
@@ -392,7 +396,14 @@ class PolicyIndex:
             lexicon, commit, jargon = self._lexicon, self._commits, self._segmenter.user_words
         if lexicon is None:  # built outside the lock (seconds on a large corpus): searches go on
             record = searcher.document(id=LEXICON_ID)
-            lexicon = PinyinLexicon(record["data"]["words"] if record else {}, jargon)
+            data = record["data"] if record else {}
+            snapshot = self.snapshot()
+            lexicon = PinyinLexicon(
+                data.get("words", {}),
+                jargon,
+                BigramGraph(data["bigrams"]) if "bigrams" in data else None,
+                lambda text: len(Matcher(snapshot).literal(text)),
+            )
             with self._lock:
                 if self._commits == commit:  # still the commit it was read from
                     self._lexicon = lexicon

@@ -36,7 +36,7 @@ from indexer.bulk import BulkWriter, abandon_segment, commit_segments, finish_se
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.glossary import bare
-from indexer.lexicon import count_words, lexicon_table
+from indexer.lexicon import Counts, count_words, lexicon_table
 from indexer.lookup import TermEntry
 from indexer.matching import Matcher
 from indexer.metadata import document_label
@@ -44,6 +44,7 @@ from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_over
 from indexer.query import AnyOf, Literal
 from indexer.ranking import paragraph_boost
 from indexer.readers import max_file_bytes, read_with_meta
+from indexer.readings import pack_bigrams
 from indexer.schema import (
     DICTIONARY,
     DICTIONARY_ID,
@@ -280,7 +281,10 @@ def _update(
         counts = +counts  # words no document uses any more are gone
         writer.update_document(id=WORD_TOTALS_ID, kind=WORD_TOTALS, data=dict(counts))
         table = lexicon_table(counts, vocabulary, segmenter.user_words, segmenter.is_known)
-        writer.update_document(id=LEXICON_ID, kind=LEXICON, data={"words": table})
+        pairs = ((key, n) for key, n in counts.items() if isinstance(key, int))
+        writer.update_document(
+            id=LEXICON_ID, kind=LEXICON, data={"words": table, "bigrams": pack_bigrams(pairs)}
+        )
         writer.update_document(
             id=DICTIONARY_ID,
             kind=DICTIONARY,
@@ -293,7 +297,7 @@ def _update(
     return report
 
 
-def _doc_words(source: _Source) -> Counter[str]:
+def _doc_words(source: _Source) -> Counts:
     """A document's word counts for the lexicon (cutting its paragraphs, which the
     segmenter then remembers for the tokenizer)."""
     return count_words(
@@ -303,9 +307,9 @@ def _doc_words(source: _Source) -> Counter[str]:
     )
 
 
-def _index_here(writer: IndexWriter, sources: list[_Source], progress: bool | None) -> Counter[str]:
+def _index_here(writer: IndexWriter, sources: list[_Source], progress: bool | None) -> Counts:
     """Write ``sources`` here; their word counts, summed for the lexicon."""
-    words: Counter[str] = Counter()
+    words: Counts = Counter()
     with _bar("indexing", sum(s.size for s in sources), progress) as bar:
         for source in sources:
             words.update(_add_document(writer, source))
@@ -315,7 +319,7 @@ def _index_here(writer: IndexWriter, sources: list[_Source], progress: bool | No
 
 def _index_in_workers(
     ix: Index, sources: list[_Source], procs: int, progress: bool | None
-) -> tuple[list[Any], Counter[str]]:
+) -> tuple[list[Any], Counts]:
     """Tokenize and write the sources in ``procs`` forked processes, a segment each.
 
     Forked children inherit the parsed sources and the segmenter with this run's new
@@ -378,7 +382,7 @@ def _worker(ix: Index, sources: list[_Source], number: int, results: Any) -> Non
     writer = None
     written = 0
     try:
-        words: Counter[str] = Counter()
+        words: Counts = Counter()
         size = 0
         for source in sources:
             if writer is None:
@@ -600,7 +604,7 @@ def _match_fields(text: str, heading: bool, section: str, title: str) -> dict[st
     }
 
 
-def _add_document(writer: IndexWriter, source: _Source) -> Counter[str]:
+def _add_document(writer: IndexWriter, source: _Source) -> Counts:
     """The document record, its glossary entries and its paragraphs, all with its
     metadata; returns its word counts, which only the lexicon's totals keep (a document's
     own are recounted from its stored paragraphs when it changes)."""

@@ -1,8 +1,10 @@
 """The corpus vocabulary with its pinyin: what pinyin queries and suggestions map to.
 
 Built at index time from the words jieba cuts the corpus into (user dictionary included,
-so jargon such as 三个一批 is one word), with how often each occurs. Each document record
-keeps its own counts, so a changed or removed document is subtracted exactly.
+so jargon such as 三个一批 is one word), with how often each occurs, and from the Han
+bigrams with the number of paragraphs holding each: the walk that finds any other string of
+the corpus by its reading (``indexer.readings``). A changed or removed document's counts
+are recounted from its stored paragraphs and subtracted exactly.
 """
 
 from __future__ import annotations
@@ -14,31 +16,39 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analyzers.normalize import match_key
-from analyzers.pinyin import word_pinyin
+from analyzers.pinyin import syllable_splits, word_pinyin
 from analyzers.segment import Segmenter, is_han_word
+from indexer.readings import BigramGraph, bigram_paragraphs
 
 MIN_WORD = 2  # single characters are too ambiguous to be a pinyin answer
+MAX_READ = 8  # characters a typed reading stands for, when no word is read so
 MAX_PAIR = 6  # two adjacent words up to this length count as one term: 营商 + 环境
 MIN_PAIR_FREQ = 2  # a word pair seen once is noise for pinyin and suggestions
 PARALLEL_PINYIN = 20_000  # new words per process worth forking for
 
 
-def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = ()) -> Counter[str]:
-    """How often each Han word (two or more characters) and short word pair occurs.
+Counts = Counter[str | int]  # a word's occurrences; a Han bigram's paragraphs, by its code
+
+
+def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = ()) -> Counts:
+    """How often each Han word (two or more characters) and short word pair occurs, and
+    in how many of the paragraphs ``texts`` each pair of adjacent Han characters is.
 
     Pairs make phrases that jieba cuts in two (营商环境 -> 营商 / 环境) reachable by
     their pinyin, yingshanghuanjing, as people type them. Glossary ``terms`` count too,
-    as literal strings: quotes cut “三变”改革 into runs jieba never sees whole.
+    as literal strings: quotes cut “三变”改革 into runs jieba never sees whole. Bigrams
+    (integer codes, never confused with a word) are counted in the match key, as the
+    ``bigrams`` field indexes them.
     """
-    counts: Counter[str] = Counter()
+    keys = [match_key(text) for text in texts]
+    counts: Counts = Counter(bigram_paragraphs(keys))
     counted = {t: None for t in terms if is_han_word(t) and len(t) >= MIN_WORD}  # ordered
-    if counted:
-        keys = [match_key(text) for text in texts]
-        for term in counted:
-            counts[term] = sum(key.count(term) for key in keys)
+    for term in counted:
+        counts[term] = sum(key.count(term) for key in keys)
     for text in texts:
         # Han words only, each with whether it touches the one before (Counter.update
         # counts a list at C speed: a loop of += per word cost twice as much).
@@ -57,14 +67,14 @@ def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = (
 @dataclass(frozen=True, slots=True)
 class Word:
     text: str
-    freq: int
+    freq: int  # occurrences; for a string no lexicon lists, the paragraphs holding it
     full: str  # toneless pinyin
     initials: str
     jargon: bool  # from the user dictionary: glossary terms, quoted slogans
 
 
 def lexicon_table(
-    counts: Counter[str],
+    counts: Counts,
     known: dict[str, list[Any]],
     jargon: Iterable[str],
     is_word: Callable[[str], bool],
@@ -76,7 +86,9 @@ def lexicon_table(
     wanted = [
         (word, freq)
         for word, freq in counts.items()
-        if freq > 0 and (freq >= MIN_PAIR_FREQ or word in special or is_word(word))
+        if isinstance(word, str)
+        and freq > 0
+        and (freq >= MIN_PAIR_FREQ or word in special or is_word(word))
     ]
     new = [word for word, _ in wanted if word not in known]
     readings = dict(zip(new, _readings(new), strict=True))
@@ -97,9 +109,17 @@ def _readings(words: list[str]) -> Iterable[tuple[str, str]]:
 
 
 class PinyinLexicon:
-    """Words by full pinyin and by initials, exact or prefix, most useful first."""
+    """Words by full pinyin and by initials, exact or prefix, most useful first; with the
+    corpus's bigrams (``strings``) and a paragraph counter (``count``), any other string of
+    the corpus by any reading of its characters too."""
 
-    def __init__(self, table: dict[str, list[Any]], jargon: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        table: dict[str, list[Any]],
+        jargon: Iterable[str] = (),
+        strings: BigramGraph | None = None,
+        count: Callable[[str], int] | None = None,
+    ) -> None:
         special = set(jargon)
         self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
         self._full = sorted((w.full, w.text) for w in self.words.values())
@@ -110,6 +130,8 @@ class PinyinLexicon:
         for w in self.words:
             self._by_end[0, w[0]].append(w)
             self._by_end[-1, w[-1]].append(w)
+        self._strings, self._count = strings, count or (lambda text: 0)
+        self._read = lru_cache(maxsize=1024)(self._read_strings)  # per commit, as self is
 
     def __len__(self) -> int:
         return len(self.words)
@@ -123,25 +145,62 @@ class PinyinLexicon:
         return [entry for entry in table[start:end] if entry[0].startswith(prefix)]
 
     def candidates(self, typed: str, n: int = 5) -> list[Word]:
-        """Words for a typed pinyin: full exact, initials exact, then prefixes of either.
+        """Corpus strings for a typed pinyin: read exactly by it in full, then by its
+        initials, then those whose reading (full, then initials) it starts.
 
-        Within a tier jargon comes first (it is what people look up), then frequency.
-        """
-        ranked: dict[str, tuple[int, bool, int]] = {}
-        tiers = [
-            (0, self._full, True),
-            (1, self._initials, True),
-            (2, self._full, False),
-            (3, self._initials, False),
-        ]
-        for tier, table, exact in tiers:
-            if not exact and len(typed) < 2:
-                continue
-            for key, text in self._with_prefix(table, typed):
-                if (key == typed) == exact and text not in ranked:
-                    word = self.words[text]
-                    ranked[text] = (tier, not word.jargon, -word.freq)
-        return [self.words[t] for t in sorted(ranked, key=ranked.__getitem__)[:n]]
+        Within a tier jargon comes first (it is what people look up), then words by
+        frequency, then other strings of the corpus by the paragraphs they are in
+        (``_tier``). A later tier is searched only while fewer than ``n`` are found."""
+        ranked: dict[str, Word] = {}
+        for tier in range(4):
+            if len(ranked) >= n:
+                break
+            for word in self._tier(tier, typed, n):
+                ranked.setdefault(word.text, word)
+        return list(ranked.values())[:n]
+
+    def _tier(self, tier: int, typed: str, n: int) -> list[Word]:
+        """One tier's strings, best first: words whose own reading ``typed`` matches;
+        then words it matches by another reading of a character (长三角 read changsanjiao,
+        where pypinyin says zhangsanjiao); then other strings, each after the likeliest
+        word that starts with it (三个一 -> 三个一批)."""
+        exact, table = tier < 2, (self._full, self._initials)[tier % 2]
+        if not exact and len(typed) < 2:
+            return []
+        own = {
+            text: self.words[text]
+            for key, text in self._with_prefix(table, typed)
+            if (key == typed) == exact
+        }
+        others = self._read(tier, typed, n)
+        also = {t: self.words[t] for t in others if t in self.words}
+        if tier == 2:  # words that start with a string read so: 长三 -> 长三角 (changsan…)
+            read = [*self._read(0, typed, n), *others]
+            also.update((w.text, w) for text in read for w in self.starting_with(text, n))
+        fragments = []
+        for text, paragraphs in others.items():
+            # A string in one paragraph only is noise here, as a word pair seen once is.
+            if text not in self.words and paragraphs >= MIN_PAIR_FREQ:
+                fragments += sorted(self.starting_with(text), key=lambda w: not w.jargon)[:1]
+                fragments.append(Word(text, paragraphs, *word_pinyin(text), jargon=False))
+        return [*_likeliest(own.values()), *_likeliest(also.values()), *fragments]
+
+    def _read_strings(self, tier: int, typed: str, n: int) -> dict[str, int]:
+        """The corpus strings of ``MIN_WORD`` to ``MAX_READ`` characters that ``typed``
+        reads (tier 0: in full; 1: by initials; 2: in full, the last syllable maybe
+        unfinished), with their paragraph counts, the ``n`` most frequent."""
+        graph = self._strings
+        if graph is None or tier == 3:  # initials still being typed: words only
+            return {}
+        if tier == 1:
+            walks = [tuple((c, False) for c in typed)]
+        else:
+            walks = [
+                (*((s, True) for s in split[:-1]), (split[-1], tier == 0))
+                for split in syllable_splits(typed, partial=tier == 2)
+            ]
+        walks = [w for w in walks if MIN_WORD <= len(w) <= MAX_READ]
+        return graph.top(walks, self._count, n) if walks else {}
 
     def starting_with(self, prefix: str, n: int = 8) -> list[Word]:
         """Words that start with ``prefix``, the most frequent first."""
@@ -159,3 +218,8 @@ class PinyinLexicon:
         ends = self._by_end.get((0, text[0]), []) + self._by_end.get((-1, text[-1]), [])
         pool = [w for w in dict.fromkeys(ends) if abs(len(w) - len(text)) <= 1]
         return difflib.get_close_matches(text, pool, n=n, cutoff=0.6)
+
+
+def _likeliest(words: Iterable[Word]) -> list[Word]:
+    """Jargon first, then the most frequent (ties keep their order: by reading)."""
+    return sorted(words, key=lambda w: (not w.jargon, -w.freq))

@@ -11,7 +11,7 @@ query path reads whole posting lists into numpy (``indexer.bulk``). Document rec
 incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
 one ``kind="word-totals"`` record sums every document's word counts (read only by
 indexing: a changed document's own are recounted from its stored paragraphs), one ``kind="lexicon"`` record holds the words worth a pinyin
-lookup with their pinyin, and one ``kind="dictionary"`` record holds the user
+lookup with their pinyin and the Han bigrams with their paragraph counts, and one ``kind="dictionary"`` record holds the user
 dictionary, so it is committed atomically with the paragraphs it segmented.
 """
 
@@ -25,11 +25,11 @@ from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
 DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
-LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # the words worth a pinyin lookup
+LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # words worth a pinyin lookup, Han bigrams
 # Every word and word pair counted in the corpus, read only by indexing: most pairs occur
 # once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
 WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from indexer import bulk
 from indexer.schema import BOOST_TYPECODE, PARAGRAPH
 
 TERM_CACHE_BYTES = 64 * 2**20  # posting lists kept per process, by their arrays' size
+TERM_FREQUENCIES = 1 << 16  # document frequencies kept per commit
 Postings = tuple[np.ndarray, np.ndarray | None]  # global document numbers, weights
 
 
@@ -59,6 +61,7 @@ class Snapshot:
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_bytes, self._cache_limit = 0, cache_bytes
         self._lock = threading.Lock()
+        self.doc_frequency = lru_cache(maxsize=TERM_FREQUENCIES)(self._doc_frequency)
 
     @staticmethod
     def _concat(parts: list[np.ndarray]) -> np.ndarray:
@@ -137,8 +140,9 @@ class Snapshot:
                     self._cache_bytes -= sum(a.nbytes for a in _arrays(dropped))
         return value
 
-    def doc_frequency(self, field: str, text: str) -> int:
-        """Records holding the term (deleted ones included, as in Whoosh's idf)."""
+    def _doc_frequency(self, field: str, text: str) -> int:  # cached as doc_frequency
+        """Records holding the term (deleted ones included, as in Whoosh's idf): a lookup
+        in every segment's term table, asked for each bigram of every longer literal."""
         return self.searcher.doc_frequency(field, text)
 
     def field_lengths(self, field: str) -> np.ndarray:

@@ -62,6 +62,9 @@ def test_harness_smoke(tmp_path, run_benchmark):
     for key in ("ours_rg_literal_p50_ratio", "ours_rg_literal_p95_ratio"):
         assert is_number(row[key]), key
     assert all(isinstance(n, int) for n in row["rg_lines"].values())
+    pinyin = row["ours_pinyin"]  # the lexicon's load and autocomplete as letters are typed
+    assert pinyin["lexicon_load_s"] > 0 and pinyin["lexicon_rss_mb"] >= 0
+    assert 0 < pinyin["complete_first_p50_ms"] <= pinyin["complete_first_max_ms"]
 
     # per-query medians and maxima, and the slowest three of ours
     assert list(row["per_query"]) == MIX

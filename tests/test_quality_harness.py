@@ -12,3 +12,7 @@ def test_harness_reports_perfect_literal_recall(tmp_path, run_benchmark):
     assert rows["glossary ranking"]["top_hit_has_exact_term"] == 1.0
     assert rows["pinyin → glossary term"]["full_top5"] >= 0.95
     assert rows["pinyin → glossary term"]["initials_top5"] >= 0.85
+    # Every Han string of 2-6 characters seen 3 times, by its pinyin (issue 15's bars).
+    reach = rows["pinyin → frequent strings"]
+    assert reach["full_queries"] > 10_000 and reach["initials_queries"] > 3_000
+    assert reach["full_top5"] >= 0.98 and reach["initials_top5"] >= 0.85

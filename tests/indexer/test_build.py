@@ -206,7 +206,7 @@ def _word_counts(index_dir: Path) -> tuple[dict, ...]:
         totals = searcher.document(id=WORD_TOTALS_ID)["data"]
         lexicon = searcher.document(id=LEXICON_ID)["data"]
     ix.close()
-    assert "数字乡村" in totals
+    assert "数字乡村" in totals and ord("乡") << 21 | ord("村") in totals  # and the bigrams
     return totals, lexicon
 
 
