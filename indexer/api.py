@@ -38,7 +38,7 @@ from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_marked, html_snippet
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
-from indexer.matching import Matcher
+from indexer.matching import LiteralCounts, Matcher
 from indexer.metadata import document_label
 from indexer.query import (
     FILTER_FIELDS,
@@ -397,12 +397,11 @@ class PolicyIndex:
         if lexicon is None:  # built outside the lock (seconds on a large corpus): searches go on
             record = searcher.document(id=LEXICON_ID)
             data = record["data"] if record else {}
-            snapshot = self.snapshot()
             lexicon = PinyinLexicon(
                 data.get("words", {}),
                 jargon,
                 BigramGraph(data["bigrams"]) if "bigrams" in data else None,
-                lambda text: len(Matcher(snapshot).literal(text)),
+                LiteralCounts(self.snapshot()),
             )
             with self._lock:
                 if self._commits == commit:  # still the commit it was read from

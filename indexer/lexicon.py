@@ -10,6 +10,7 @@ are recounted from its stored paragraphs and subtracted exactly.
 from __future__ import annotations
 
 import difflib
+import heapq
 import multiprocessing
 import os
 from bisect import bisect_left
@@ -22,6 +23,7 @@ from typing import Any
 from analyzers.normalize import match_key
 from analyzers.pinyin import syllable_splits, word_pinyin
 from analyzers.segment import Segmenter, is_han_word
+from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph, bigram_paragraphs
 
 MIN_WORD = 2  # single characters are too ambiguous to be a pinyin answer
@@ -110,15 +112,15 @@ def _readings(words: list[str]) -> Iterable[tuple[str, str]]:
 
 class PinyinLexicon:
     """Words by full pinyin and by initials, exact or prefix, most useful first; with the
-    corpus's bigrams (``strings``) and a paragraph counter (``count``), any other string of
-    the corpus by any reading of its characters too."""
+    corpus's bigrams (``strings``) and its literal ``counts``, any other string of the
+    corpus by any reading of its characters too."""
 
     def __init__(
         self,
         table: dict[str, list[Any]],
         jargon: Iterable[str] = (),
         strings: BigramGraph | None = None,
-        count: Callable[[str], int] | None = None,
+        counts: LiteralCounts | None = None,
     ) -> None:
         special = set(jargon)
         self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
@@ -130,7 +132,7 @@ class PinyinLexicon:
         for w in self.words:
             self._by_end[0, w[0]].append(w)
             self._by_end[-1, w[-1]].append(w)
-        self._strings, self._count = strings, count or (lambda text: 0)
+        self._strings, self._counts = strings, counts
         self._read = lru_cache(maxsize=1024)(self._read_strings)  # per commit, as self is
 
     def __len__(self) -> int:
@@ -143,6 +145,12 @@ class PinyinLexicon:
         start = bisect_left(table, (prefix, ""))
         end = bisect_left(table, (prefix + "\U0010ffff", ""), start)
         return [entry for entry in table[start:end] if entry[0].startswith(prefix)]
+
+    @staticmethod
+    def _exactly(table: list[tuple[str, str]], key: str) -> list[tuple[str, str]]:
+        """The entries whose key is ``key``."""
+        start = bisect_left(table, (key, ""))
+        return table[start : bisect_left(table, (key, "\U0010ffff"), start)]
 
     def candidates(self, typed: str, n: int = 5) -> list[Word]:
         """Corpus strings for a typed pinyin: read exactly by it in full, then by its
@@ -167,11 +175,8 @@ class PinyinLexicon:
         exact, table = tier < 2, (self._full, self._initials)[tier % 2]
         if not exact and len(typed) < 2:
             return []
-        own = {
-            text: self.words[text]
-            for key, text in self._with_prefix(table, typed)
-            if (key == typed) == exact
-        }
+        matched = self._exactly(table, typed) if exact else self._with_prefix(table, typed)
+        own = _likeliest((self.words[t] for key, t in matched if (key == typed) == exact), n)
         others = self._read(tier, typed, n)
         also = {t: self.words[t] for t in others if t in self.words}
         if tier == 2:  # words that start with a string read so: 长三 -> 长三角 (changsan…)
@@ -179,20 +184,24 @@ class PinyinLexicon:
             also.update((w.text, w) for text in read for w in self.starting_with(text, n))
         fragments = []
         for text, paragraphs in others.items():
-            # A string in one paragraph only is noise here, as a word pair seen once is.
-            if text not in self.words and paragraphs >= MIN_PAIR_FREQ:
+            # A string seen once is noise here, as a word pair seen once is.
+            if text not in self.words and (
+                paragraphs >= MIN_PAIR_FREQ or self._counts.occurrences(text) >= MIN_PAIR_FREQ
+            ):
                 fragments += sorted(self.starting_with(text), key=lambda w: not w.jargon)[:1]
                 fragments.append(Word(text, paragraphs, *word_pinyin(text), jargon=False))
-        return [*_likeliest(own.values()), *_likeliest(also.values()), *fragments]
+        return [*own, *_likeliest(also.values(), n), *fragments]
 
     def _read_strings(self, tier: int, typed: str, n: int) -> dict[str, int]:
         """The corpus strings of ``MIN_WORD`` to ``MAX_READ`` characters that ``typed``
         reads (tier 0: in full; 1: by initials; 2: in full, the last syllable maybe
         unfinished), with their paragraph counts, the ``n`` most frequent."""
-        graph = self._strings
-        if graph is None or tier == 3:  # initials still being typed: words only
+        graph, counts = self._strings, self._counts
+        if graph is None or counts is None or tier == 3:  # unfinished initials: words only
             return {}
         if tier == 1:
+            if syllable_splits(typed):  # fang is a syllable, not four initials
+                return {}
             walks = [tuple((c, False) for c in typed)]
         else:
             walks = [
@@ -200,7 +209,7 @@ class PinyinLexicon:
                 for split in syllable_splits(typed, partial=tier == 2)
             ]
         walks = [w for w in walks if MIN_WORD <= len(w) <= MAX_READ]
-        return graph.top(walks, self._count, n) if walks else {}
+        return graph.top(walks, counts.paragraphs, n) if walks else {}
 
     def starting_with(self, prefix: str, n: int = 8) -> list[Word]:
         """Words that start with ``prefix``, the most frequent first."""
@@ -220,6 +229,7 @@ class PinyinLexicon:
         return difflib.get_close_matches(text, pool, n=n, cutoff=0.6)
 
 
-def _likeliest(words: Iterable[Word]) -> list[Word]:
-    """Jargon first, then the most frequent (ties keep their order: by reading)."""
-    return sorted(words, key=lambda w: (not w.jargon, -w.freq))
+def _likeliest(words: Iterable[Word], n: int) -> list[Word]:
+    """The ``n`` likeliest: jargon first, then the most frequent (ties keep their order,
+    by reading). A prefix such as ``xi`` has tens of thousands of words: not sorted."""
+    return heapq.nsmallest(n, words, key=lambda w: (not w.jargon, -w.freq))

@@ -143,6 +143,23 @@ class Matcher:
         return _concat(kept)
 
 
+class LiteralCounts:
+    """How often a literal occurs in one commit: what ranks the strings a pinyin reads."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def paragraphs(self, key: str) -> int:
+        """Live paragraphs whose match key contains ``key``."""
+        return len(Matcher(self.snapshot).literal(key))
+
+    def occurrences(self, key: str) -> int:
+        """Times ``key`` occurs in the live paragraphs' match keys."""
+        docs = Matcher(self.snapshot).literal(key)
+        needle = key.encode("utf-8")
+        return sum(text.count(needle) for text in self.snapshot.match_keys(docs))
+
+
 def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
     """The common elements of two sorted arrays of distinct numbers: the smaller one
     looked up in the larger by binary search (no merge sort of both)."""

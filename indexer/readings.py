@@ -21,8 +21,9 @@ import numpy as np
 from analyzers.pinyin import char_readings, syllables
 from analyzers.segment import HAN_RANGES
 
-MAX_CHECKS = 64  # strings counted per lookup (a longer one is counted in the paragraphs)
+MAX_CHECKS = 32  # strings counted per lookup (a longer one is counted in the paragraphs)
 WALK_LIMIT = 2_000  # strings a walk lists whole; past that, it goes commonest first
+ROUND_LIMIT = 50_000  # strings a walk lists at one floor before it stops lowering it
 FLOOR_STEP = 8  # how fast such a walk lowers the paragraph count its bigrams need
 Piece = tuple[str, bool]  # a syllable, or (False) the start of one: what one character reads
 Walk = tuple[Piece, ...]
@@ -72,6 +73,7 @@ class BigramGraph:
         self.counts = np.frombuffer(bytes(packed["counts"]), dtype=np.int64)
         # Row of each character: its bigrams are firsts[starts[c]:starts[c + 1]].
         self.starts = np.searchsorted(self.firsts, np.arange(len(chars) + 1))
+        syllables()  # read pypinyin's table now (0.3 s), not on the first lookup
         by_reading: dict[str, list[int]] = {}
         for i, char in enumerate(chars):
             for reading in char_readings(char):
@@ -98,8 +100,11 @@ class BigramGraph:
         strings, rounds walk only the bigrams in at least ``floor`` paragraphs (no
         string in fewer can hold a rarer bigram), the floor falling until ``n`` strings
         are found in at least that many paragraphs. Two-character strings come counted;
-        longer ones are counted by ``count``, most promising first (``MAX_CHECKS`` at
-        most: one past them is left out)."""
+        longer ones are counted by ``count``, most promising first. Two bounds keep a
+        lookup fast whatever is typed (six initials may read millions of strings): a
+        floor is not lowered past ``ROUND_LIMIT`` strings, and ``MAX_CHECKS`` strings
+        are counted at most; the strings returned are then the most frequent of those
+        the walk could reach, still each counted exactly."""
         found: dict[str, int] = {}
         checked: set[str] = set()
         floor = 1
@@ -108,9 +113,11 @@ class BigramGraph:
             floor = int(self.counts.max())
         while True:
             if bounds is None:
-                floor = max(floor // FLOOR_STEP, 1)
-                bounds = self._walk(walks, floor)
-            assert bounds is not None
+                lower = max(floor // FLOOR_STEP, 1)
+                bounds = self._walk(walks, lower, ROUND_LIMIT)
+                if bounds is None:
+                    break
+                floor = lower
             for text in sorted(bounds, key=lambda t: (-bounds[t], t)):
                 if text in checked:
                     continue
@@ -123,14 +130,13 @@ class BigramGraph:
                 occurs = bounds[text] if len(text) == 2 else count(text)
                 if occurs:
                     found[text] = occurs
-            ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-            if floor == 1 or (len(ranked) == n and ranked[-1][1] >= floor):
-                return dict(ranked)
+            ranked = sorted(found.values(), reverse=True)[:n]
+            if floor == 1 or (len(ranked) == n and ranked[-1] >= floor):
+                break
             bounds = None
+        return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
-    def _walk(
-        self, walks: list[Walk], floor: int, limit: int | None = None
-    ) -> dict[str, int] | None:
+    def _walk(self, walks: list[Walk], floor: int, limit: int) -> dict[str, int] | None:
         """Every string the walks read whose bigrams are each in at least ``floor``
         paragraphs, with the fewest paragraphs any of them is in (a two-character
         string's own count; a longer one's bound); None past ``limit`` strings at a step.
@@ -138,28 +144,32 @@ class BigramGraph:
         bounds: dict[str, int] = {}
         steps: dict[Walk, tuple[np.ndarray, np.ndarray]] = {}
         for walk in walks:
+            if not all(self.readable(*piece).any() for piece in walk):
+                continue  # a piece no character of the corpus reads: nothing to walk
             for end in range(2, len(walk) + 1):
                 if walk[:end] in steps:
                     continue
                 if end == 2:
                     edges = self._edges(self.readable(*walk[0]), self.readable(*walk[1]), floor)
-                    paths = np.stack([self.firsts[edges], self.seconds[edges]], axis=1)
-                    steps[walk[:2]] = paths, self.counts[edges]
+                    pairs = np.stack([self.firsts[edges], self.seconds[edges]], axis=1)
+                    step: tuple[np.ndarray, np.ndarray] | None = pairs, self.counts[edges]
                 else:
-                    steps[walk[:end]] = self._step(*steps[walk[: end - 1]], walk[end - 1], floor)
-                if limit is not None and len(steps[walk[:end]][0]) > limit:
+                    step = self._step(*steps[walk[: end - 1]], walk[end - 1], floor, limit)
+                if step is None or len(step[0]) > limit:
                     return None
-            paths, found = steps[walk]
+                steps[walk[:end]] = step
+            paths, rarest = steps[walk]
             if len(paths):
                 texts = ["".join(row) for row in self.chars[paths].tolist()]
-                bounds.update(zip(texts, found.tolist(), strict=True))
+                bounds.update(zip(texts, rarest.tolist(), strict=True))
         return bounds
 
     def _step(
-        self, paths: np.ndarray, bounds: np.ndarray, piece: Piece, floor: int
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, paths: np.ndarray, bounds: np.ndarray, piece: Piece, floor: int, limit: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """``paths`` one character longer, by a bigram in at least ``floor`` paragraphs to
-        a character ``piece`` reads; each path's bound is its rarest bigram's count."""
+        a character ``piece`` reads; each path's bound is its rarest bigram's count. None,
+        before anything is built, if there would be more than ``limit``."""
         if not len(paths):
             return paths, bounds
         ends_here = np.zeros(len(self.chars), dtype=bool)
@@ -167,6 +177,8 @@ class BigramGraph:
         edges = self._edges(ends_here, self.readable(*piece), floor)
         starts = np.searchsorted(self.firsts[edges], paths[:, -1], side="left")
         ends = np.searchsorted(self.firsts[edges], paths[:, -1], side="right")
+        if int((ends - starts).sum()) > limit:
+            return None
         which, taken = _ranges(starts, ends)
         step = edges[taken]
         paths = np.concatenate([paths[which], self.seconds[step][:, None]], axis=1)

@@ -11,7 +11,7 @@ import pytest
 from analyzers.pinyin import char_readings, syllables, word_pinyin
 from analyzers.segment import HAN_RUN
 from indexer import readings
-from indexer.matching import Matcher
+from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph, pack_bigrams
 from indexer.schema import LEXICON_ID
 
@@ -29,8 +29,7 @@ def graph(seed_index) -> BigramGraph:
 
 
 def _count(seed_index):
-    snapshot = seed_index.snapshot()
-    return lambda text: len(Matcher(snapshot).literal(text))
+    return LiteralCounts(seed_index.snapshot()).paragraphs
 
 
 def test_graph_holds_every_han_bigram_with_its_paragraphs(seed_index, keys, graph):
@@ -146,3 +145,36 @@ def test_unfinished_reading_completes(seed_index):
 def test_every_character_reading_is_a_syllable():
     assert {"zhang", "chang", "lv", "nv", "er"} <= syllables()
     assert not {"n", "m", "ng", "hm"} & syllables()  # interjections split nothing
+
+
+def test_a_string_seen_twice_is_read_one_seen_once_is_noise(tmp_path):
+    from indexer.api import PolicyIndex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "政府工作报告\n\n蔺豫翀说，蔺豫翀来了。\n\n另有蔺豫翎一人。\n", encoding="utf-8"
+    )
+    PolicyIndex.update(tmp_path / "ix", [corpus], progress=False)
+    with PolicyIndex.open(tmp_path / "ix") as ix:
+        lexicon = ix.lexicon()
+        assert "蔺豫翀" not in lexicon.words  # jieba never cut it out: found by the walk
+        assert [w.text for w in lexicon.candidates("linyuchong")][:1] == ["蔺豫翀"]  # twice
+        assert "蔺豫翎" not in [w.text for w in lexicon.candidates("linyuling")]  # once
+        assert ix.search("linyuchong").interpreted["as"] == "蔺豫翀"
+
+
+def test_typed_syllables_are_not_read_as_initials(seed_index):
+    """fang is a syllable: its four letters are not the initials of a string."""
+    lexicon = seed_index.lexicon()
+    assert lexicon._read(1, "fang", 5) == {}
+    assert lexicon._read(1, "zdzq", 5)  # no syllable: initials
+
+
+def test_walks_past_their_limits_return_real_strings(seed_index, keys, graph, monkeypatch):
+    monkeypatch.setattr(readings, "WALK_LIMIT", 0)
+    monkeypatch.setattr(readings, "ROUND_LIMIT", 3)
+    count = _count(seed_index)
+    for walk in _walks(keys)[:30]:
+        for text, n in graph.top([walk], count, 5).items():
+            assert count(text) == n > 0
