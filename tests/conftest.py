@@ -32,6 +32,21 @@ def _run_benchmark(script: str, *args: str) -> None:
 
 
 @pytest.fixture()
+def index_of(tmp_path: Path):
+    """Builds an index of a few files given as ``{name: text}``; returns its directory."""
+
+    def build(files: dict[str, str]) -> Path:
+        folder = tmp_path / "docs"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        PolicyIndex.update(tmp_path / "index", [folder], progress=False)
+        return tmp_path / "index"
+
+    return build
+
+
+@pytest.fixture()
 def run_benchmark():
     """Runs a benchmarks/ script in a fresh interpreter, warnings as errors."""
     return _run_benchmark

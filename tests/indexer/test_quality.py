@@ -29,14 +29,9 @@ def test_traditional_queries_find_simplified_text(seed_index, traditional, simpl
     assert [hit.text[s:e] for s, e in hit.highlights][0] == simplified
 
 
-def test_traditional_documents_are_found_by_simplified_queries(tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "tw.txt").write_text(
-        "政府工作報告\n各位代表：\n持續優化營商環境，推進「三個一批」項目建設。\n", encoding="utf-8"
-    )
-    PolicyIndex.update(tmp_path / "index", [folder], progress=False)
-    with PolicyIndex.open(tmp_path / "index") as ix:
+def test_traditional_documents_are_found_by_simplified_queries(index_of):
+    text = "政府工作報告\n各位代表：\n持續優化營商環境，推進「三個一批」項目建設。\n"
+    with PolicyIndex.open(index_of({"tw.txt": text})) as ix:
         hit = ix.search("优化营商环境").hits[0]
         start, end = hit.highlights[0]
         assert hit.text[start:end] == "優化營商環境"

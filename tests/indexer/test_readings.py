@@ -147,16 +147,11 @@ def test_every_character_reading_is_a_syllable():
     assert not {"n", "m", "ng", "hm"} & syllables()  # interjections split nothing
 
 
-def test_a_string_seen_twice_is_read_one_seen_once_is_noise(tmp_path):
+def test_a_string_seen_twice_is_read_one_seen_once_is_noise(index_of):
     from indexer.api import PolicyIndex
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text(
-        "政府工作报告\n\n蔺豫翀说，蔺豫翀来了。\n\n另有蔺豫翎一人。\n", encoding="utf-8"
-    )
-    PolicyIndex.update(tmp_path / "ix", [corpus], progress=False)
-    with PolicyIndex.open(tmp_path / "ix") as ix:
+    text = "政府工作报告\n\n蔺豫翀说，蔺豫翀来了。\n\n另有蔺豫翎一人。\n"
+    with PolicyIndex.open(index_of({"a.txt": text})) as ix:
         lexicon = ix.lexicon()
         assert "蔺豫翀" not in lexicon.words  # jieba never cut it out: found by the walk
         assert [w.text for w in lexicon.candidates("linyuchong")][:1] == ["蔺豫翀"]  # twice
