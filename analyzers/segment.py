@@ -3,7 +3,7 @@
 One private jieba model per user dictionary (never a global one), so the words the corpus
 taught us at index time are the words the query is cut into, in any process. Whoosh pickles
 analyzers into the schema, so the analyzers hold no segmenter: they ask
-:func:`active_segmenter`, which the index sets with :func:`activate`.
+:func:`active_segmenter`, which the caller owning the index scopes with :func:`using`.
 
 Han runs are cut by rjieba (jieba-rs) when it is installed and passes a self-check at
 construction: the words and offsets of jieba 0.42.1 at about 7x the speed and a third of the
@@ -30,7 +30,9 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache, partial
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -286,18 +288,26 @@ class Segmenter:
         return cls(words)
 
 
-_active: Segmenter | None = None
+_ACTIVE: ContextVar[Segmenter | None] = ContextVar("segmenter", default=None)
 
 
-def activate(segmenter: Segmenter) -> None:
-    """Make ``segmenter`` the one the analyzers use (the open index's dictionary)."""
-    global _active
-    _active = segmenter
+@contextmanager
+def using(segmenter: Segmenter) -> Iterator[Segmenter]:
+    """Make ``segmenter`` the one the analyzers use within this block, in this thread or
+    task (and in processes forked inside it); the caller that owns an index's dictionary
+    (a search, a build) scopes it, so two indexes in one process never share theirs."""
+    token = _ACTIVE.set(segmenter)
+    try:
+        yield segmenter
+    finally:
+        _ACTIVE.reset(token)
 
 
 def active_segmenter() -> Segmenter:
-    """The segmenter of the open index, or a plain one when no index is open."""
-    global _active
-    if _active is None:
-        _active = Segmenter()
-    return _active
+    """The segmenter in scope (``using``), or a plain one (jieba's dictionary only)."""
+    return _ACTIVE.get() or _plain()
+
+
+@cache
+def _plain() -> Segmenter:
+    return Segmenter()

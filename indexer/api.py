@@ -6,13 +6,15 @@ a newer commit appears, so each query pays only for itself.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from platformdirs import user_data_dir
@@ -21,7 +23,7 @@ from whoosh.searching import Searcher
 
 from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
-from analyzers.segment import activate
+from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
 from indexer.build import (
     IndexReport,
@@ -57,6 +59,8 @@ from indexer.ranking import Ranker
 from indexer.readings import BigramGraph
 from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
 from indexer.snapshot import Snapshot
+
+T = TypeVar("T")
 
 DEFAULT_LIMIT = 10
 FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
@@ -182,6 +186,17 @@ class Usage:
         }
 
 
+def _segmented(method: Callable[..., T]) -> Callable[..., T]:
+    """A query method run with its index's dictionary in scope (``segmenting``)."""
+
+    @functools.wraps(method)
+    def scoped(self: PolicyIndex, *args: Any, **kwargs: Any) -> T:
+        with self.segmenting():
+            return method(self, *args, **kwargs)
+
+    return scoped
+
+
 class PolicyIndex:
     """An open index: search it, look up its jargon, list its documents, add files to it."""
 
@@ -244,8 +259,15 @@ class PolicyIndex:
                     self._load_commit_state()
                     self._commits += 1
                 self._snapshot = Snapshot(self._ix.searcher())
-            activate(self._segmenter)
             return self._snapshot
+
+    @contextmanager
+    def segmenting(self) -> Iterator[Segmenter]:
+        """This index's dictionary, at its newest commit, in scope for the analyzers
+        (``analyzers.segment.using``): queries are cut as the index's text was."""
+        self.snapshot()
+        with using(self._segmenter) as segmenter:
+            yield segmenter
 
     def _current(self) -> bool:
         """Whether the snapshot is still the newest commit. A commit renames a new TOC
@@ -269,6 +291,7 @@ class PolicyIndex:
         self.searcher()
         return self._commits
 
+    @_segmented
     def search(
         self,
         query: str,
@@ -408,6 +431,7 @@ class PolicyIndex:
                     self._lexicon = lexicon
         return lexicon
 
+    @_segmented
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
         """Corpus terms the user may have meant: same sound, close spelling, or a glossary
         term; with some hits, only terms far more common than the query (a likely typo)."""
@@ -425,6 +449,7 @@ class PolicyIndex:
         found = [w.text for w in sounds] + lexicon.similar(key, n) + self._glossary.closest(key, n)
         return [w for w in dict.fromkeys(found) if match_key(w) != key][:n]
 
+    @_segmented
     def glossary(self, term: str) -> GlossaryResult:
         """Definitions of ``term`` (or of terms it is a prefix of), newest first.
 
@@ -460,6 +485,7 @@ class PolicyIndex:
             )
         return terms
 
+    @_segmented
     def usage(self, term: str, *, with_hits: bool = True) -> Usage:
         """Where ``term`` is used: occurrences per report and year, and the paragraphs.
 
@@ -508,6 +534,7 @@ class PolicyIndex:
         total = sum(d["occurrences"] for d in by_doc.values())
         return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
 
+    @_segmented
     def document(self, doc: str, *, highlight: str = "") -> dict[str, Any]:
         """One document: its metadata and every paragraph, ``html`` marked with the
         literals of the query ``highlight`` (if any).
@@ -544,6 +571,7 @@ class PolicyIndex:
         meta = {k: v for k, v in record["data"].items() if k not in ("path", "sha256")}
         return {**meta, "label": document_label(meta), "paragraph_list": paragraphs}
 
+    @_segmented
     def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:
         """What a user typing ``prefix`` may want: glossary terms and corpus words that
         start with it, or, for letters, the words that pinyin or initials stand for."""

@@ -30,11 +30,12 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
-from analyzers.segment import Segmenter, activate, active_segmenter
+from analyzers.segment import Segmenter, active_segmenter, using
 from analyzers.terms import index_words, key_bigrams, key_chars
 from indexer.bulk import BulkWriter, abandon_segment, commit_segments, finish_segment
 from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
+from indexer.faults import SEGMENT_WRITTEN, crash_point
 from indexer.glossary import bare
 from indexer.lexicon import Counts, count_words, lexicon_table
 from indexer.lookup import TermEntry
@@ -224,77 +225,78 @@ def _update(
     progress: bool | None,
     meta: dict[str, Overrides],
 ) -> IndexReport:
-    report = IndexReport()
-    segmenter = load_segmenter(ix)
-    with ix.searcher() as searcher:
-        known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
-        lexicon = searcher.document(id=LEXICON_ID)
-        totals = searcher.document(id=WORD_TOTALS_ID)
-    vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
-    sources = _read_changed(files, known, report, progress, meta)
-    removed = [
-        doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
-    ]
-    new_words = _learn(segmenter, sources)
-    report.new_words = len(new_words)
-    if not sources and not removed and not new_words:
-        return report
-    activate(segmenter)
-    try:
-        writer = BulkWriter(ix, compound=COMPOUND)
-    except LockError:
-        raise PolicySearchError(
-            "another `policy-search index` is writing to this index; wait for it to finish"
-        ) from None
-    try:
-        changed = {s.doc for s in sources} | set(removed)
-        retokenized = _retokenize(ix, writer, new_words, skip=changed)
-        report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
-        counts = Counter(totals["data"] if totals else {})
-        stale = sorted(changed & set(known))  # documents whose counts come off
-        relearned = new_words and (stale or retokenized)
-        before = load_segmenter(ix) if relearned else segmenter  # the committed dictionary
+    # The committed dictionary cuts everything this run does, parsing included (the
+    # cleaner asks it where words run across line breaks), and what it learns on the way.
+    with using(load_segmenter(ix)) as segmenter:
+        report = IndexReport()
         with ix.searcher() as searcher:
-            for doc in stale:
-                # What the totals hold for it: its stored paragraphs, counted as committed.
-                texts, terms = _stored_texts(searcher, doc)
+            known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
+            lexicon = searcher.document(id=LEXICON_ID)
+            totals = searcher.document(id=WORD_TOTALS_ID)
+        vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
+        sources = _read_changed(files, known, report, progress, meta)
+        removed = [
+            doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
+        ]
+        new_words = _learn(segmenter, sources)
+        report.new_words = len(new_words)
+        if not sources and not removed and not new_words:
+            return report
+        try:
+            writer = BulkWriter(ix, compound=COMPOUND)
+        except LockError:
+            raise PolicySearchError(
+                "another `policy-search index` is writing to this index; wait for it to finish"
+            ) from None
+        try:
+            changed = {s.doc for s in sources} | set(removed)
+            retokenized = _retokenize(ix, writer, new_words, skip=changed)
+            report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
+            counts = Counter(totals["data"] if totals else {})
+            stale = sorted(changed & set(known))  # documents whose counts come off
+            relearned = new_words and (stale or retokenized)
+            before = load_segmenter(ix) if relearned else segmenter  # the committed dictionary
+            with ix.searcher() as searcher:
+                for doc in stale:
+                    # What the totals hold for it: its stored paragraphs, counted as committed.
+                    texts, terms = _stored_texts(searcher, doc)
+                    counts.subtract(count_words(texts, before, terms))
+            for texts, terms in retokenized.values():
+                # Only the re-tokenized paragraphs may be cut differently now: their counts
+                # under the new dictionary replace those under the old one.
+                counts.update(count_words(texts, segmenter, terms))
                 counts.subtract(count_words(texts, before, terms))
-        for texts, terms in retokenized.values():
-            # Only the re-tokenized paragraphs may be cut differently now: their counts
-            # under the new dictionary replace those under the old one.
-            counts.update(count_words(texts, segmenter, terms))
-            counts.subtract(count_words(texts, before, terms))
-        for doc in removed:
-            writer.delete_by_term("doc", doc)
-            report.removed.append(doc)
-        for source in sources:
-            writer.delete_by_term("doc", source.doc)
-        procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
-        if procs > 1:
-            segments, words = _index_in_workers(ix, sources, procs, progress)
-        else:
-            segments, words = [], _index_here(writer, sources, progress)
-        counts.update(words)
-        for source in sources:
-            report.indexed.append(str(source.path))
-            report.paragraphs += len(source.parsed.paragraphs)
-        counts = +counts  # words no document uses any more are gone
-        writer.update_document(id=WORD_TOTALS_ID, kind=WORD_TOTALS, data=dict(counts))
-        table = lexicon_table(counts, vocabulary, segmenter.user_words, segmenter.is_known)
-        pairs = ((key, n) for key, n in counts.items() if isinstance(key, int))
-        writer.update_document(
-            id=LEXICON_ID, kind=LEXICON, data={"words": table, "bigrams": pack_bigrams(pairs)}
-        )
-        writer.update_document(
-            id=DICTIONARY_ID,
-            kind=DICTIONARY,
-            data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
-        )
-        commit_segments(writer, segments)
-    except BaseException:
-        writer.cancel()
-        raise
-    return report
+            for doc in removed:
+                writer.delete_by_term("doc", doc)
+                report.removed.append(doc)
+            for source in sources:
+                writer.delete_by_term("doc", source.doc)
+            procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
+            if procs > 1:
+                segments, words = _index_in_workers(ix, sources, procs, progress)
+            else:
+                segments, words = [], _index_here(writer, sources, progress)
+            counts.update(words)
+            for source in sources:
+                report.indexed.append(str(source.path))
+                report.paragraphs += len(source.parsed.paragraphs)
+            counts = +counts  # words no document uses any more are gone
+            writer.update_document(id=WORD_TOTALS_ID, kind=WORD_TOTALS, data=dict(counts))
+            table = lexicon_table(counts, vocabulary, segmenter.user_words, segmenter.is_known)
+            pairs = ((key, n) for key, n in counts.items() if isinstance(key, int))
+            writer.update_document(
+                id=LEXICON_ID, kind=LEXICON, data={"words": table, "bigrams": pack_bigrams(pairs)}
+            )
+            writer.update_document(
+                id=DICTIONARY_ID,
+                kind=DICTIONARY,
+                data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
+            )
+            commit_segments(writer, segments)
+        except BaseException:
+            writer.cancel()
+            raise
+        return report
 
 
 def _doc_words(source: _Source) -> Counts:
@@ -391,15 +393,22 @@ def _worker(ix: Index, sources: list[_Source], number: int, results: Any) -> Non
             size += source.size
             results.put(("done", source.size))
             if size >= SEGMENT_BYTES:
-                results.put(("segment", (number, written, finish_segment(writer))))
+                results.put(("segment", (number, written, _finish(writer))))
                 writer, written = None, written + 1
         if writer is not None:
-            results.put(("segment", (number, written, finish_segment(writer))))
+            results.put(("segment", (number, written, _finish(writer))))
         results.put(("finished", words))
     except BaseException as exc:
         if writer is not None:
             abandon_segment(writer)
         results.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def _finish(writer: BulkWriter) -> Any:
+    """A worker's segment, written to its files (not yet part of any commit)."""
+    segment = finish_segment(writer)
+    crash_point(SEGMENT_WRITTEN)
+    return segment
 
 
 _writer_parent: int | None = None

@@ -75,8 +75,13 @@ def export(ix: PolicyIndex, out: Path) -> dict[str, int]:
     (out / "mapping.json").write_text(
         json.dumps(mapping(), ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    with ix.segmenting():  # stored text is cut with this index's dictionary
+        return _export(ix, out)
+
+
+def _export(ix: PolicyIndex, out: Path) -> dict[str, int]:
     words, grams = word_analyzer(), positional_bigram_analyzer()
-    searcher = ix.searcher()  # also activates this index's dictionary for the analyzers
+    searcher = ix.searcher()
     counts = {"paragraphs": 0, "glossary": 0, "lexicon": 0}
     with (out / "paragraphs.ndjson").open("w", encoding="utf-8") as f:
         for p in searcher.documents(kind=PARAGRAPH):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,17 +34,41 @@ def _run_benchmark(script: str, *args: str) -> None:
     )
 
 
+def _wait_for_server(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    """Return once ``url`` answers (any status); fail the test with the server's log if
+    the server exits first or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # an error page is an answer
+        except OSError:
+            time.sleep(0.1)
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+    pytest.fail(f"the server did not answer {url}; its log:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.fixture(scope="session")
+def wait_for_server():
+    """``wait_for_server(url, process, log)``: a started server, or a failed test with its log."""
+    return _wait_for_server
+
+
 @pytest.fixture()
 def index_of(tmp_path: Path):
     """Builds an index of a few files given as ``{name: text}``; returns its directory."""
 
-    def build(files: dict[str, str]) -> Path:
-        folder = tmp_path / "docs"
+    def build(files: dict[str, str], name: str = "index") -> Path:
+        folder = tmp_path / f"{name}-docs"
         folder.mkdir()
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        PolicyIndex.update(tmp_path / "index", [folder], progress=False)
-        return tmp_path / "index"
+        for file, text in files.items():
+            (folder / file).write_text(text, encoding="utf-8")
+        PolicyIndex.update(tmp_path / name, [folder], progress=False)
+        return tmp_path / name
 
     return build
 

@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -31,7 +30,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(seed_index_dir, tmp_path_factory):
+def server(seed_index_dir, tmp_path_factory, wait_for_server):
     port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     log = log_path.open("w")  # a pipe nobody reads would fill up and block the server
@@ -40,12 +39,7 @@ def server(seed_index_dir, tmp_path_factory):
         [*command, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_server(base + "/", process, log_path)
     yield base
     process.terminate()
     process.wait(timeout=15)

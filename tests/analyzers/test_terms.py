@@ -40,14 +40,14 @@ def learned(parsed_seeds):
     return segmenter
 
 
-def test_index_words_are_the_word_chains_terms(texts, learned, monkeypatch):
-    monkeypatch.setattr(segment, "_active", learned)
+def test_index_words_are_the_word_chains_terms(texts, learned):
     analyzer = word_analyzer()
     subwords = 0
-    for text in texts:
-        expected = Counter(t.text for t in analyzer(text, mode="index"))
-        assert index_words(text) == expected, text
-        subwords += sum(expected.values()) - len(list(analyzer(text)))
+    with segment.using(learned):
+        for text in texts:
+            expected = Counter(t.text for t in analyzer(text, mode="index"))
+            assert index_words(text) == expected, text
+            subwords += sum(expected.values()) - len(list(analyzer(text)))
     assert subwords > 1000  # the filters' variants were exercised
 
 

@@ -5,7 +5,6 @@ from analyzers.chains import (
     word_analyzer,
 )
 from analyzers.normalize import fold
-from analyzers.segment import Segmenter, activate
 
 
 def tokens(analyzer, text, mode="index"):
@@ -16,7 +15,6 @@ def tokens(analyzer, text, mode="index"):
 
 
 def test_positions_are_word_ordinals_and_subwords_share_them():
-    activate(Segmenter())
     toks = tokens(word_analyzer(), "建设中华人民共和国")
     positions = {text: pos for text, pos, _, _ in toks}
     assert positions["建设"] == 0
@@ -25,14 +23,12 @@ def test_positions_are_word_ordinals_and_subwords_share_them():
 
 
 def test_offsets_are_offsets_into_the_original_text():
-    activate(Segmenter())
     text = "完成安置房建设 2183套，ＰＭ２．５下降"
     for word, _, start, end in tokens(word_analyzer(), text, mode="query"):
         assert fold(text[start:end]) == word
 
 
 def test_percentages_are_also_indexed_as_bare_numbers():
-    activate(Segmenter())
     index_words = [t[0] for t in tokens(word_analyzer(), "增长5.1%")]
     query_words = [t[0] for t in tokens(word_analyzer(), "增长5.1%", mode="query")]
     assert index_words == ["增长", "5.1%", "5.1"]
@@ -47,7 +43,6 @@ def test_bigrams_skip_whitespace_and_quotes_with_consecutive_positions():
 
 
 def test_empty_and_punctuation_only_text_give_no_tokens():
-    activate(Segmenter())
     assert tokens(word_analyzer(), "") == []
     assert tokens(word_analyzer(), "，。！") == []
     assert tokens(bigram_analyzer(), "") == []

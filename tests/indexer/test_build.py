@@ -212,9 +212,11 @@ def _word_counts(index_dir: Path) -> tuple[dict, ...]:
 
 def test_dictionary_is_used_by_a_fresh_process(seed_index_dir):
     code = (
-        "import sys; from indexer.api import PolicyIndex; from analyzers.segment import active_segmenter;"
-        "ix = PolicyIndex.open(sys.argv[1]); ix.searcher();"
-        "print('|'.join(w for w, _, _ in active_segmenter().words('抓好三个一批和六稳六保')))"
+        "import sys\n"
+        "from indexer.api import PolicyIndex\n"
+        "from analyzers.segment import active_segmenter\n"
+        "with PolicyIndex.open(sys.argv[1]).segmenting():\n"
+        "    print('|'.join(w for w, _, _ in active_segmenter().words('抓好三个一批和六稳六保')))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(seed_index_dir)],

@@ -137,16 +137,16 @@ def small_blocks(monkeypatch):
 
 
 @pytest.fixture()
-def seed_segmenter(monkeypatch, parsed_seeds):
-    """The segmenter an index of the seeds would use, active for this test only."""
+def seed_segmenter(parsed_seeds):
+    """The segmenter an index of the seeds would use, in scope for this test only."""
     from analyzers import segment
 
     segmenter = segment.Segmenter()
     for parsed in parsed_seeds.values():
         for word in parsed.jargon():
             segmenter.learn(word)
-    monkeypatch.setattr(segment, "_active", segmenter)
-    return segmenter
+    with segment.using(segmenter):
+        yield segmenter
 
 
 def _write(directory, writer_class, batches):

@@ -212,8 +212,10 @@ def test_bad_queries_raise_a_clear_error(seed_index, query):
     assert str(info.value) and "\n" not in str(info.value)
 
 
-def test_literal_mode_searches_syntax_characters(seed_index):
-    assert seed_index.search("(一)", literal=True).total >= 0
+def test_literal_mode_searches_syntax_characters(seed_index, parsed_seeds):
+    result = seed_index.search("(一)", literal=True, limit=None)  # （一） folds to (一)
+    assert {(h.doc, h.paragraph) for h in result.hits} == grep(parsed_seeds, "(一)")
+    assert result.total > 0
     with pytest.raises(QuerySyntaxError):
         seed_index.search("x" * (MAX_QUERY_LENGTH + 1))
 

@@ -8,6 +8,7 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.query import Term
 
 from indexer.build import open_whoosh
+from indexer.schema import DICTIONARY_ID
 from indexer.storage import MappedFile, MappedStorage
 
 
@@ -19,7 +20,8 @@ def test_segment_files_are_mapped_and_read_like_plain_files(seed_index_dir):
         for term in (Term("text", "发展"), Term("bigrams", "三个"), Term("kind", "paragraph")):
             got = [(h.docnum, h.score) for h in ours.search(term, limit=None)]
             assert got and got == [(h.docnum, h.score) for h in theirs.search(term, limit=None)]
-        assert ours.document(id="dictionary") == theirs.document(id="dictionary")
+        dictionary = ours.document(id=DICTIONARY_ID)
+        assert dictionary and dictionary == theirs.document(id=DICTIONARY_ID)
     mapped.close()
     plain.close()
 
