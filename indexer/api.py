@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from platformdirs import user_data_dir
@@ -25,16 +25,6 @@ from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
-from indexer.build import (
-    IndexReport,
-    document_labels,
-    is_index,
-    iter_documents,
-    iter_glossary,
-    load_segmenter,
-    open_whoosh,
-    update_index,
-)
 from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
 from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_marked, html_snippet
@@ -59,6 +49,17 @@ from indexer.ranking import Ranker
 from indexer.readings import BigramGraph
 from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
 from indexer.snapshot import Snapshot
+from indexer.store import (
+    document_labels,
+    is_index,
+    iter_documents,
+    iter_glossary,
+    load_segmenter,
+    open_whoosh,
+)
+
+if TYPE_CHECKING:
+    from indexer.build import IndexReport
 
 T = TypeVar("T")
 
@@ -230,6 +231,8 @@ class PolicyIndex:
     @staticmethod
     def update(path: str | Path, files: list[Path], **options: Any) -> IndexReport:
         """Index new and changed files (see ``indexer.build.update_index``)."""
+        from indexer.build import update_index  # the writer: searching never loads it
+
         return update_index(Path(path), files, **options)
 
     def close(self) -> None:

@@ -38,9 +38,7 @@ from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.faults import SEGMENT_WRITTEN, crash_point
 from indexer.glossary import bare
 from indexer.lexicon import Counts, count_words, lexicon_table
-from indexer.lookup import TermEntry
 from indexer.matching import Matcher
-from indexer.metadata import document_label
 from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_overrides, overrides_for
 from indexer.query import AnyOf, Literal
 from indexer.ranking import paragraph_boost
@@ -60,7 +58,7 @@ from indexer.schema import (
     build_schema,
 )
 from indexer.snapshot import Snapshot
-from indexer.storage import MappedStorage
+from indexer.store import is_index, load_segmenter, open_whoosh
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
@@ -146,36 +144,6 @@ def collect_files(paths: list[Path]) -> list[Path]:
 def _is_document(path: Path, root: Path) -> bool:
     hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
     return not hidden and not path.name.endswith(SIDECAR_SUFFIX)
-
-
-def is_index(index_dir: Path) -> bool:
-    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
-
-
-def open_whoosh(index_dir: Path) -> Index:
-    """Open an existing index, checking it was built by this schema version."""
-    ix = MappedStorage(str(index_dir)).open_index()
-    if ix.schema.names() != build_schema().names() or _schema_version(ix) != SCHEMA_VERSION:
-        ix.close()
-        raise PolicySearchError(
-            f"the index at {index_dir} was built by another version; rebuild it with "
-            "`policy-search index --rebuild PATHS`"
-        )
-    return ix
-
-
-def _schema_version(ix: Index) -> int | None:
-    with ix.searcher() as searcher:
-        record = searcher.document(id=DICTIONARY_ID)
-    return record["data"].get("schema") if record else SCHEMA_VERSION
-
-
-def load_segmenter(ix: Index) -> Segmenter:
-    """The segmenter with the user dictionary committed in this index."""
-    with ix.searcher() as searcher:
-        record = searcher.document(id=DICTIONARY_ID)
-    words = record["data"]["words"] if record else []
-    return Segmenter((w, f) for w, f in words)
 
 
 def update_index(
@@ -660,38 +628,3 @@ def _add_document(writer: IndexWriter, source: _Source) -> Counts:
             **common,
         )
     return words
-
-
-def iter_glossary(ix: Index, labels: dict[str, str]) -> Iterator[TermEntry]:
-    """Every glossary entry in the index, with its report's metadata and its label
-    (``labels``: ``document_labels(ix)``)."""
-    with ix.searcher() as searcher:
-        for rec in searcher.documents(kind=GLOSSARY_ENTRY):
-            data = rec["data"]
-            yield TermEntry(
-                term=data["term"],
-                definition=rec["text"],
-                aliases=tuple(data["aliases"]),
-                keys=tuple(data["keys"]),
-                doc=rec["doc"],
-                title=rec.get("title", ""),
-                region=rec.get("region", ""),
-                year=rec.get("year"),
-                date=rec.get("date", ""),
-                paragraph=rec["n"],
-                source=data["source"],
-                label=labels.get(rec["doc"], rec["doc"]),
-            )
-
-
-def iter_documents(ix: Index) -> Iterator[dict[str, Any]]:
-    """Document records (metadata, label, path, hash, paragraph count), by doc id."""
-    with ix.searcher() as searcher:
-        records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
-    for record in sorted(records, key=lambda r: r["doc"]):
-        yield {**record, "label": document_label(record)}
-
-
-def document_labels(ix: Index) -> dict[str, str]:
-    """Each document's id to its label (``metadata.document_label``)."""
-    return {record["doc"]: record["label"] for record in iter_documents(ix)}

@@ -13,10 +13,10 @@ import whoosh
 
 from analyzers.normalize import compact
 from indexer import bulk
-from indexer.build import open_whoosh
 from indexer.errors import PolicySearchError
 from indexer.schema import BOOST_TYPECODE, PARAGRAPH
 from indexer.snapshot import Snapshot
+from indexer.store import open_whoosh
 
 FIELDS = ("chars", "bigrams", "text", "section", "title", "kind")
 

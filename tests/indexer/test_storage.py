@@ -7,9 +7,9 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.structfile import BufferFile
 from whoosh.query import Term
 
-from indexer.build import open_whoosh
 from indexer.schema import DICTIONARY_ID
 from indexer.storage import MappedFile, MappedStorage
+from indexer.store import open_whoosh
 
 
 def test_segment_files_are_mapped_and_read_like_plain_files(seed_index_dir):
