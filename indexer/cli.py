@@ -6,6 +6,7 @@ query, missing index or path), 3 some files could not be indexed.
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -75,11 +76,23 @@ def _use_index(ctx: click.Context, param: click.Parameter, value: Path | None) -
         ctx.obj = value  # this subcommand's context: the group's stays as it was
 
 
-def open_index(ctx: click.Context) -> PolicyIndex:
-    try:
-        return PolicyIndex.open(ctx.obj)
-    except PolicySearchError as exc:
-        raise CommandError(str(exc)) from None
+def one_line_errors(command: Any) -> Any:
+    """Our errors as one line on stderr and exit status 2 (``CommandError``), never a
+    traceback, wherever in the command they are raised."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PolicySearchError as exc:
+            raise CommandError(str(exc)) from None
+
+    return run
+
+
+def json_option(what: str) -> Any:
+    """``--json``: print ``what`` as JSON instead of text."""
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as JSON.")
 
 
 @cli.command()
@@ -92,9 +105,10 @@ def open_index(ctx: click.Context) -> PolicyIndex:
     type=click.Path(dir_okay=False, path_type=Path),
     help='JSON {"file name": {"title": …, "region": …, "year": …}}: supply or correct metadata.',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("the report")
 @index_option
 @click.pass_context
+@one_line_errors
 def index(
     ctx: click.Context,
     paths: tuple[Path, ...],
@@ -110,8 +124,6 @@ def index(
     try:
         meta = load_meta_file(meta_file) if meta_file else {}
         report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune, meta=meta)
-    except PolicySearchError as exc:
-        raise CommandError(str(exc)) from None
     except KeyboardInterrupt:
         raise CommandError("interrupted; the index keeps its last committed state") from None
     for path, reason in report.failed:
@@ -133,7 +145,7 @@ def index(
 @click.option("--region", help="Only this region, e.g. 新华区.")
 @click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
 @click.option("--doc", help="Only this document (file name or its prefix).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (--format json).")
+@json_option("the result (--format json)")
 @click.option(
     "--format",
     "fmt",
@@ -153,6 +165,7 @@ def index(
 )
 @index_option
 @click.pass_context
+@one_line_errors
 def search(
     ctx: click.Context,
     query: tuple[str, ...],
@@ -175,19 +188,16 @@ def search(
     """
     fmt = "json" if as_json else fmt
     export = fmt in ("csv", "ndjson") or counts is not None
-    with open_index(ctx) as ix:
-        try:
-            result = ix.search(
-                " ".join(query),
-                limit=1 if counts else None if show_all else limit,
-                offset=offset,
-                literal=literal,
-                filters={"region": region, "year": year, "doc": doc},
-                facets=fmt == "json" or counts is not None,  # the terminal shows none
-                stream=export,
-            )
-        except PolicySearchError as exc:
-            raise CommandError(f"{exc}") from None
+    with PolicyIndex.open(ctx.obj) as ix:
+        result = ix.search(
+            " ".join(query),
+            limit=1 if counts else None if show_all else limit,
+            offset=offset,
+            literal=literal,
+            filters={"region": region, "year": year, "doc": doc},
+            facets=fmt == "json" or counts is not None,  # the terminal shows none
+            stream=export,
+        )
         if show_query:
             click.echo(result.parsed, err=True)
         if counts is not None:
@@ -207,12 +217,13 @@ def search(
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@json_option("the documents")
 @index_option
 @click.pass_context
+@one_line_errors
 def docs(ctx: click.Context, as_json: bool) -> None:
     """List the indexed documents with their metadata."""
-    with open_index(ctx) as ix:
+    with PolicyIndex.open(ctx.obj) as ix:
         documents = ix.documents()
     if as_json:
         keys = ("doc", *FIELDS, "paragraphs", "path")
@@ -227,9 +238,10 @@ def docs(ctx: click.Context, as_json: bool) -> None:
     "--list", "list_terms", is_flag=True, help="List every term, with its use in the corpus."
 )
 @click.option("--usage", is_flag=True, help="Also show where the term is used.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option("the result")
 @index_option
 @click.pass_context
+@one_line_errors
 def glossary(
     ctx: click.Context, term: str | None, list_terms: bool, usage: bool, as_json: bool
 ) -> None:
@@ -242,16 +254,13 @@ def glossary(
     if list_terms == bool(term):
         raise CommandError("give a TERM to look up, or --list")
     color = use_color(sys.stdout)
-    with open_index(ctx) as ix:
-        try:
-            if list_terms:
-                terms = ix.glossary_terms()
-                click.echo(to_json({"terms": terms}) if as_json else format_terms(terms))
-                return
-            result = ix.glossary(term or "")
-            where = ix.usage(term or "") if usage else None
-        except PolicySearchError as exc:
-            raise CommandError(str(exc)) from None
+    with PolicyIndex.open(ctx.obj) as ix:
+        if list_terms:
+            terms = ix.glossary_terms()
+            click.echo(to_json({"terms": terms}) if as_json else format_terms(terms))
+            return
+        result = ix.glossary(term or "")
+        where = ix.usage(term or "") if usage else None
     if as_json:
         data = result.as_dict()
         if where is not None:
@@ -300,6 +309,7 @@ def glossary(
 )
 @index_option
 @click.pass_context
+@one_line_errors
 def serve(
     ctx: click.Context,
     host: str,
@@ -316,10 +326,7 @@ def serve(
 
     if workers > 1 and get_path is None and (reason := prefork_unavailable()):
         raise CommandError(f"--workers {workers} needs gunicorn on Linux: {reason}")
-    try:
-        app = create_app({"INDEX_DIR": str(ctx.obj), "RESULT_CACHE": result_cache})
-    except PolicySearchError as exc:
-        raise CommandError(str(exc)) from None
+    app = create_app({"INDEX_DIR": str(ctx.obj), "RESULT_CACHE": result_cache})
     if get_path is not None:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
@@ -337,12 +344,13 @@ def serve(
 )
 @index_option
 @click.pass_context
+@one_line_errors
 def export(ctx: click.Context, out: Path, fmt: str) -> None:
     """Write the index for Elasticsearch/OpenSearch: mapping.json and bulk NDJSON files
     with our segmentation, n-grams, glossary and pinyin lexicon."""
     from indexer.export import export as write_export
 
-    with open_index(ctx) as ix:
+    with PolicyIndex.open(ctx.obj) as ix:
         counts = write_export(ix, out)
     click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {out}")
 
