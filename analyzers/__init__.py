@@ -1,5 +1,6 @@
 """Text in, tokens out: normalization, segmentation and the Whoosh analyzer chains.
 
-Whoosh pickles analyzers into the index schema by import path, so the chains live in
-``analyzers.chains`` and must never move once an index exists.
+Whoosh pickles analyzers into the index schema by the import paths of the classes they
+compose: ``analyzers.tokenizer``, ``analyzers.filters`` and ``analyzers.ngrams`` must never
+move or be renamed once an index exists (``analyzers.chains`` only composes them).
 """

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 
+from analyzers.charsets import FULLWIDTH_ASCII, FULLWIDTH_SHIFT
 from analyzers.traditional import t2s_table
 
 # Full-width ASCII (FF01–FF5E) to ASCII, the ideographic space to a space, A–Z to a–z.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FOLD = {c: c - FULLWIDTH_SHIFT for c in FULLWIDTH_ASCII}
 _FOLD[0x3000] = 0x20
 _FOLD.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
-_FOLD.update({c + 0xFEE0: c + 32 for c in range(ord("A"), ord("Z") + 1)})
+_FOLD.update({c + FULLWIDTH_SHIFT: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 _FOLD.update(t2s_table())  # 營商環境 is searched as 营商环境, both ways
 _FOLD.update({ord("〔"): ord("["), ord("〕"): ord("]"), ord("【"): ord("["), ord("】"): ord("]")})
 

@@ -36,6 +36,7 @@ from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from analyzers.charsets import HAN
 from analyzers.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,7 @@ _RUNS = re.compile(
     r"|(?P<latin>[0-9a-z]+(?:[.+\-/][0-9a-z]+)*%?)"
 )
 _DIGITS = re.compile(r"\d+")
-# Han characters: CJK extension A, the unified block, compatibility ideographs, planes 2.
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
-_HAN_CLASS = "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in HAN_RANGES) + "]"
+_HAN_CLASS = f"[{HAN}]"
 _HAN = re.compile(rf"^{_HAN_CLASS}+$")
 HAN_RUN = re.compile(rf"{_HAN_CLASS}+")
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from analyzers.charsets import FULLWIDTH_ASCII, FULLWIDTH_SHIFT, HAN
 from analyzers.segment import active_segmenter
 
 # Characters that carry nothing: zero-width, bidi controls, soft hyphen, other controls.
@@ -26,9 +27,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Full-width letters, digits and the symbols that go with numbers (５％, ２．５): folded in
 # the stored text. Full-width CJK punctuation (，：（）) is normal Chinese and stays.
 _FULLWIDTH_ALNUM = {
-    c: c - 0xFEE0
-    for c in range(0xFF01, 0xFF5F)
-    if chr(c - 0xFEE0).isalnum() or chr(c - 0xFEE0) in "%+./@&=<>#*"
+    c: c - FULLWIDTH_SHIFT
+    for c in FULLWIDTH_ASCII
+    if chr(c - FULLWIDTH_SHIFT).isalnum() or chr(c - FULLWIDTH_SHIFT) in "%+./@&=<>#*"
 }
 _DASH = "—–－-"
 # Page numbers: "— 12—", "- 3 -", "地— 16 —地" (a decoration glyph on both sides), "第 3 页".
@@ -60,7 +61,7 @@ BLOCK_START = re.compile(
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*(?=[^#\s])")
 # A run-in label that opens an entry: "六保：…", "“七抓”工作：…" (glossaries, lists).
 _LABEL = re.compile(r"^[^，。；：、！？,.;:!?]{1,16}[：:]")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 def normalize_chars(text: str) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from analyzers.charsets import FULLWIDTH_SHIFT, HAN
 from analyzers.normalize import QUOTES, fold, match_key
 from indexer.paragraphs import COLOPHON, Paragraph
 
@@ -28,13 +29,13 @@ _NUMBERED_ENTRY = re.compile(
 )
 _COLON_ENTRY = re.compile(rf"^(?P<term>{_TERM_CHARS}{{1,20}})[：:](?P<definition>.+)$")
 # Quoted jargon, perhaps with a short suffix (“三变”改革), then its explanation.
-_QUOTED_TERM = r"“(?P<quoted>[^“”]{2,14})”(?P<suffix>[\u4e00-\u9fff]{0,4})"
+_QUOTED_TERM = rf"“(?P<quoted>[^“”]{{2,14}})”(?P<suffix>[{HAN}]{{0,4}})"
 _INLINE = [
     re.compile(_QUOTED_TERM + r"[（(](?:即|是指|指)?(?P<definition>[^（）()]{4,200})[）)]"),
     re.compile(_QUOTED_TERM + r"[，,]?(?:即|是指|指的是)(?P<definition>[^。；;]{4,200})"),
     # TERM（即…）with an unquoted term: only a whole short clause can be told apart
     re.compile(
-        r"(?:^|(?<=[，。；：、,;:]))(?P<clause>[\u4e00-\u9fff]{2,8})（即(?P<definition>[^（）]{4,200})）"
+        rf"(?:^|(?<=[，。；：、,;:]))(?P<clause>[{HAN}]{{2,8}})（即(?P<definition>[^（）]{{4,200}})）"
     ),
 ]
 # Numbers and formulas inside a headword are aliases of their own: “13710”工作法 -> 13710.
@@ -94,7 +95,7 @@ def aliases_of(term: str) -> tuple[str, ...]:
 
 
 def _to_full_width(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+    return "".join(chr(ord(c) + FULLWIDTH_SHIFT) if "!" <= c <= "~" else c for c in text)
 
 
 def glossary_entries(doc: str, paragraphs: Iterable[Paragraph]) -> list[GlossaryEntry]:

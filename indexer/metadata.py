@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from analyzers.charsets import HAN
 from analyzers.traditional import t2s_table
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -24,15 +25,15 @@ _PLACE = re.compile(r"^(.+?)(?:第[一二三四五六七八九十百\d]+届)?(?:
 _PARENT_UNIT = re.compile(r"(?<=..)(?:自治区|特别行政区|省|自治州|市|州|盟|地区)(?=..)")
 _SPEAKER = re.compile(
     r"^(?P<org>.*?(?:人民政府|政府))?(?P<role>代?(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理))"
-    r"(?P<name>[\u4e00-\u9fff·]{2,5})$"
+    rf"(?P<name>[{HAN}·]{{2,5}})$"
 )
 _DOC_TYPES = "报告|规划|纲要|通知|意见|决定|办法|方案|条例|规定|细则|公报|讲话|通告|公告|批复|函|决议|指导意见|实施意见"
 _DOC_TYPE = re.compile(rf"(?:{_DOC_TYPES})$")  # a title ends with what the document is
 # 国发〔2021〕29号, 豫政办〔2022〕15号, 国办发[2020]3号, 郑政（2019）1号
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（](?:19|20)\d{2}[〕\]］)）]\d{1,4}号")
-_ABOUT = re.compile(r"^(?P<org>[\u4e00-\u9fff、]{2,40}?)关于")
+_DOC_NUMBER = re.compile(rf"[{HAN}]{{1,10}}[〔\[［(（](?:19|20)\d{{2}}[〕\]］)）]\d{{1,4}}号")
+_ABOUT = re.compile(rf"^(?P<org>[{HAN}、]{{2,40}}?)关于")
 _AUTHORITY = re.compile(
-    r"^[\u4e00-\u9fff、]{2,30}(?:院|厅|委|局|府|会|部|室|办|处|组|中心|政府|委员会|办公室)$"
+    rf"^[{HAN}、]{{2,30}}(?:院|厅|委|局|府|会|部|室|办|处|组|中心|政府|委员会|办公室)$"
 )
 _PLACE_NAME = re.compile(r"(?:省|市|区|县|州|盟|旗)$")
 _DATE_LINE = re.compile(r"^[（(]?(\d{4})年(\d{1,2})月(\d{1,2})日[)）]?$")

@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from analyzers.charsets import HAN_RANGES
 from analyzers.pinyin import char_readings, syllables
-from analyzers.segment import HAN_RANGES
 
 MAX_CHECKS = 32  # strings counted per lookup (a longer one is counted in the paragraphs)
 WALK_LIMIT = 2_000  # strings a walk lists whole; past that, it goes commonest first

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from analyzers.charsets import HAN
 from indexer.errors import ReaderError
 from indexer.readers.base import ReadResult
 
@@ -22,7 +23,7 @@ _FAMILIES = {
     "big5": "big5",
     "cp950": "big5",
 }
-_READABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\s\x21-\x7e]")
+_READABLE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\s\x21-\x7e]")
 MIN_READABLE = 0.9
 UTF8_SHARE = 0.6
 
@@ -64,7 +65,7 @@ def _reads_as_chinese(text: str) -> bool:
     if not sample.strip():
         return False
     readable = len(_READABLE.findall(sample)) / len(sample)
-    return readable >= MIN_READABLE and bool(re.search(r"[\u4e00-\u9fff]", sample))
+    return readable >= MIN_READABLE and bool(re.search(f"[{HAN}]", sample))
 
 
 def _utf8_share(data: bytes) -> float:
