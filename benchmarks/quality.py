@@ -36,9 +36,9 @@ from analyzers.pinyin import word_pinyin  # noqa: E402
 from analyzers.segment import HAN_RUN, Segmenter, is_han_word  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
 from indexer.build import collect_files  # noqa: E402
-from indexer.document import ParsedDocument, parse_document  # noqa: E402
-from indexer.glossary import GLOSSARY, bare  # noqa: E402
-from indexer.readers import read_document  # noqa: E402
+from indexer.ingest.document import ParsedDocument, parse_document  # noqa: E402
+from indexer.ingest.glossary import GLOSSARY, bare  # noqa: E402
+from indexer.ingest.readers import read_document  # noqa: E402
 
 Ref = tuple[str, int]
 

@@ -256,7 +256,7 @@ def _query_baseline(index_dir: str, repeat: int) -> None:
 def _grep_file(path: Path, engines: tuple[str, ...]) -> dict[str, dict[str, int]]:
     """One file's units (our paragraphs, the baseline's blocks) containing each substring."""
     from analyzers.normalize import match_key
-    from indexer.document import parse_document
+    from indexer.ingest.document import parse_document
 
     text = path.read_text(encoding="utf-8")
     units = {

@@ -26,12 +26,12 @@ from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
 from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
-from indexer.glossary import bare
 from indexer.highlight import highlight_spans, html_marked, html_snippet
+from indexer.ingest.glossary import bare
+from indexer.ingest.metadata import document_label
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
 from indexer.matching import LiteralCounts, Matcher
-from indexer.metadata import document_label
 from indexer.query import (
     FILTER_FIELDS,
     AllOf,

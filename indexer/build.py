@@ -33,16 +33,22 @@ from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, active_segmenter, using
 from analyzers.terms import index_words, key_bigrams, key_chars
 from indexer.bulk import BulkWriter, abandon_segment, commit_segments, finish_segment
-from indexer.document import ParsedDocument, parse_document
 from indexer.errors import PolicySearchError, ReaderError, UsageError
 from indexer.faults import SEGMENT_WRITTEN, crash_point
-from indexer.glossary import bare
+from indexer.ingest.document import ParsedDocument, parse_document
+from indexer.ingest.glossary import bare
+from indexer.ingest.overrides import (
+    SIDECAR_SUFFIX,
+    Overrides,
+    apply_hints,
+    apply_overrides,
+    overrides_for,
+)
+from indexer.ingest.readers import max_file_bytes, read_with_meta
 from indexer.lexicon import Counts, count_words, lexicon_table
 from indexer.matching import Matcher
-from indexer.overrides import SIDECAR_SUFFIX, Overrides, apply_hints, apply_overrides, overrides_for
 from indexer.query import AnyOf, Literal
 from indexer.ranking import paragraph_boost
-from indexer.readers import max_file_bytes, read_with_meta
 from indexer.readings import pack_bigrams
 from indexer.schema import (
     DICTIONARY,

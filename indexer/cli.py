@@ -15,7 +15,8 @@ import click
 
 from indexer.api import DEFAULT_LIMIT, FACETS, INDEX_ENV, PolicyIndex, default_index_dir
 from indexer.errors import PolicySearchError
-from indexer.metadata import FIELDS
+from indexer.ingest.metadata import FIELDS
+from indexer.ingest.overrides import load_meta_file
 from indexer.output import (
     counts_table,
     format_documents,
@@ -28,7 +29,6 @@ from indexer.output import (
     to_json,
     use_color,
 )
-from indexer.overrides import load_meta_file
 
 EXIT_NO_HITS, EXIT_USAGE, EXIT_SOME_FAILED = 1, 2, 3
 

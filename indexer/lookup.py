@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from analyzers.normalize import match_key
-from indexer.glossary import GLOSSARY
+from indexer.ingest.glossary import GLOSSARY
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from indexer.glossary import is_glossary_heading
+from indexer.ingest.glossary import is_glossary_heading
+from indexer.ingest.paragraphs import SECTION_SEPARATOR
 from indexer.matching import Matcher, Matches
-from indexer.paragraphs import SECTION_SEPARATOR
 from indexer.query import CompiledQuery
 
 HEADING_BOOST = 1.5  # a heading is a summary of what follows

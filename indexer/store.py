@@ -16,8 +16,8 @@ from whoosh.index import Index
 
 from analyzers.segment import Segmenter
 from indexer.errors import PolicySearchError
+from indexer.ingest.metadata import document_label
 from indexer.lookup import TermEntry
-from indexer.metadata import document_label
 from indexer.schema import DICTIONARY_ID, DOCUMENT, GLOSSARY_ENTRY, SCHEMA_VERSION, build_schema
 from indexer.storage import MappedStorage
 

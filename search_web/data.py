@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.api import FACETS, Hit, PolicyIndex
 from indexer.errors import UsageError
-from indexer.metadata import FIELDS
+from indexer.ingest.metadata import FIELDS
 
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000

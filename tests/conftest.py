@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.api import PolicyIndex
-from indexer.document import ParsedDocument, parse_document
-from indexer.readers import read_document
+from indexer.ingest.document import ParsedDocument, parse_document
+from indexer.ingest.readers import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

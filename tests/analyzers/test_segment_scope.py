@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 
 from analyzers.segment import Segmenter, active_segmenter, using
-from indexer import clean, query
+from indexer import query
 from indexer.api import PolicyIndex
+from indexer.ingest import clean
 
 JARGON = "蔺豫翀"  # quoted, so index A learns it as one word; index B never saw it
 TEXT_A = f"政府工作报告\n\n推进“{JARGON}”工程。\n"

@@ -11,8 +11,8 @@ from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
 from analyzers.normalize import match_key
 from analyzers.terms import index_words, key_bigrams, key_chars
 from benchmarks.corpus import generate
-from indexer.document import parse_document
-from indexer.readers import read_document
+from indexer.ingest.document import parse_document
+from indexer.ingest.readers import read_document
 
 
 @pytest.fixture(scope="module")

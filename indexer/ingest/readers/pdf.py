@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from indexer.errors import ReaderError
-from indexer.readers.base import ReadResult
+from indexer.ingest.readers.base import ReadResult
 
 
 def read_pdf(path: Path) -> ReadResult:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer.document import parse_document
-from indexer.metadata import extract_metadata, region_of
+from indexer.ingest.document import parse_document
+from indexer.ingest.metadata import extract_metadata, region_of
 
 EXPECTED = {
     "000_930e0c23bba17279.txt": (

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import ReaderError, UsageError
-from indexer.metadata import FIELDS, DocMeta
+from indexer.ingest.metadata import FIELDS, DocMeta
 
 Overrides = dict[str, Any]
 SIDECAR_SUFFIX = ".meta.json"

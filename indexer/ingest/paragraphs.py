@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.clean import MARKDOWN_HEADING
+from indexer.ingest.clean import MARKDOWN_HEADING
 
 SECTION_SEPARATOR = " › "
 

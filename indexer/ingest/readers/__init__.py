@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from indexer.errors import ReaderError
-from indexer.readers.base import ReadResult
+from indexer.ingest.readers.base import ReadResult
 
 Reader = Callable[[Path], ReadResult]
 
@@ -37,7 +37,7 @@ def reader_for(path: Path) -> Reader:
     if target is None:
         raise ReaderError(f"unsupported file type {path.suffix or '(none)'}")
     module, function = target.split(":")
-    return getattr(importlib.import_module(f"indexer.readers.{module}"), function)
+    return getattr(importlib.import_module(f"indexer.ingest.readers.{module}"), function)
 
 
 DEFAULT_MAX_MB = 50

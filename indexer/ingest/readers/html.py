@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.errors import ReaderError
-from indexer.readers.base import ReadResult
-from indexer.readers.text import decode
+from indexer.ingest.readers.base import ReadResult
+from indexer.ingest.readers.text import decode
 
 _SKIP = {
     "script",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.clean import clean_text
-from indexer.glossary import GlossaryEntry, bare, extract_entries
-from indexer.jargon import jargon_words
-from indexer.metadata import DocMeta, extract_metadata
-from indexer.paragraphs import Paragraph, split_paragraphs
+from indexer.ingest.clean import clean_text
+from indexer.ingest.glossary import GlossaryEntry, bare, extract_entries
+from indexer.ingest.jargon import jargon_words
+from indexer.ingest.metadata import DocMeta, extract_metadata
+from indexer.ingest.paragraphs import Paragraph, split_paragraphs
 
 CLOSING_LINES = 6  # where a signature block (authority, date of issue) can be
 

@@ -10,8 +10,8 @@ import pytest
 
 from indexer.api import PolicyIndex
 from indexer.errors import ReaderError
-from indexer.readers import read_document, read_with_meta
-from indexer.readers.text import decode
+from indexer.ingest.readers import read_document, read_with_meta
+from indexer.ingest.readers.text import decode
 
 SIMPLIFIED = "政府工作报告\n推进“三个一批”项目建设，持续优化营商环境。\n"
 TRADITIONAL = "政府工作報告\n推進「三個一批」項目建設，持續優化營商環境。\n"

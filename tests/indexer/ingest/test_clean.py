@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from indexer.clean import clean_text, ends_sentence, fix_spaces, strip_page_numbers
-from indexer.paragraphs import is_heading_line
+from indexer.ingest.clean import clean_text, ends_sentence, fix_spaces, strip_page_numbers
+from indexer.ingest.paragraphs import is_heading_line
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # The test's own idea of a page-number line, independent of the cleaner's.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from analyzers.charsets import FULLWIDTH_SHIFT, HAN
 from analyzers.normalize import QUOTES, fold, match_key
-from indexer.paragraphs import COLOPHON, Paragraph
+from indexer.ingest.paragraphs import COLOPHON, Paragraph
 
 GLOSSARY, INLINE = "glossary", "inline"
 _GLOSSARY_HEADING = re.compile(r"(?:名词|词语|术语)(?:解释|注释|说明)")

@@ -11,7 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from indexer.errors import ReaderError
-from indexer.readers.base import ReadResult
+from indexer.ingest.readers.base import ReadResult
 
 CELL_SEPARATOR = " | "  # cleaning keeps it visible; tabs would vanish between CJK cells
 

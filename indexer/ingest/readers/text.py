@@ -14,7 +14,7 @@ from charset_normalizer import from_bytes
 
 from analyzers.charsets import HAN
 from indexer.errors import ReaderError
-from indexer.readers.base import ReadResult
+from indexer.ingest.readers.base import ReadResult
 
 _FAMILIES = {
     "gb18030": "gb18030",
