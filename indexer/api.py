@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,7 +26,7 @@ from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
 from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
-from indexer.highlight import highlight_spans, html_marked, html_snippet
+from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import bare
 from indexer.ingest.metadata import document_label
 from indexer.lexicon import PinyinLexicon
@@ -47,7 +47,8 @@ from indexer.query import (
 )
 from indexer.ranking import Ranker
 from indexer.readings import BigramGraph
-from indexer.schema import DOCUMENT, LEXICON_ID, PARAGRAPH
+from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_hit
+from indexer.schema import DOCUMENT, LEXICON_ID
 from indexer.snapshot import Snapshot
 from indexer.store import (
     document_labels,
@@ -78,113 +79,6 @@ def default_index_dir() -> Path:
     if os.environ.get(INDEX_ENV):
         return Path(os.environ[INDEX_ENV])
     return Path(user_data_dir("policy-search")) / "index"
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One matching paragraph, with its document's metadata and its highlights."""
-
-    kind: str
-    doc: str
-    label: str  # the report as people cite it (metadata.document_label)
-    title: str
-    region: str
-    year: int | None
-    date: str
-    section: str
-    paragraph: int
-    heading: bool
-    text: str
-    snippet: str
-    score: float
-    highlights: list[tuple[int, int]]
-
-    def as_dict(self) -> dict[str, Any]:
-        data = dict(vars(self))  # flat fields: dataclasses.asdict's deep copy costs more
-        data["highlights"] = [list(span) for span in self.highlights]
-        return data
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """Paragraph hits, preceded on the first page by glossary entries of the query's terms."""
-
-    query: str
-    total: int  # matching paragraphs (glossary entries come on top)
-    hits: list[Hit] | Iterator[Hit]  # an iterator when searched with stream=True
-    limit: int | None
-    offset: int
-    parsed: str = ""
-    glossary: list[TermEntry] = field(default_factory=list)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    interpreted: dict[str, Any] | None = None  # pinyin or traditional read as ...
-    suggestions: list[str] = field(default_factory=list)
-    partial: bool = False  # the time budget ran out before every match was scored
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "offset": self.offset,
-            "limit": self.limit,
-            "hits": [e.as_dict() for e in self.glossary] + [hit.as_dict() for hit in self.hits],
-            "facets": self.facets,
-            "interpreted": self.interpreted,
-            "suggestions": self.suggestions,
-            "partial": self.partial,
-        }
-
-
-@dataclass(frozen=True)
-class GlossaryResult:
-    """The entries found for a looked-up term, or suggestions when there are none."""
-
-    query: str
-    entries: list[TermEntry]
-    suggestions: list[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        keys = (
-            "term",
-            "definition",
-            "aliases",
-            "doc",
-            "label",
-            "title",
-            "region",
-            "year",
-            "date",
-            "paragraph",
-            "source",
-        )
-        entries = [{k: e.as_dict()[k] for k in keys} for e in self.entries]
-        data: dict[str, Any] = {"query": self.query, "entries": entries}
-        if not self.entries:
-            data["suggestions"] = self.suggestions
-        return data
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Where a term is used: occurrences per report and per year, and the paragraphs."""
-
-    term: str
-    keys: list[str]
-    occurrences: int
-    by_doc: list[dict[str, Any]]
-    by_year: dict[int, int]
-    hits: list[Hit]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "term": self.term,
-            "keys": self.keys,
-            "occurrences": self.occurrences,
-            "paragraphs": len(self.hits),
-            "by_doc": self.by_doc,
-            "by_year": {str(y): n for y, n in sorted(self.by_year.items())},
-            "hits": [h.as_dict() for h in self.hits],
-        }
 
 
 def _segmented(method: Callable[..., T]) -> Callable[..., T]:
@@ -403,7 +297,7 @@ class PolicyIndex:
             for doc, score in zip(
                 chunk.tolist(), scores[at : at + HIT_CHUNK].tolist(), strict=True
             ):
-                yield _hit(stored(doc), score, literals, keys[doc], self._labels)
+                yield paragraph_hit(stored(doc), score, literals, keys[doc], self._labels)
 
     def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
         """Say when traditional characters were read as simplified; suggest on no hits."""
@@ -533,7 +427,7 @@ class PolicyIndex:
             if result.get("year"):
                 by_year[result["year"]] = by_year.get(result["year"], 0) + count
             if with_hits:
-                hits.append(_hit(result, 0.0, compiled.highlights, text_key, self._labels))
+                hits.append(paragraph_hit(result, 0.0, compiled.highlights, text_key, self._labels))
         total = sum(d["occurrences"] for d in by_doc.values())
         return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
 
@@ -636,32 +530,3 @@ def _usage_keys(term: str) -> list[str]:
     """What counts as a use of a term: its bare headword, or each item of a list headword."""
     items = bare(term).split("、")
     return [key for key in (match_key(item) for item in items) if len(key) >= 2]
-
-
-def _hit(
-    result: dict[str, Any],
-    score: float | None,
-    literals: tuple[str, ...],
-    key: str | None,
-    labels: dict[str, str],
-) -> Hit:
-    """A paragraph's stored fields as a hit, highlighted with the query's literals
-    (``key``: the paragraph's match key, if known), labelled as its report is cited."""
-    text = result["text"]
-    spans = highlight_spans(text, literals, key)
-    return Hit(
-        kind=PARAGRAPH,
-        doc=result["doc"],
-        label=labels.get(result["doc"], result["doc"]),
-        title=result.get("title", ""),
-        region=result.get("region", ""),
-        year=result.get("year"),
-        date=result.get("date", ""),
-        section=result.get("section", ""),
-        paragraph=result["n"],
-        heading=result["heading"],
-        text=text,
-        snippet=html_snippet(text, spans),
-        score=round(score or 0.0, 4),
-        highlights=spans,
-    )

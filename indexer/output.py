@@ -10,9 +10,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from indexer.api import GlossaryResult, Hit, SearchResult, Usage
 from indexer.highlight import terminal_snippet
 from indexer.lookup import TermEntry
+from indexer.results import GlossaryResult, Hit, SearchResult, Usage
 
 BOX_CHARS = 60  # how much of a definition the box above search hits shows
 

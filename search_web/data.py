@@ -10,9 +10,10 @@ from typing import Any
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from indexer.api import FACETS, Hit, PolicyIndex
+from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
 from indexer.ingest.metadata import FIELDS
+from indexer.results import Hit
 
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000
