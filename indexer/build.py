@@ -9,33 +9,28 @@ intact and searchable, and the next run simply does the work again.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
-import signal
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
-from analyzers.segment import Segmenter, active_segmenter, using
-from analyzers.terms import index_words, key_bigrams, key_chars
-from indexer.bulk import BulkWriter, abandon_segment, commit_segments, finish_segment
+from analyzers.segment import Segmenter, using
+from indexer import progress as progress_bars
+from indexer.bulk import BulkWriter, commit_segments
 from indexer.errors import PolicySearchError, ReaderError, UsageError
-from indexer.faults import SEGMENT_WRITTEN, crash_point
-from indexer.ingest.document import ParsedDocument, parse_document
+from indexer.ingest.document import parse_document
 from indexer.ingest.glossary import bare
 from indexer.ingest.overrides import (
     SIDECAR_SUFFIX,
@@ -47,9 +42,10 @@ from indexer.ingest.overrides import (
 from indexer.ingest.readers import max_file_bytes, read_with_meta
 from indexer.lexicon import Counts, count_words, lexicon_table
 from indexer.matching import Matcher
+from indexer.parallel import index_in_workers
 from indexer.query import AnyOf, Literal
-from indexer.ranking import paragraph_boost
 from indexer.readings import pack_bigrams
+from indexer.records import COMPOUND, Source, add_document, match_fields
 from indexer.schema import (
     DICTIONARY,
     DICTIONARY_ID,
@@ -68,10 +64,6 @@ from indexer.store import is_index, load_segmenter, open_whoosh
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
-SEGMENT_BYTES = 64 << 20  # source text per segment a worker writes: bounds its memory
-# Whoosh reads a compound segment file by copying each part into memory (190 MB for a
-# 20 MB corpus); separate files are memory-mapped in place (see storage.py).
-COMPOUND = False
 # Paragraph fields read back to re-tokenize a paragraph without its source file.
 _PARAGRAPH_FIELDS = (
     "id",
@@ -118,15 +110,6 @@ class IndexReport:
             "retokenized_paragraphs": self.retokenized,
             "new_words": self.new_words,
         }
-
-
-@dataclass(frozen=True)
-class _Source:
-    path: Path
-    doc: str
-    sha256: str
-    parsed: ParsedDocument
-    size: int  # bytes of the file, for the progress bar and for dealing work out
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -247,7 +230,7 @@ def _update(
                 writer.delete_by_term("doc", source.doc)
             procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
             if procs > 1:
-                segments, words = _index_in_workers(ix, sources, procs, progress)
+                segments, words = index_in_workers(ix, sources, procs, progress)
             else:
                 segments, words = [], _index_here(writer, sources, progress)
             counts.update(words)
@@ -273,140 +256,14 @@ def _update(
         return report
 
 
-def _doc_words(source: _Source) -> Counts:
-    """A document's word counts for the lexicon (cutting its paragraphs, which the
-    segmenter then remembers for the tokenizer)."""
-    return count_words(
-        [p.text for p in source.parsed.paragraphs],
-        active_segmenter(),
-        [bare(e.term) for e in source.parsed.glossary],
-    )
-
-
-def _index_here(writer: IndexWriter, sources: list[_Source], progress: bool | None) -> Counts:
+def _index_here(writer: IndexWriter, sources: list[Source], progress: bool | None) -> Counts:
     """Write ``sources`` here; their word counts, summed for the lexicon."""
     words: Counts = Counter()
-    with _bar("indexing", sum(s.size for s in sources), progress) as bar:
+    with progress_bars.bar("indexing", sum(s.size for s in sources), progress) as bar:
         for source in sources:
-            words.update(_add_document(writer, source))
+            words.update(add_document(writer, source))
             bar.update(source.size)
     return words
-
-
-def _index_in_workers(
-    ix: Index, sources: list[_Source], procs: int, progress: bool | None
-) -> tuple[list[Any], Counts]:
-    """Tokenize and write the sources in ``procs`` forked processes, a segment each.
-
-    Forked children inherit the parsed sources and the segmenter with this run's new
-    words, so nothing is pickled on the way in; each reports the bytes it has done
-    (for the progress bar) and sends back its finished segments and the sum of its
-    documents' word counts. The parent's writer holds the lock and commits their
-    segments with its own, in one commit (as Whoosh's ``MpWriter`` does).
-    """
-    global _writer_parent
-    _writer_parent = os.getpid()
-    context = multiprocessing.get_context("fork")
-    results = context.SimpleQueue()
-    workers = [
-        context.Process(target=_worker, args=(ix, share, number, results), daemon=True)
-        for number, share in enumerate(_shares(sources, procs))
-    ]
-    bar = _bar("indexing", sum(s.size for s in sources), progress)
-    try:
-        for worker in workers:
-            worker.start()
-        segments, words, finished = [], Counter(), 0
-        while finished < len(workers):
-            kind, outcome = results.get()
-            if kind == "failed":
-                raise PolicySearchError(f"an indexing process failed: {outcome}")
-            if kind == "done":
-                bar.update(outcome)
-            elif kind == "segment":
-                segments.append(outcome)  # (worker, segment number, segment)
-            else:
-                words.update(outcome)
-                finished += 1
-        for worker in workers:
-            worker.join()
-        segments = [segment for *_, segment in sorted(segments, key=lambda s: s[:2])]
-    finally:
-        bar.close()
-        for worker in workers:
-            if worker.is_alive():
-                worker.kill()
-    return segments, words
-
-
-def _shares(sources: list[_Source], procs: int) -> list[list[_Source]]:
-    """Sources dealt to ``procs`` workers, largest first to the least loaded."""
-    shares: list[list[_Source]] = [[] for _ in range(procs)]
-    loads = [0] * procs
-    for source in sorted(sources, key=lambda s: -s.size):
-        least = loads.index(min(loads))
-        shares[least].append(source)
-        loads[least] += source.size
-    return [share for share in shares if share]
-
-
-def _worker(ix: Index, sources: list[_Source], number: int, results: Any) -> None:
-    """In a forked process: write ``sources`` to new segments of at most about
-    ``SEGMENT_BYTES`` of text each (postings wait in memory until their segment is
-    written); send each segment, numbered so that the commit orders them (and so
-    document numbers) the same in every run, then the word counts, or the error."""
-    writer = None
-    written = 0
-    try:
-        words: Counts = Counter()
-        size = 0
-        for source in sources:
-            if writer is None:
-                writer, size = BulkWriter(ix, _lk=False, compound=COMPOUND), 0
-            words.update(_add_document(writer, source))
-            size += source.size
-            results.put(("done", source.size))
-            if size >= SEGMENT_BYTES:
-                results.put(("segment", (number, written, _finish(writer))))
-                writer, written = None, written + 1
-        if writer is not None:
-            results.put(("segment", (number, written, _finish(writer))))
-        results.put(("finished", words))
-    except BaseException as exc:
-        if writer is not None:
-            abandon_segment(writer)
-        results.put(("failed", f"{type(exc).__name__}: {exc}"))
-
-
-def _finish(writer: BulkWriter) -> Any:
-    """A worker's segment, written to its files (not yet part of any commit)."""
-    segment = finish_segment(writer)
-    crash_point(SEGMENT_WRITTEN)
-    return segment
-
-
-_writer_parent: int | None = None
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In a process forked by a parallel writer: die when the indexer dies.
-
-    Forked writer processes inherit the index's write lock (an flock); orphaned by a
-    killed indexer they would hold it forever and every later run would find the index
-    "locked". Linux's parent-death signal ends them with their parent.
-    """
-    if _writer_parent is None:
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: nothing to arm
-        return
-    if os.getppid() != _writer_parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-os.register_at_fork(after_in_child=_die_with_parent)
 
 
 def _read_changed(
@@ -415,7 +272,7 @@ def _read_changed(
     report: IndexReport,
     progress: bool | None,
     meta: dict[str, Overrides],
-) -> list[_Source]:
+) -> list[Source]:
     """Read and parse the files whose content is new to the index, in worker processes
     when there are enough of them (parsing and cleaning cost about a second per MB)."""
     jobs: list[tuple[Path, str, str | None]] = []
@@ -427,8 +284,8 @@ def _read_changed(
     global _read_options
     _read_options = meta
     procs = min(os.cpu_count() or 1, MAX_PROCS, len(jobs) // PARALLEL_FROM)
-    sources: list[_Source] = []
-    with _bar("reading", sum(_size(p) for p in files), progress) as bar:
+    sources: list[Source] = []
+    with progress_bars.bar("reading", sum(_size(p) for p in files), progress) as bar:
         if procs > 1:
             with multiprocessing.get_context("fork").Pool(procs) as pool:
                 outcomes = list(_gather(pool.imap(_read_one, jobs, chunksize=4), bar))
@@ -486,23 +343,7 @@ def _read_one(job: tuple[Path, str, str | None]) -> tuple[str, Path, Any]:
     parsed = replace(parsed, meta=apply_overrides(apply_hints(parsed.meta, read.meta), overrides))
     if not parsed.paragraphs:
         return "failed", path, "no text found"
-    return "source", path, _Source(path, doc, sha256, parsed, len(data))
-
-
-def _bar(desc: str, total: int, progress: bool | None) -> Any:
-    """A tqdm bar in bytes (with MB/s and ETA) on stderr; ``None`` shows it only when
-    stderr is a terminal."""
-    disable = None if progress is None else not progress
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        file=sys.stderr,
-        disable=disable,
-        leave=False,
-    )
+    return "source", path, Source(path, doc, sha256, parsed, len(data))
 
 
 def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:
@@ -514,7 +355,7 @@ def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:
     return doc
 
 
-def _learn(segmenter: Segmenter, sources: list[_Source]) -> list[str]:
+def _learn(segmenter: Segmenter, sources: list[Source]) -> list[str]:
     return [w for s in sources for w in s.parsed.jargon() if segmenter.learn(w)]
 
 
@@ -539,7 +380,7 @@ def _retokenize(
             fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
             writer.update_document(
                 **fields,
-                **_match_fields(
+                **match_fields(
                     fields["text"],
                     fields["heading"],
                     fields.get("section", ""),
@@ -554,83 +395,10 @@ def _retokenize(
 
 def _stored_texts(searcher: Searcher, doc: str) -> tuple[list[str], list[str]]:
     """A document's indexed paragraph texts and glossary terms: what its word counts were
-    computed from (``_doc_words``)."""
+    computed from (``doc_words``)."""
     paragraphs = searcher.documents(doc=doc, kind=PARAGRAPH)
     return [p["text"] for p in paragraphs], _glossary_terms(searcher, doc)
 
 
 def _glossary_terms(searcher: Searcher, doc: str) -> list[str]:
     return [bare(g["data"]["term"]) for g in searcher.documents(doc=doc, kind=GLOSSARY_ENTRY)]
-
-
-def _match_fields(text: str, heading: bool, section: str, title: str) -> dict[str, Any]:
-    """A paragraph's fields for literal matching (its characters, bigrams and match
-    key) and ranking (its words, and its weight: a boost on each word field's
-    frequencies, and a column), with their terms computed directly (``_terms``)."""
-    boost = paragraph_boost(heading, section)
-    key = match_key(text)
-    chars, bigrams = key_chars(key), key_bigrams(key)
-    terms = {"chars": (chars, len(chars)), "bigrams": (bigrams, len(bigrams))}
-    for name, value in (("text", text), ("section", section), ("title", title)):
-        if value:
-            words = index_words(value)
-            terms[name] = (words, sum(words.values()))
-    return {
-        "chars": text,
-        "bigrams": text,
-        "key": key.encode("utf-8"),
-        "boost": boost,
-        "_text_boost": boost,
-        "_section_boost": boost,
-        "_title_boost": boost,
-        "_terms": terms,
-    }
-
-
-def _add_document(writer: IndexWriter, source: _Source) -> Counts:
-    """The document record, its glossary entries and its paragraphs, all with its
-    metadata; returns its word counts, which only the lexicon's totals keep (a document's
-    own are recounted from its stored paragraphs when it changes)."""
-    meta = source.parsed.meta
-    words = _doc_words(source)
-    common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
-    common.update(
-        (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
-    )
-    writer.add_document(
-        id=f"{meta.doc}#doc",
-        kind=DOCUMENT,
-        data={
-            **meta.as_dict(),
-            "path": str(source.path),
-            "sha256": source.sha256,
-            "paragraphs": len(source.parsed.paragraphs),
-        },
-        **common,
-    )
-    for i, entry in enumerate(source.parsed.glossary, 1):
-        writer.add_document(
-            id=f"{meta.doc}#g{i}",
-            kind=GLOSSARY_ENTRY,
-            n=entry.paragraph,
-            text=entry.definition,
-            data={
-                "term": entry.term,
-                "aliases": list(entry.aliases),
-                "keys": list(entry.keys),
-                "source": entry.source,
-            },
-            **common,
-        )
-    for p in source.parsed.paragraphs:
-        writer.add_document(
-            id=f"{meta.doc}#{p.n}",
-            kind=PARAGRAPH,
-            n=p.n,
-            heading=p.heading,
-            section=p.section_path,
-            text=p.text,
-            **_match_fields(p.text, p.heading, p.section_path, meta.title),
-            **common,
-        )
-    return words

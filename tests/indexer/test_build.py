@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build
+from indexer import build, parallel, progress
 from indexer.api import PolicyIndex
 from indexer.errors import IndexNotFound, PolicySearchError, UsageError
 
@@ -119,11 +119,11 @@ def test_failure_mid_write_keeps_the_last_commit(corpus, tmp_path, monkeypatch):
             raise RuntimeError("disk full")
         return original(writer, source)
 
-    original = build._add_document
-    monkeypatch.setattr(build, "_add_document", explode)
+    original = build.add_document
+    monkeypatch.setattr(build, "add_document", explode)
     with pytest.raises(RuntimeError):
         PolicyIndex.update(index_dir, [corpus], progress=False)
-    monkeypatch.setattr(build, "_add_document", original)
+    monkeypatch.setattr(build, "add_document", original)
     with PolicyIndex.open(index_dir) as ix:
         assert ix.search("三个一批").total == 1  # the old a.txt, intact
         assert ix.search("智慧城市").total == 0
@@ -307,12 +307,12 @@ def _segment_count(index_dir: Path) -> int:
 
 def test_worker_processes_build_the_same_index(seed_files, tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial, forked = tmp_path / "serial", tmp_path / "parallel"
     PolicyIndex.update(serial, seed_files, progress=False)  # 5 documents: one process
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
-    PolicyIndex.update(parallel, seed_files, progress=False)
-    assert _segment_count(parallel) > _segment_count(serial)  # the workers' own segments
-    assert _summary(parallel) == _summary(serial)
+    PolicyIndex.update(forked, seed_files, progress=False)
+    assert _segment_count(forked) > _segment_count(serial)  # the workers' own segments
+    assert _summary(forked) == _summary(serial)
 
 
 def test_workers_cut_segments_by_size_and_keep_document_order(seed_files, tmp_path, monkeypatch):
@@ -320,7 +320,7 @@ def test_workers_cut_segments_by_size_and_keep_document_order(seed_files, tmp_pa
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     PolicyIndex.update(whole, seed_files, progress=False)
-    monkeypatch.setattr(build, "SEGMENT_BYTES", 1)  # a segment per document
+    monkeypatch.setattr(parallel, "SEGMENT_BYTES", 1)  # a segment per document
     PolicyIndex.update(cut, seed_files, progress=False)
     assert _segment_count(cut) == len(seed_files) + 1  # and the parent's own
     assert _summary(cut) == _summary(whole)
@@ -344,7 +344,7 @@ def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, mo
     def explode(writer, source):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build, "_add_document", explode)  # the forked workers inherit it
+    monkeypatch.setattr(parallel, "add_document", explode)  # the forked workers inherit it
     with pytest.raises(PolicySearchError, match="indexing process failed: RuntimeError"):
         PolicyIndex.update(index_dir, seed_files, progress=False)
     monkeypatch.undo()
@@ -363,8 +363,8 @@ def test_progress_is_shown_in_bytes_with_a_rate(seed_files, tmp_path, monkeypatc
         monkeypatch.setattr(os, "cpu_count", lambda: 2)
         monkeypatch.setattr(build, "PARALLEL_FROM", 2)
     bars = []
-    make_bar = build._bar
-    monkeypatch.setattr(build, "_bar", lambda *args: bars.append(make_bar(*args)) or bars[-1])
+    make_bar = progress.bar
+    monkeypatch.setattr(progress, "bar", lambda *args: bars.append(make_bar(*args)) or bars[-1])
     PolicyIndex.update(tmp_path / "index", seed_files, progress=True)
     total = sum(f.stat().st_size for f in seed_files)
     assert [(b.desc, b.total, b.n) for b in bars] == [

@@ -119,10 +119,10 @@ def test_an_index_of_the_previous_schema_is_refused_with_the_fix(tmp_path, seed_
 
 
 def _records(parsed_seeds, seed_files):
-    from indexer.build import _Source
+    from indexer.records import Source
 
     return [
-        _Source(path, path.name, "sha", parsed_seeds[path.name], path.stat().st_size)
+        Source(path, path.name, "sha", parsed_seeds[path.name], path.stat().st_size)
         for path in seed_files
     ]
 
@@ -154,7 +154,7 @@ def _write(directory, writer_class, batches):
     source, the last merging all."""
     from whoosh import index as whoosh_index
 
-    from indexer.build import _add_document
+    from indexer.records import add_document
     from indexer.schema import build_schema
 
     directory.mkdir()
@@ -162,7 +162,7 @@ def _write(directory, writer_class, batches):
     for i, batch in enumerate(batches):
         writer = writer_class(ix)
         for source in batch:
-            _add_document(writer, source)
+            add_document(writer, source)
         if i == 1:
             writer.delete_by_term("doc", batches[0][0].doc)
         writer.commit(optimize=i == len(batches) - 1)

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-WRITERS = ("indexer.build", "indexer.faults")  # the update pipeline and its crash points
+WRITERS = ("indexer.build", "indexer.parallel", "indexer.records", "indexer.faults")
 
 SEARCH_EVERYTHING = """
 import json, sys

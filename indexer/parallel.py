@@ -1,0 +1,138 @@
+"""Forked writer processes: an index run's documents tokenized and written as segments
+on every core, committed by the parent in one commit."""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from collections import Counter
+from typing import Any
+
+from whoosh.index import Index
+
+from indexer import progress as progress_bars
+from indexer.bulk import BulkWriter, abandon_segment, finish_segment
+from indexer.errors import PolicySearchError
+from indexer.faults import SEGMENT_WRITTEN, crash_point
+from indexer.lexicon import Counts
+from indexer.records import COMPOUND, Source, add_document
+
+SEGMENT_BYTES = 64 << 20  # source text per segment a worker writes: bounds its memory
+
+
+def index_in_workers(
+    ix: Index, sources: list[Source], procs: int, progress: bool | None
+) -> tuple[list[Any], Counts]:
+    """Tokenize and write the sources in ``procs`` forked processes, a segment each.
+
+    Forked children inherit the parsed sources and the segmenter with this run's new
+    words, so nothing is pickled on the way in; each reports the bytes it has done
+    (for the progress bar) and sends back its finished segments and the sum of its
+    documents' word counts. The parent's writer holds the lock and commits their
+    segments with its own, in one commit (as Whoosh's ``MpWriter`` does).
+    """
+    global _writer_parent
+    _writer_parent = os.getpid()
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()
+    workers = [
+        context.Process(target=_worker, args=(ix, share, number, results), daemon=True)
+        for number, share in enumerate(_shares(sources, procs))
+    ]
+    bar = progress_bars.bar("indexing", sum(s.size for s in sources), progress)
+    try:
+        for worker in workers:
+            worker.start()
+        segments, words, finished = [], Counter(), 0
+        while finished < len(workers):
+            kind, outcome = results.get()
+            if kind == "failed":
+                raise PolicySearchError(f"an indexing process failed: {outcome}")
+            if kind == "done":
+                bar.update(outcome)
+            elif kind == "segment":
+                segments.append(outcome)  # (worker, segment number, segment)
+            else:
+                words.update(outcome)
+                finished += 1
+        for worker in workers:
+            worker.join()
+        segments = [segment for *_, segment in sorted(segments, key=lambda s: s[:2])]
+    finally:
+        bar.close()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+    return segments, words
+
+
+def _shares(sources: list[Source], procs: int) -> list[list[Source]]:
+    """Sources dealt to ``procs`` workers, largest first to the least loaded."""
+    shares: list[list[Source]] = [[] for _ in range(procs)]
+    loads = [0] * procs
+    for source in sorted(sources, key=lambda s: -s.size):
+        least = loads.index(min(loads))
+        shares[least].append(source)
+        loads[least] += source.size
+    return [share for share in shares if share]
+
+
+def _worker(ix: Index, sources: list[Source], number: int, results: Any) -> None:
+    """In a forked process: write ``sources`` to new segments of at most about
+    ``SEGMENT_BYTES`` of text each (postings wait in memory until their segment is
+    written); send each segment, numbered so that the commit orders them (and so
+    document numbers) the same in every run, then the word counts, or the error."""
+    writer = None
+    written = 0
+    try:
+        words: Counts = Counter()
+        size = 0
+        for source in sources:
+            if writer is None:
+                writer, size = BulkWriter(ix, _lk=False, compound=COMPOUND), 0
+            words.update(add_document(writer, source))
+            size += source.size
+            results.put(("done", source.size))
+            if size >= SEGMENT_BYTES:
+                results.put(("segment", (number, written, _finish(writer))))
+                writer, written = None, written + 1
+        if writer is not None:
+            results.put(("segment", (number, written, _finish(writer))))
+        results.put(("finished", words))
+    except BaseException as exc:
+        if writer is not None:
+            abandon_segment(writer)
+        results.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def _finish(writer: BulkWriter) -> Any:
+    """A worker's segment, written to its files (not yet part of any commit)."""
+    segment = finish_segment(writer)
+    crash_point(SEGMENT_WRITTEN)
+    return segment
+
+
+_writer_parent: int | None = None
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In a process forked by a parallel writer: die when the indexer dies.
+
+    Forked writer processes inherit the index's write lock (an flock); orphaned by a
+    killed indexer they would hold it forever and every later run would find the index
+    "locked". Linux's parent-death signal ends them with their parent.
+    """
+    if _writer_parent is None:
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: nothing to arm
+        return
+    if os.getppid() != _writer_parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_die_with_parent)

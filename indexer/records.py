@@ -1,0 +1,117 @@
+"""What one document becomes in the index: its record, its glossary entries and its
+paragraphs with their matching and ranking fields, and its word counts for the lexicon.
+The update pipeline (``indexer.build``) and its forked writers (``indexer.parallel``)
+both write documents through ``add_document``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh.writing import IndexWriter
+
+from analyzers.normalize import match_key
+from analyzers.segment import active_segmenter
+from analyzers.terms import index_words, key_bigrams, key_chars
+from indexer.ingest.document import ParsedDocument
+from indexer.ingest.glossary import bare
+from indexer.lexicon import Counts, count_words
+from indexer.ranking import paragraph_boost
+from indexer.schema import DOCUMENT, GLOSSARY_ENTRY, PARAGRAPH
+
+# Whoosh reads a compound segment file by copying each part into memory (190 MB for a
+# 20 MB corpus); separate files are memory-mapped in place (see storage.py).
+COMPOUND = False
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    doc: str
+    sha256: str
+    parsed: ParsedDocument
+    size: int  # bytes of the file, for the progress bar and for dealing work out
+
+
+def doc_words(source: Source) -> Counts:
+    """A document's word counts for the lexicon (cutting its paragraphs, which the
+    segmenter then remembers for the tokenizer)."""
+    return count_words(
+        [p.text for p in source.parsed.paragraphs],
+        active_segmenter(),
+        [bare(e.term) for e in source.parsed.glossary],
+    )
+
+
+def match_fields(text: str, heading: bool, section: str, title: str) -> dict[str, Any]:
+    """A paragraph's fields for literal matching (its characters, bigrams and match
+    key) and ranking (its words, and its weight: a boost on each word field's
+    frequencies, and a column), with their terms computed directly (``_terms``)."""
+    boost = paragraph_boost(heading, section)
+    key = match_key(text)
+    chars, bigrams = key_chars(key), key_bigrams(key)
+    terms = {"chars": (chars, len(chars)), "bigrams": (bigrams, len(bigrams))}
+    for name, value in (("text", text), ("section", section), ("title", title)):
+        if value:
+            words = index_words(value)
+            terms[name] = (words, sum(words.values()))
+    return {
+        "chars": text,
+        "bigrams": text,
+        "key": key.encode("utf-8"),
+        "boost": boost,
+        "_text_boost": boost,
+        "_section_boost": boost,
+        "_title_boost": boost,
+        "_terms": terms,
+    }
+
+
+def add_document(writer: IndexWriter, source: Source) -> Counts:
+    """The document record, its glossary entries and its paragraphs, all with its
+    metadata; returns its word counts, which only the lexicon's totals keep (a document's
+    own are recounted from its stored paragraphs when it changes)."""
+    meta = source.parsed.meta
+    words = doc_words(source)
+    common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
+    common.update(
+        (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
+    )
+    writer.add_document(
+        id=f"{meta.doc}#doc",
+        kind=DOCUMENT,
+        data={
+            **meta.as_dict(),
+            "path": str(source.path),
+            "sha256": source.sha256,
+            "paragraphs": len(source.parsed.paragraphs),
+        },
+        **common,
+    )
+    for i, entry in enumerate(source.parsed.glossary, 1):
+        writer.add_document(
+            id=f"{meta.doc}#g{i}",
+            kind=GLOSSARY_ENTRY,
+            n=entry.paragraph,
+            text=entry.definition,
+            data={
+                "term": entry.term,
+                "aliases": list(entry.aliases),
+                "keys": list(entry.keys),
+                "source": entry.source,
+            },
+            **common,
+        )
+    for p in source.parsed.paragraphs:
+        writer.add_document(
+            id=f"{meta.doc}#{p.n}",
+            kind=PARAGRAPH,
+            n=p.n,
+            heading=p.heading,
+            section=p.section_path,
+            text=p.text,
+            **match_fields(p.text, p.heading, p.section_path, meta.title),
+            **common,
+        )
+    return words
