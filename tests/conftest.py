@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -34,6 +35,12 @@ def _run_benchmark(script: str, *args: str) -> None:
     )
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _wait_for_server(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
     """Return once ``url`` answers (any status); fail the test with the server's log if
     the server exits first or does not answer within ``seconds``."""
@@ -50,6 +57,12 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path, seconds: fl
         process.kill()
         process.wait(timeout=10)
     pytest.fail(f"the server did not answer {url}; its log:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """``free_port()``: a loopback port nothing listens on, for a server under test."""
+    return _free_port
 
 
 @pytest.fixture(scope="session")

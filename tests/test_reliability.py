@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -81,12 +80,6 @@ def test_second_writer_fails_with_one_line(seed_index_dir, tmp_path, runner):
     assert result.output.count("\n") == 1
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get_json(url: str, timeout: float = 30) -> tuple[int, dict]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -95,7 +88,7 @@ def get_json(url: str, timeout: float = 30) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def test_index_while_serving(seed_index_dir, tmp_path, wait_for_server):
+def test_index_while_serving(seed_index_dir, tmp_path, free_port, wait_for_server):
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index_dir, index_dir)
     port = free_port()

@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -21,32 +18,6 @@ pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="needs Debian's chromium and chromium-driver (scripts/test installs them as root)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(seed_index_dir, tmp_path_factory, wait_for_server):
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    log = log_path.open("w")  # a pipe nobody reads would fill up and block the server
-    command = [sys.executable, "-m", "indexer.cli", "--index", str(seed_index_dir), "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for_server(base + "/", process, log_path)
-    yield base
-    process.terminate()
-    process.wait(timeout=15)
-    log.close()
-    output = log_path.read_text(encoding="utf-8")
-    assert process.returncode == 0, output
-    assert "GET / 200" in output and "stopped" in output  # request log, clean stop
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,6 @@ from indexer.errors import IndexNotFound
 from search_web import create_app, pages
 
 
-@pytest.fixture(scope="module")
-def app(seed_index_dir):
-    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index_dir)})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def page(client, url):
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

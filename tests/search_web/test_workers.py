@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,18 +24,12 @@ QUERIES = ["三个一批", "优化 营商环境", "sgyp", "發展"]
 ACCESS_LINE = re.compile(r"^\S+ \S+ \[(\d+)\] GET /api/search\?q=\S+ 200 \d+\.\dms$", re.MULTILINE)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`policy-search serve` in a child process, its log in a file (a pipe nobody reads
     would fill up and block it)."""
 
-    def __init__(self, index_dir: Path, log: Path, *options: str) -> None:
-        self.port = free_port()
+    def __init__(self, index_dir: Path, log: Path, port: int, *options: str) -> None:
+        self.port = port
         self.log = log
         with log.open("w") as out:
             self.process = subprocess.Popen(
@@ -99,9 +92,10 @@ def pids_answering(server: Server, connections: int) -> set[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gunicorn runs on Linux")
 def test_workers_answer_like_one_process_and_stop_on_sigterm(
-    seed_index_dir, seed_index, tmp_path, wait_for_server
+    seed_index_dir, seed_index, tmp_path, free_port, wait_for_server
 ):
-    server = Server(seed_index_dir, tmp_path / "workers.log", "--workers", "2", "--threads", "2")
+    options = ("--workers", "2", "--threads", "2")
+    server = Server(seed_index_dir, tmp_path / "workers.log", free_port(), *options)
     try:
         wait_for_server(f"http://{HOST}:{server.port}/api/docs", server.process, server.log)
         for query in QUERIES:  # the one-process answer: test_web checks /api/search is it
