@@ -31,7 +31,7 @@ from indexer.ingest.glossary import bare
 from indexer.ingest.metadata import document_label
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
-from indexer.matching import LiteralCounts, Matcher
+from indexer.matching import Matcher
 from indexer.query import (
     FILTER_FIELDS,
     AllOf,
@@ -46,7 +46,6 @@ from indexer.query import (
     sanitize,
 )
 from indexer.ranking import Ranker
-from indexer.readings import BigramGraph
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_hit
 from indexer.schema import DOCUMENT, LEXICON_ID
 from indexer.snapshot import Snapshot
@@ -58,6 +57,7 @@ from indexer.store import (
     load_segmenter,
     open_whoosh,
 )
+from indexer.suggestions import completions, load_lexicon, suggestions
 
 if TYPE_CHECKING:
     from indexer.build import IndexReport
@@ -67,7 +67,6 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 10
 FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
 LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
-TYPO_RATIO = 5
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 MTIME_SETTLED_NS = 2 * 10**9  # file times this old are past any clock tick's ambiguity
 HIT_CHUNK = 1024  # hits whose match keys are read at once (a page is one chunk)
@@ -316,13 +315,7 @@ class PolicyIndex:
             lexicon, commit, jargon = self._lexicon, self._commits, self._segmenter.user_words
         if lexicon is None:  # built outside the lock (seconds on a large corpus): searches go on
             record = searcher.document(id=LEXICON_ID)
-            data = record["data"] if record else {}
-            lexicon = PinyinLexicon(
-                data.get("words", {}),
-                jargon,
-                BigramGraph(data["bigrams"]) if "bigrams" in data else None,
-                LiteralCounts(self.snapshot()),
-            )
+            lexicon = load_lexicon(record["data"] if record else {}, jargon, self.snapshot())
             with self._lock:
                 if self._commits == commit:  # still the commit it was read from
                     self._lexicon = lexicon
@@ -330,21 +323,8 @@ class PolicyIndex:
 
     @_segmented
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
-        """Corpus terms the user may have meant: same sound, close spelling, or a glossary
-        term; with some hits, only terms far more common than the query (a likely typo)."""
-        lexicon = self.lexicon()
-        typed = typed_pinyin(text)
-        if typed:
-            return [w.text for w in lexicon.candidates(typed, n)]
-        key = match_key(text)
-        if not key:
-            return []
-        sounds = lexicon.homophones(key)
-        if hits:
-            floor = TYPO_RATIO * max(hits, 1)
-            return [w.text for w in sounds if w.freq >= floor][:n]
-        found = [w.text for w in sounds] + lexicon.similar(key, n) + self._glossary.closest(key, n)
-        return [w for w in dict.fromkeys(found) if match_key(w) != key][:n]
+        """Corpus terms the user may have meant (``indexer.suggestions.suggestions``)."""
+        return suggestions(self.lexicon(), self._glossary, text, hits=hits, n=n)
 
     @_segmented
     def glossary(self, term: str) -> GlossaryResult:
@@ -470,20 +450,8 @@ class PolicyIndex:
 
     @_segmented
     def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:
-        """What a user typing ``prefix`` may want: glossary terms and corpus words that
-        start with it, or, for letters, the words that pinyin or initials stand for."""
-        key = match_key(prefix)
-        if not key:
-            return []
-        found: dict[str, str] = {}
-        for entry in self._glossary.lookup(prefix):
-            found.setdefault(bare(entry.term), "glossary")
-        typed = typed_pinyin(prefix)
-        lexicon = self.lexicon()
-        words = lexicon.candidates(typed, n) if typed else lexicon.starting_with(key, n)
-        for word in words:
-            found.setdefault(word.text, "pinyin" if typed else "word")
-        return [{"text": t, "kind": k} for t, k in list(found.items())[:n]]
+        """What a user typing ``prefix`` may want (``indexer.suggestions.completions``)."""
+        return completions(self.lexicon(), self._glossary, prefix, n)
 
     def label(self, doc: str) -> str:
         """The document ``doc`` as people cite it (``metadata.document_label``)."""

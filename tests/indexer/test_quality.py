@@ -202,7 +202,7 @@ def test_searches_go_on_while_the_lexicon_loads(seed_index_dir, monkeypatch):
     """Loading the lexicon takes seconds on a large corpus; it must not hold the lock
     every search takes."""
     inner: list[int] = []
-    build_lexicon = api.PinyinLexicon
+    build_lexicon = api.load_lexicon
 
     def slow(*args):
         search = threading.Thread(target=lambda: inner.append(ix.search("六稳").total))
@@ -210,7 +210,7 @@ def test_searches_go_on_while_the_lexicon_loads(seed_index_dir, monkeypatch):
         search.join(10)
         return build_lexicon(*args)
 
-    monkeypatch.setattr(api, "PinyinLexicon", slow)
+    monkeypatch.setattr(api, "load_lexicon", slow)
     with PolicyIndex.open(seed_index_dir) as ix:
         assert "三个一批" in ix.lexicon().words
         assert inner and inner[0] > 0

@@ -1,0 +1,62 @@
+"""What a user may have meant, or is typing: suggestions for a query with few or no hits
+and completions of a prefix, from the pinyin lexicon (``indexer.lexicon``, with any other
+string of the corpus by its reading, ``indexer.readings``) and the glossary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from analyzers.normalize import match_key
+from analyzers.pinyin import typed_pinyin
+from indexer.ingest.glossary import bare
+from indexer.lexicon import PinyinLexicon
+from indexer.lookup import Glossary
+from indexer.matching import LiteralCounts
+from indexer.readings import BigramGraph
+from indexer.snapshot import Snapshot
+
+TYPO_RATIO = 5  # with a few hits, only a sound-alike this many times as frequent is a typo
+
+
+def load_lexicon(data: dict[str, Any], jargon: Iterable[str], snapshot: Snapshot) -> PinyinLexicon:
+    """The lexicon record's words and bigrams, counted against ``snapshot``'s commit."""
+    graph = BigramGraph(data["bigrams"]) if "bigrams" in data else None
+    return PinyinLexicon(data.get("words", {}), jargon, graph, LiteralCounts(snapshot))
+
+
+def suggestions(
+    lexicon: PinyinLexicon, glossary: Glossary, text: str, *, hits: int = 0, n: int = 5
+) -> list[str]:
+    """Corpus terms the user may have meant: same sound, close spelling, or a glossary
+    term; with some hits, only terms far more common than the query (a likely typo)."""
+    typed = typed_pinyin(text)
+    if typed:
+        return [w.text for w in lexicon.candidates(typed, n)]
+    key = match_key(text)
+    if not key:
+        return []
+    sounds = lexicon.homophones(key)
+    if hits:
+        floor = TYPO_RATIO * max(hits, 1)
+        return [w.text for w in sounds if w.freq >= floor][:n]
+    found = [w.text for w in sounds] + lexicon.similar(key, n) + glossary.closest(key, n)
+    return [w for w in dict.fromkeys(found) if match_key(w) != key][:n]
+
+
+def completions(
+    lexicon: PinyinLexicon, glossary: Glossary, prefix: str, n: int = 8
+) -> list[dict[str, str]]:
+    """What a user typing ``prefix`` may want: glossary terms and corpus words that
+    start with it, or, for letters, the strings that pinyin or initials stand for."""
+    key = match_key(prefix)
+    if not key:
+        return []
+    found: dict[str, str] = {}
+    for entry in glossary.lookup(prefix):
+        found.setdefault(bare(entry.term), "glossary")
+    typed = typed_pinyin(prefix)
+    words = lexicon.candidates(typed, n) if typed else lexicon.starting_with(key, n)
+    for word in words:
+        found.setdefault(word.text, "pinyin" if typed else "word")
+    return [{"text": t, "kind": k} for t, k in list(found.items())[:n]]
