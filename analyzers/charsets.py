@@ -17,3 +17,5 @@ HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)  # a cl
 # Full-width ASCII forms (！ to ～) sit this far above the ASCII characters they stand for.
 FULLWIDTH_ASCII = range(0xFF01, 0xFF5F)
 FULLWIDTH_SHIFT = 0xFEE0
+# What ends a sentence, full-width and ASCII (the cleaner also ends a line at … and ：).
+SENTENCE_END = "。！？!?"

@@ -15,8 +15,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from analyzers.charsets import FULLWIDTH_ASCII, FULLWIDTH_SHIFT, HAN
+from analyzers.charsets import FULLWIDTH_ASCII, FULLWIDTH_SHIFT, HAN, SENTENCE_END
 from analyzers.segment import active_segmenter
+from indexer.ingest.headings import HEADING_LEVELS, MARKDOWN_HEADING
 
 # Characters that carry nothing: zero-width, bidi controls, soft hyphen, other controls.
 _INVISIBLE = re.compile(
@@ -46,19 +47,19 @@ MAX_PARAGRAPH = 2000  # characters: longer "paragraphs" are cut after a sentence
 # A line longer than this is body text, never a heading, even with a paragraph per line.
 _LONG_LINE = 40
 # A finished sentence inside a line: the line is body text, not a heading or a title.
-_INNER_SENTENCE_END = re.compile(r"[。！？!?]")
+_INNER_SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
 # Markdown emphasis markers, which carry no words.
 _EMPHASIS = re.compile(r"\*\*|__")
 # What ends a sentence (before closing quotes and brackets); "：" ends a lead-in line.
 # "；" does not: it separates clauses and list items inside one paragraph.
-_SENTENCE_END = set("。！？!?…：:")
+_SENTENCE_END = set(SENTENCE_END + "…：:")
 _CLOSERS = "”’」』）)》】"
 # What opens a new block: numbered headings, list markers, the "——" of a subtitle or dash list.
 BLOCK_START = re.compile(
-    r"^(?:#{1,6}\s|[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]"
-    r"|\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[)）]|[①-⑳]|——|第[一二三四五六七八九十百\d]+[章节条部分])"
+    r"^(?:#{1,6}\s|"
+    + "|".join(HEADING_LEVELS)
+    + r"|[①-⑳]|——|第[一二三四五六七八九十百\d]+[章节条部分])"
 )
-MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*(?=[^#\s])")
 # A run-in label that opens an entry: "六保：…", "“七抓”工作：…" (glossaries, lists).
 _LABEL = re.compile(r"^[^，。；：、！？,.;:!?]{1,16}[：:]")
 _HAN = re.compile(f"[{HAN}]")

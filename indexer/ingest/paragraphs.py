@@ -10,21 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.ingest.clean import MARKDOWN_HEADING
+from analyzers.charsets import SENTENCE_END
+from indexer.ingest.headings import HEADING_LEVELS, MARKDOWN_HEADING
 
 SECTION_SEPARATOR = " › "
 
 # Numbered headings, outermost first: 一、 › （一） › 1. › （1）.
-_LEVELS = [
-    re.compile(r"^[一二三四五六七八九十百]+、"),
-    re.compile(r"^[（(][一二三四五六七八九十百]+[)）]"),
-    re.compile(r"^\d{1,3}[.．、](?!\d)"),
-    re.compile(r"^[（(]\d{1,3}[)）]"),
-]
+_LEVELS = [re.compile("^" + level) for level in HEADING_LEVELS]
 _APPENDIX = re.compile(r"^附\s*件\s*\d*[：:]?$")
 # The printer's lines at the end of a report: "…秘书处2022年4月25日印", "（共印410份）", a date.
 COLOPHON = re.compile(r"(?:印发?|[（(]共印\d+份[)）])$|^\d{4}年\d{1,2}月\d{1,2}日$")
-_SENTENCE_END = re.compile(r"[。！？!?]")
+_SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
 _RUN_IN_LEVELS = 2  # "（一）抓项目…。全年…" opens a section; "1.完成…。" is a list item
 _HEADING_MAX = 40  # a heading line is short; a longer line is a paragraph with a lead-in
 _HEADER_MAX = 60  # header lines (title, subtitle, speaker) are short too
