@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
-import json
 import socket
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import write_report  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -242,8 +242,7 @@ def main() -> None:
     for key, value in report.items():
         print(f"{key:>18}: {value}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_report(args.json, report)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ forms ignored).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from analyzers.normalize import match_key  # noqa: E402
 from analyzers.pinyin import word_pinyin  # noqa: E402
 from analyzers.segment import HAN_RUN, Segmenter, is_han_word  # noqa: E402
+from benchmarks import write_report  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
 from indexer.build import collect_files  # noqa: E402
 from indexer.ingest.document import ParsedDocument, parse_document  # noqa: E402
@@ -264,8 +264,7 @@ def main() -> None:
     report = evaluate(args.paths, args.sample, args.seed)
     print_table(report)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_report(args.json, report)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import write_report  # noqa: E402
 from benchmarks.corpus import generate  # noqa: E402
 from benchmarks.load import serve_and_load, tree_pss_mb  # noqa: E402
 
@@ -559,7 +560,6 @@ def main() -> None:
         for size in args.sizes
     ]
     print_table(rows)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "date": str(date.today()),
         "cpus": os.cpu_count(),
@@ -567,7 +567,7 @@ def main() -> None:
         "options": {"quick": args.quick, "ours_only": args.ours_only, "server": not args.no_server},
         "rows": rows,
     }
-    args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(args.json, report)
 
 
 if __name__ == "__main__":

@@ -98,9 +98,18 @@ def test_top_strings_are_exactly_the_scans(seed_index, keys, graph, monkeypatch,
         assert graph.top([walk], count, 5) == _brute_force(keys, walk, 5), walk
 
 
-def test_checks_are_bounded_and_ranked_after(seed_index, keys, graph, monkeypatch):
-    """With few checks allowed, what is returned is still real and correctly counted."""
-    monkeypatch.setattr(readings, "MAX_CHECKS", 3)
+@pytest.mark.parametrize(
+    "limits",
+    [{"MAX_CHECKS": 3}, {"WALK_LIMIT": 0, "ROUND_LIMIT": 3}],
+    ids=["few-checks", "small-walks"],
+)
+def test_bounded_lookups_return_real_strings_counted_exactly(
+    seed_index, keys, graph, monkeypatch, limits
+):
+    """With few checks, or walks cut short, what is returned still occurs, as often as
+    it says (it may miss a string the unbounded lookup would find)."""
+    for name, value in limits.items():
+        monkeypatch.setattr(readings, name, value)
     count = _count(seed_index)
     for walk in _walks(keys)[:30]:
         for text, n in graph.top([walk], count, 5).items():
@@ -164,12 +173,3 @@ def test_typed_syllables_are_not_read_as_initials(seed_index):
     lexicon = seed_index.lexicon()
     assert lexicon._read(1, "fang", 5) == {}
     assert lexicon._read(1, "zdzq", 5)  # no syllable: initials
-
-
-def test_walks_past_their_limits_return_real_strings(seed_index, keys, graph, monkeypatch):
-    monkeypatch.setattr(readings, "WALK_LIMIT", 0)
-    monkeypatch.setattr(readings, "ROUND_LIMIT", 3)
-    count = _count(seed_index)
-    for walk in _walks(keys)[:30]:
-        for text, n in graph.top([walk], count, 5).items():
-            assert count(text) == n > 0
