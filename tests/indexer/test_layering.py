@@ -1,12 +1,17 @@
-"""The search side reads the index without loading the writer (issue 16): opening,
-searching and every page's data come from ``indexer.store`` and the query modules."""
+"""Layering (issue 16): the search side reads the index without loading the writer, and
+only the modules that own the risk reach into Whoosh's private names."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import whoosh
 
 WRITERS = ("indexer.build", "indexer.parallel", "indexer.records", "indexer.faults")
 
@@ -37,3 +42,30 @@ def test_searching_never_imports_the_writer(seed_index_dir):
     loaded = json.loads(out.stdout)
     assert "indexer.store" in loaded and "search_web.pages" in loaded  # it did read
     assert not [name for name in WRITERS if name in loaded], loaded
+
+
+WHOOSH_INTERNALS = {
+    "indexer/bulk.py",
+    "indexer/storage.py",
+    "indexer/parallel.py",
+    "indexer/store.py",
+}
+
+
+def test_whoosh_internals_are_touched_in_one_place():
+    """Whoosh's private names (any ``self._name`` of its source, and the writer's ``_lk``
+    keyword) are read only by the modules that own that risk, which the bulk guard tests
+    cover: another module reaching into Whoosh would break silently on its next release."""
+    private = {"_lk"}
+    for source in Path(whoosh.__path__[0]).rglob("*.py"):
+        private.update(re.findall(r"self\.(_[a-z]\w*)", source.read_text("utf-8", "replace")))
+    root = Path(__file__).resolve().parents[2]
+    touching = set()
+    for module in [*root.glob("indexer/**/*.py"), *root.glob("search_web/**/*.py")]:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            foreign = isinstance(node, ast.Attribute) and node.attr in private
+            foreign = foreign and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+            if foreign or (isinstance(node, ast.keyword) and node.arg in private):
+                touching.add(module.relative_to(root).as_posix())
+    assert "indexer/bulk.py" in touching  # the scan sees them where they are
+    assert touching <= WHOOSH_INTERNALS, touching - WHOOSH_INTERNALS
