@@ -29,7 +29,8 @@ from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments
-from indexer.errors import PolicySearchError, ReaderError, UsageError
+from indexer.errors import ReaderError, UsageError
+from indexer.faults import LOCK_HELD, crash_point
 from indexer.ingest.document import parse_document
 from indexer.ingest.glossary import bare
 from indexer.ingest.overrides import (
@@ -60,6 +61,7 @@ from indexer.schema import (
     build_schema,
 )
 from indexer.snapshot import Snapshot
+from indexer.storage import clear_lock_holder, locked_error, note_lock_holder, write_lock
 from indexer.store import is_index, load_segmenter, open_whoosh
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
@@ -163,14 +165,15 @@ def update_index(
 
 def _rebuild(index_dir: Path, files: list[Path], **options: Any) -> IndexReport:
     """Build a fresh index beside the old one, then swap: the old one serves until then."""
-    fresh = index_dir.with_name(index_dir.name + ".rebuilding")
-    shutil.rmtree(fresh, ignore_errors=True)
-    report = update_index(fresh, files, **options)
-    old = index_dir.with_name(index_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(index_dir, old)
-    os.replace(fresh, index_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    with write_lock(index_dir):  # no update may commit to the index being replaced
+        fresh = index_dir.with_name(index_dir.name + ".rebuilding")
+        shutil.rmtree(fresh, ignore_errors=True)
+        report = update_index(fresh, files, **options)
+        old = index_dir.with_name(index_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(index_dir, old)
+        os.replace(fresh, index_dir)
+        shutil.rmtree(old, ignore_errors=True)
     return report
 
 
@@ -199,12 +202,13 @@ def _update(
         report.new_words = len(new_words)
         if not sources and not removed and not new_words:
             return report
+        index_dir = Path(ix.storage.folder)
         try:
             writer = BulkWriter(ix, compound=COMPOUND)
         except LockError:
-            raise PolicySearchError(
-                "another `policy-search index` is writing to this index; wait for it to finish"
-            ) from None
+            raise locked_error(index_dir) from None
+        note_lock_holder(index_dir)
+        crash_point(LOCK_HELD)
         try:
             changed = {s.doc for s in sources} | set(removed)
             retokenized = _retokenize(ix, writer, new_words, skip=changed)
@@ -249,8 +253,10 @@ def _update(
                 kind=DICTIONARY,
                 data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
             )
+            clear_lock_holder(index_dir)  # while the lock is still ours
             commit_segments(writer, segments)
         except BaseException:
+            clear_lock_holder(index_dir)
             writer.cancel()
             raise
         return report

@@ -13,11 +13,19 @@ with its own position, over the same pages.
 
 from __future__ import annotations
 
+import json
 import mmap
+import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
+
+from indexer.errors import PolicySearchError
 
 
 def _map(path: str) -> mmap.mmap:
@@ -62,3 +70,54 @@ class MappedStorage(FileStorage):
             return MappedFile(path, _map(path), name)
         except ValueError:  # an empty file cannot be mapped, and needs no descriptor
             return BufferFile(b"", name=name)
+
+
+# The write lock every Whoosh writer of the index takes: an flock on this file, released
+# by the kernel when its process dies, so a killed run never leaves the index locked.
+WRITELOCK = "MAIN_WRITELOCK"
+
+
+def note_lock_holder(index_dir: Path) -> None:
+    """Say in the held lock's file which process holds it and since when (read by the
+    next writer that finds it locked); ``clear`` wipes it before the lock is let go."""
+    holder = {"pid": os.getpid(), "started": datetime.now().isoformat(timespec="seconds")}
+    (index_dir / WRITELOCK).write_text(json.dumps(holder), encoding="utf-8")
+
+
+def clear_lock_holder(index_dir: Path) -> None:
+    (index_dir / WRITELOCK).write_text("", encoding="utf-8")
+
+
+def lock_holder(index_dir: Path) -> str:
+    """``pid 1234, started 2026-12-02T09:41:03`` for a live holder that noted itself, or ""."""
+    try:
+        holder = json.loads((index_dir / WRITELOCK).read_text(encoding="utf-8"))
+        os.kill(int(holder["pid"]), 0)  # alive?
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    return f"pid {holder['pid']}, started {holder['started']}"
+
+
+def locked_error(index_dir: Path) -> PolicySearchError:
+    """The one line a second writer prints: who holds the lock, if known."""
+    holder = lock_holder(index_dir)
+    who = f"another `policy-search index` ({holder})" if holder else "another `policy-search index`"
+    return PolicySearchError(f"{who} is writing to this index; wait for it to finish")
+
+
+@contextmanager
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's write lock as its writers take it, noting the holder; the
+    ``locked_error`` if another process holds it."""
+    lock = MappedStorage(str(index_dir)).lock(WRITELOCK)
+    if not lock.acquire(blocking=False):
+        raise locked_error(index_dir)
+    try:
+        note_lock_holder(index_dir)
+        yield
+    finally:
+        held = os.fstat(lock.fd).st_ino
+        with suppress(OSError):  # a rebuild has swapped another index in: not ours to clear
+            if os.stat(index_dir / WRITELOCK).st_ino == held:
+                clear_lock_holder(index_dir)
+        lock.release()

@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 
 from indexer.api import PolicyIndex
 from indexer.cli import cli
-from indexer.faults import CRASH_VARIABLE, SEGMENT_WRITTEN
+from indexer.faults import CRASH_VARIABLE, LOCK_HELD, PAUSE_VARIABLE, SEGMENT_WRITTEN
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CLI = [sys.executable, "-m", "indexer.cli"]
@@ -131,3 +131,43 @@ def test_index_while_serving(seed_index_dir, tmp_path, free_port, wait_for_serve
         server.terminate()
         server.wait(timeout=15)
         log.close()
+
+
+def _stopped(pid: int) -> bool:
+    """Whether ``pid`` is stopped (SIGSTOP): the state after the command name in stat."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T"
+
+
+def test_a_second_writer_names_the_first_and_a_dead_one_never_blocks(seed_index_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 1)
+    first = subprocess.Popen(  # stops itself while holding the write lock
+        [*CLI, "--index", str(index_dir), "index", str(corpus)],
+        env={**os.environ, PAUSE_VARIABLE: LOCK_HELD},
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _stopped(first.pid):
+            assert time.monotonic() < deadline and first.poll() is None, "never held the lock"
+            time.sleep(0.05)
+        for args in (["index", str(corpus)], ["index", "--rebuild", str(SEEDS)]):
+            second = subprocess.run(
+                [*CLI, "--index", str(index_dir), *args], capture_output=True, text=True
+            )
+            assert second.returncode == 2, second.stderr
+            assert f"(pid {first.pid}, started " in second.stderr, second.stderr
+            assert second.stderr.count("\n") == 1
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # dies holding the lock: the kernel frees it
+        first.wait(timeout=10)
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("独有标记").total == 0 and ix.search("三个一批").total == 8
+    third = subprocess.run(
+        [*CLI, "--index", str(index_dir), "index", str(corpus)], capture_output=True, text=True
+    )
+    assert third.returncode == 0, third.stderr
+    with PolicyIndex.open(index_dir) as ix:
+        assert ix.search("独有标记").total == 1
