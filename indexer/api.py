@@ -25,7 +25,7 @@ from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
-from indexer.errors import DocumentNotFound, IndexNotFound, QuerySyntaxError, UsageError
+from indexer.errors import DocumentNotFound, QuerySyntaxError, UsageError
 from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import bare
 from indexer.ingest.metadata import document_label
@@ -51,11 +51,11 @@ from indexer.schema import DOCUMENT, LEXICON_ID
 from indexer.snapshot import Snapshot
 from indexer.store import (
     document_labels,
-    is_index,
     iter_documents,
     iter_glossary,
     load_segmenter,
     open_whoosh,
+    require_index,
 )
 from indexer.suggestions import completions, load_lexicon, suggestions
 
@@ -115,10 +115,7 @@ class PolicyIndex:
     def open(cls, path: str | Path) -> PolicyIndex:
         """Open the index at ``path``; IndexNotFound if there is none."""
         path = Path(path)
-        if not is_index(path):
-            raise IndexNotFound(
-                f"no index at {path}; create one with `policy-search index PATHS --index {path}`"
-            )
+        require_index(path)
         return cls(path, open_whoosh(path))
 
     @staticmethod

@@ -28,6 +28,7 @@ import pickle
 import struct
 import zlib
 from array import array
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,29 @@ def postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray
     btext = text.encode("utf-8")
     if (field, btext) not in reader._terms:
         return _EMPTY_IDS, None
-    info = reader._terms.term_info(field, btext)
+    return _postings(reader._terms.term_info(field, btext), reader)
+
+
+def check_segment(reader: Any) -> Counter[str]:
+    """Read everything one segment holds — every term's posting list (its length checked
+    against the term's document frequency), every stored record, every match key — and
+    say how much was read; a damaged file raises as its bad bytes are read."""
+    read: Counter[str] = Counter()
+    for (field, text), info in reader._terms.items():
+        ids, _ = _postings(info, reader)
+        if len(ids) != info.doc_frequency():
+            raise ValueError(f"{field}:{text!r} has {len(ids)} of {info.doc_frequency()} postings")
+        read["postings"] += len(ids)
+    for docnum in range(reader.doc_count_all()):
+        reader.stored_fields(docnum)
+        read["records"] += 1
+    for key in BytesColumn(reader, "key").values():
+        key.decode("utf-8")  # a match key is text: a damaged one rarely decodes
+        read["keys"] += 1
+    return read
+
+
+def _postings(info: Any, reader: Any) -> tuple[np.ndarray, np.ndarray | None]:
     if info.is_inlined():
         ids, weights, _ = info.inlined_postings()
         if weights is not None:

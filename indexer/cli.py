@@ -29,6 +29,7 @@ from indexer.output import (
     to_json,
     use_color,
 )
+from indexer.store import check_index
 
 EXIT_NO_HITS, EXIT_USAGE, EXIT_SOME_FAILED = 1, 2, 3
 
@@ -353,6 +354,31 @@ def export(ctx: click.Context, out: Path, fmt: str) -> None:
     with PolicyIndex.open(ctx.obj) as ix:
         counts = write_export(ix, out)
     click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {out}")
+
+
+@cli.command()
+@json_option("the report")
+@index_option
+@click.pass_context
+@one_line_errors
+def check(ctx: click.Context, as_json: bool) -> None:
+    """Read every posting list, record and match key of the index, as `git fsck` reads
+    every object. Exits 2, with one line per damaged segment naming its files, if any
+    cannot be read; re-index the affected folder with --rebuild to repair it."""
+    problems, read = check_index(ctx.obj)
+    if as_json:
+        click.echo(
+            to_json({"index": str(ctx.obj), "ok": not problems, "problems": problems, **read})
+        )
+    for problem in [] if as_json else problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    if not as_json:
+        click.echo(
+            f"ok: {read['segments']} segment(s), {read['records']} records, "
+            f"{read['postings']} postings and {read['keys']} match keys read"
+        )
 
 
 if __name__ == "__main__":  # python -m indexer.cli, where the console script is not on PATH

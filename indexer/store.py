@@ -7,6 +7,7 @@ Nothing here writes: searching imports this module, never the update pipeline
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from analyzers.segment import Segmenter
-from indexer.errors import PolicySearchError
+from indexer import bulk
+from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.metadata import document_label
 from indexer.lookup import TermEntry
 from indexer.schema import DICTIONARY_ID, DOCUMENT, GLOSSARY_ENTRY, SCHEMA_VERSION, build_schema
@@ -24,6 +26,44 @@ from indexer.storage import MappedStorage
 
 def is_index(index_dir: Path) -> bool:
     return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+def require_index(index_dir: Path) -> None:
+    """IndexNotFound, saying how to create one, unless there is an index at ``index_dir``."""
+    if not is_index(index_dir):
+        raise IndexNotFound(
+            f"no index at {index_dir}; create one with "
+            f"`policy-search index PATHS --index {index_dir}`"
+        )
+
+
+def check_index(index_dir: Path) -> tuple[list[str], Counter[str]]:
+    """Read everything the last commit holds, as ``git fsck`` reads every object: the
+    damage found (one line per segment, naming its files) and how much was read."""
+    require_index(index_dir)
+    problems: list[str] = []
+    read: Counter[str] = Counter()
+    try:
+        ix = open_whoosh(index_dir)
+    except PolicySearchError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to read the commit is damage
+        return [f"{index_dir}: the last commit cannot be read ({type(exc).__name__}: {exc})"], read
+    try:
+        with ix.searcher() as searcher:
+            for leaf, _ in searcher.leaf_searchers():
+                reader = leaf.reader()
+                if not reader.doc_count_all():
+                    continue
+                read["segments"] += 1
+                try:
+                    read.update(bulk.check_segment(reader))
+                except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
+                    files = index_dir / f"{reader.segment().segment_id()}.*"
+                    problems.append(f"{files}: damaged ({type(exc).__name__}: {exc})")
+    finally:
+        ix.close()
+    return problems, read
 
 
 def open_whoosh(index_dir: Path) -> Index:

@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
 from indexer.api import PolicyIndex
@@ -171,3 +172,34 @@ def test_a_second_writer_names_the_first_and_a_dead_one_never_blocks(seed_index_
     assert third.returncode == 0, third.stderr
     with PolicyIndex.open(index_dir) as ix:
         assert ix.search("独有标记").total == 1
+
+
+def _flip(path: Path) -> None:
+    """Invert 64 bytes a third of the way into ``path``, as a failing disk might."""
+    data = bytearray(path.read_bytes())
+    start = len(data) // 3
+    data[start : start + 64] = bytes(b ^ 0xFF for b in data[start : start + 64])
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 2)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "damage"),
+    [("*.pst", _truncate), ("*.pst", _flip), ("*._stored.col", _flip), ("*.key.col", _flip)],
+    ids=["postings-truncated", "postings-flipped", "records-flipped", "keys-flipped"],
+)
+def test_check_names_the_damaged_segment(seed_index_dir, tmp_path, runner, pattern, damage):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    clean = runner.invoke(cli, ["check", "--index", str(index_dir)])
+    assert clean.exit_code == 0 and clean.output.startswith("ok: "), clean.output
+    (target,) = index_dir.glob(pattern)
+    damage(target)
+    damaged = runner.invoke(cli, ["check", "--index", str(index_dir), "--json"])
+    report = json.loads(damaged.stdout)
+    assert damaged.exit_code == 2 and report["ok"] is False
+    (problem,) = report["problems"]
+    assert problem.startswith(str(index_dir / target.name.split(".")[0])) and "damaged" in problem
