@@ -61,7 +61,7 @@ from indexer.schema import (
     build_schema,
 )
 from indexer.snapshot import Snapshot
-from indexer.storage import clear_lock_holder, locked_error, note_lock_holder, write_lock
+from indexer.storage import lock_noted, locked_error, write_lock
 from indexer.store import is_index, load_segmenter, open_whoosh
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
@@ -177,7 +177,15 @@ def _rebuild(index_dir: Path, files: list[Path], **options: Any) -> IndexReport:
     return report
 
 
-def _update(
+def _update(ix: Index, files: list[Path], **options: Any) -> IndexReport:
+    # The committed dictionary cuts everything this run does, parsing included (the
+    # cleaner asks it where words run across line breaks), and what it learns on the way.
+    with using(load_segmenter(ix)) as segmenter:
+        return _update_with(segmenter, ix, files, **options)
+
+
+def _update_with(
+    segmenter: Segmenter,
     ix: Index,
     files: list[Path],
     *,
@@ -185,31 +193,28 @@ def _update(
     progress: bool | None,
     meta: dict[str, Overrides],
 ) -> IndexReport:
-    # The committed dictionary cuts everything this run does, parsing included (the
-    # cleaner asks it where words run across line breaks), and what it learns on the way.
-    with using(load_segmenter(ix)) as segmenter:
-        report = IndexReport()
-        with ix.searcher() as searcher:
-            known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
-            lexicon = searcher.document(id=LEXICON_ID)
-            totals = searcher.document(id=WORD_TOTALS_ID)
-        vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
-        sources = _read_changed(files, known, report, progress, meta)
-        removed = [
-            doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
-        ]
-        new_words = _learn(segmenter, sources)
-        report.new_words = len(new_words)
-        if not sources and not removed and not new_words:
-            return report
-        index_dir = Path(ix.storage.folder)
-        try:
-            writer = BulkWriter(ix, compound=COMPOUND)
-        except LockError:
-            raise locked_error(index_dir) from None
-        note_lock_holder(index_dir)
-        crash_point(LOCK_HELD)
-        try:
+    report = IndexReport()
+    with ix.searcher() as searcher:
+        known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
+        lexicon = searcher.document(id=LEXICON_ID)
+        totals = searcher.document(id=WORD_TOTALS_ID)
+    vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
+    sources = _read_changed(files, known, report, progress, meta)
+    removed = [
+        doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
+    ]
+    new_words = _learn(segmenter, sources)
+    report.new_words = len(new_words)
+    if not sources and not removed and not new_words:
+        return report
+    index_dir = Path(ix.storage.folder)
+    try:
+        writer = BulkWriter(ix, compound=COMPOUND)
+    except LockError:
+        raise locked_error(index_dir) from None
+    try:
+        with lock_noted(index_dir):
+            crash_point(LOCK_HELD)
             changed = {s.doc for s in sources} | set(removed)
             retokenized = _retokenize(ix, writer, new_words, skip=changed)
             report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
@@ -253,13 +258,11 @@ def _update(
                 kind=DICTIONARY,
                 data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
             )
-            clear_lock_holder(index_dir)  # while the lock is still ours
-            commit_segments(writer, segments)
-        except BaseException:
-            clear_lock_holder(index_dir)
-            writer.cancel()
-            raise
-        return report
+        commit_segments(writer, segments)
+    except BaseException:
+        writer.cancel()
+        raise
+    return report
 
 
 def _index_here(writer: IndexWriter, sources: list[Source], progress: bool | None) -> Counts:

@@ -77,15 +77,21 @@ class MappedStorage(FileStorage):
 WRITELOCK = "MAIN_WRITELOCK"
 
 
-def note_lock_holder(index_dir: Path) -> None:
-    """Say in the held lock's file which process holds it and since when (read by the
-    next writer that finds it locked); ``clear`` wipes it before the lock is let go."""
+@contextmanager
+def lock_noted(index_dir: Path) -> Iterator[None]:
+    """While the caller holds the write lock: which process holds it and since when, in
+    the lock's file, for the next writer to name; wiped before the caller lets go, unless
+    the index has been swapped for another meanwhile (a rebuild), whose file is not ours."""
+    path = index_dir / WRITELOCK
     holder = {"pid": os.getpid(), "started": datetime.now().isoformat(timespec="seconds")}
-    (index_dir / WRITELOCK).write_text(json.dumps(holder), encoding="utf-8")
-
-
-def clear_lock_holder(index_dir: Path) -> None:
-    (index_dir / WRITELOCK).write_text("", encoding="utf-8")
+    path.write_text(json.dumps(holder), encoding="utf-8")
+    noted = os.stat(path).st_ino
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            if os.stat(path).st_ino == noted:
+                path.write_text("", encoding="utf-8")
 
 
 def lock_holder(index_dir: Path) -> str:
@@ -113,11 +119,7 @@ def write_lock(index_dir: Path) -> Iterator[None]:
     if not lock.acquire(blocking=False):
         raise locked_error(index_dir)
     try:
-        note_lock_holder(index_dir)
-        yield
+        with lock_noted(index_dir):
+            yield
     finally:
-        held = os.fstat(lock.fd).st_ino
-        with suppress(OSError):  # a rebuild has swapped another index in: not ours to clear
-            if os.stat(index_dir / WRITELOCK).st_ino == held:
-                clear_lock_holder(index_dir)
         lock.release()
