@@ -36,7 +36,12 @@ PARALLEL_PINYIN = 20_000  # new words per process worth forking for
 Counts = Counter[str | int]  # a word's occurrences; a Han bigram's paragraphs, by its code
 
 
-def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = ()) -> Counts:
+def count_words(
+    texts: list[str],
+    segmenter: Segmenter,
+    terms: Iterable[str] = (),
+    keys: list[str] | None = None,
+) -> Counts:
     """How often each Han word (two or more characters) and short word pair occurs, and
     in how many of the paragraphs ``texts`` each pair of adjacent Han characters is.
 
@@ -44,9 +49,9 @@ def count_words(texts: list[str], segmenter: Segmenter, terms: Iterable[str] = (
     their pinyin, yingshanghuanjing, as people type them. Glossary ``terms`` count too,
     as literal strings: quotes cut “三变”改革 into runs jieba never sees whole. Bigrams
     (integer codes, never confused with a word) are counted in the match key, as the
-    ``bigrams`` field indexes them.
+    ``bigrams`` field indexes them (``keys``: the texts' match keys, if the caller has them).
     """
-    keys = [match_key(text) for text in texts]
+    keys = [match_key(text) for text in texts] if keys is None else keys
     counts: Counts = Counter(bigram_paragraphs(keys))
     counted = {t: None for t in terms if is_han_word(t) and len(t) >= MIN_WORD}  # ordered
     for term in counted:

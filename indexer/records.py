@@ -34,22 +34,26 @@ class Source:
     size: int  # bytes of the file, for the progress bar and for dealing work out
 
 
-def doc_words(source: Source) -> Counts:
+def doc_words(source: Source, keys: list[str]) -> Counts:
     """A document's word counts for the lexicon (cutting its paragraphs, which the
-    segmenter then remembers for the tokenizer)."""
+    segmenter then remembers for the tokenizer); ``keys``: its paragraphs' match keys."""
     return count_words(
         [p.text for p in source.parsed.paragraphs],
         active_segmenter(),
         [bare(e.term) for e in source.parsed.glossary],
+        keys,
     )
 
 
-def match_fields(text: str, heading: bool, section: str, title: str) -> dict[str, Any]:
+def match_fields(
+    text: str, heading: bool, section: str, title: str, key: str | None = None
+) -> dict[str, Any]:
     """A paragraph's fields for literal matching (its characters, bigrams and match
-    key) and ranking (its words, and its weight: a boost on each word field's
-    frequencies, and a column), with their terms computed directly (``_terms``)."""
+    key, computed unless given) and ranking (its words, and its weight: a boost on each
+    word field's frequencies, and a column), with their terms computed directly
+    (``_terms``)."""
     boost = paragraph_boost(heading, section)
-    key = match_key(text)
+    key = match_key(text) if key is None else key
     chars, bigrams = key_chars(key), key_bigrams(key)
     terms = {"chars": (chars, len(chars)), "bigrams": (bigrams, len(bigrams))}
     for name, value in (("text", text), ("section", section), ("title", title)):
@@ -73,7 +77,8 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
     metadata; returns its word counts, which only the lexicon's totals keep (a document's
     own are recounted from its stored paragraphs when it changes)."""
     meta = source.parsed.meta
-    words = doc_words(source)
+    keys = [match_key(p.text) for p in source.parsed.paragraphs]  # for counts and fields
+    words = doc_words(source, keys)
     common: dict[str, Any] = {"doc": meta.doc, "title": meta.title}
     common.update(
         (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
@@ -103,7 +108,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
             },
             **common,
         )
-    for p in source.parsed.paragraphs:
+    for p, key in zip(source.parsed.paragraphs, keys, strict=True):
         writer.add_document(
             id=f"{meta.doc}#{p.n}",
             kind=PARAGRAPH,
@@ -111,7 +116,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
             heading=p.heading,
             section=p.section_path,
             text=p.text,
-            **match_fields(p.text, p.heading, p.section_path, meta.title),
+            **match_fields(p.text, p.heading, p.section_path, meta.title, key),
             **common,
         )
     return words
