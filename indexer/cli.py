@@ -370,15 +370,15 @@ def check(ctx: click.Context, as_json: bool) -> None:
         click.echo(
             to_json({"index": str(ctx.obj), "ok": not problems, "problems": problems, **read})
         )
-    for problem in [] if as_json else problems:
-        click.echo(problem, err=True)
-    if problems:
-        sys.exit(EXIT_USAGE)
-    if not as_json:
+    elif problems:
+        click.echo("\n".join(problems), err=True)
+    else:
         click.echo(
             f"ok: {read['segments']} segment(s), {read['records']} records, "
             f"{read['postings']} postings and {read['keys']} match keys read"
         )
+    if problems:
+        sys.exit(EXIT_USAGE)
 
 
 if __name__ == "__main__":  # python -m indexer.cli, where the console script is not on PATH
