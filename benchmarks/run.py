@@ -1,6 +1,7 @@
 """Speed harness: our engine against the naive Whoosh + jieba baseline, same corpus, one run.
 
     python benchmarks/run.py --sizes 1 20 [--json OUT] [--quick] [--ours-only] [--no-server]
+                             [--previous CHECKOUT]
 
 For each size (MB) it generates a corpus (benchmarks/corpus.py, cached under
 benchmarks/corpus/) and measures, for ours and for the baseline (Whoosh 2.7.4 with
@@ -30,6 +31,14 @@ Options:
                    server) still runs.
     --no-server    skip the server rows (minutes each at 200 MB); the table says so and
                    the JSON has no ours_server* keys.
+    --previous CHECKOUT
+                   also build the same corpus with an earlier engine and load its server
+                   (uncached, one process) in this run: CHECKOUT is a work tree of an
+                   earlier commit with its own .venv, e.g. the engine before the
+                   vectorized query path: `git worktree add ../previous 678e894`, then
+                   `python3 -m venv ../previous/.venv && ../previous/.venv/bin/pip
+                   install -e ../previous`. The table prints our uncached throughput as a
+                   multiple of its throughput, both measured minutes apart on one machine.
 
 The exact anchor: what a user runs instead of this tool is ``rg -c -F -- LITERAL
 FILES...`` (``grep -c -F`` when ripgrep is not installed). For the queries of the mix
@@ -378,11 +387,38 @@ SERVER_LABELS = {
 }
 
 
+def previous_server(checkout: Path, corpus: Path, work: Path, requests: int) -> dict[str, Any]:
+    """An earlier engine's build time and uncached server row on ``corpus``, run with that
+    checkout's own interpreter, CLI and load test (the mix has not changed since)."""
+    python = str(checkout / ".venv" / "bin" / "python")
+    index_dir, report = work / "previous", work / "previous-load.json"
+    build = [python, "-m", "indexer.cli", "--index", str(index_dir), "index", str(corpus)]
+    started = time.perf_counter()
+    subprocess.run(build, cwd=checkout, check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    load = [python, "benchmarks/load.py", "--index", str(index_dir), "--clients", "4"]
+    load += ["--requests", str(requests), "--max-seconds", "120", "--threads", "4"]
+    load += ["--result-cache", "0", "--json", str(report)]
+    subprocess.run(load, cwd=checkout, check=True, capture_output=True)
+    row = server_row(json.loads(report.read_text(encoding="utf-8")), 1)
+    row["build_s"] = round(seconds, 1)
+    row["commit"] = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True
+    ).stdout.strip()
+    return row
+
+
 def measure(
-    size: float, repeat: int, *, baseline: bool = True, server: bool = True
+    size: float,
+    repeat: int,
+    *,
+    baseline: bool = True,
+    server: bool = True,
+    previous: Path | None = None,
 ) -> dict[str, Any]:
     """One size's row. ``baseline=False`` (--ours-only) leaves out everything of the
-    baseline (no base_* keys); ``server=False`` (--no-server) the server rows."""
+    baseline (no base_* keys); ``server=False`` (--no-server) the server rows;
+    ``previous`` adds an earlier engine's server row (``previous_server``)."""
     corpus = corpus_dir(size)
     text_bytes = corpus_bytes(corpus)
     megabytes = text_bytes / 2**20
@@ -455,6 +491,8 @@ def measure(
                 **({"workers": workers} if workers > 1 else {}),
             )
             row[key] = server_row(load, workers)
+        if previous is not None:
+            row["previous_server"] = previous_server(previous, corpus, Path(tmp), 200 * repeat)
     row["grep"] = grep_counts(corpus, engines)
     return row
 
@@ -517,6 +555,19 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 + (f", PSS {pss} MB" if pss is not None else "")
                 + f", {server['non_2xx']} non-2xx"
             )
+        if old := row.get("previous_server"):
+            print(
+                f"  previous engine ({old['commit']}), uncached, 1 process: build"
+                f" {old['build_s']} s, {old['throughput_rps']} req/s, p50 {old['p50_ms']} ms,"
+                f" p95 {old['p95_ms']} ms, {old['non_2xx']} non-2xx; ours uncached /"
+                " previous: "
+                + " / ".join(
+                    f"{ratio(row[key]['throughput_rps'], old['throughput_rps'])}x"
+                    f" ({SERVER_LABELS[key]})"
+                    for key in ("ours_server", "ours_server_w2")
+                    if key in row
+                )
+            )
         truth = row["grep"]
         for q in SUBSTRINGS:
             base = (
@@ -550,12 +601,21 @@ def main() -> None:
     )
     parser.add_argument("--no-server", action="store_true", help="skip the server rows")
     parser.add_argument(
+        "--previous",
+        type=Path,
+        help="a work tree of an earlier engine (with its .venv) whose server to load too",
+    )
+    parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "out" / f"bench-{date.today()}.json"
     )
     args = parser.parse_args()
     rows = [
         measure(
-            size, 1 if args.quick else 5, baseline=not args.ours_only, server=not args.no_server
+            size,
+            1 if args.quick else 5,
+            baseline=not args.ours_only,
+            server=not args.no_server,
+            previous=args.previous,
         )
         for size in args.sizes
     ]
@@ -564,7 +624,12 @@ def main() -> None:
         "date": str(date.today()),
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
-        "options": {"quick": args.quick, "ours_only": args.ours_only, "server": not args.no_server},
+        "options": {
+            "quick": args.quick,
+            "ours_only": args.ours_only,
+            "server": not args.no_server,
+            "previous": str(args.previous) if args.previous else None,
+        },
         "rows": rows,
     }
     write_report(args.json, report)

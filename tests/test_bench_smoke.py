@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.load import serve_and_load
-from benchmarks.run import LITERALS, MIX, literal_times
+from benchmarks.run import LITERALS, MIX, ROOT, literal_times, previous_server
 
 
 def is_number(value) -> bool:
@@ -90,7 +90,12 @@ def test_harness_ours_only_no_server(tmp_path, run_benchmark):
         "run.py", "--sizes", "0.2", "--quick", "--ours-only", "--no-server", "--json", str(out)
     )
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["options"] == {"quick": True, "ours_only": True, "server": False}
+    assert report["options"] == {
+        "quick": True,
+        "ours_only": True,
+        "server": False,
+        "previous": None,
+    }
     [row] = report["rows"]
     for key in (
         "ours_build_mbps",
@@ -135,3 +140,17 @@ def test_literal_anchor_counts_lines(tmp_path, tool):
             for line in path.read_text(encoding="utf-8").splitlines()
         )
         assert timing["lines"] == expected, query
+
+
+def test_previous_engine_row(tmp_path):
+    """--previous builds the corpus and loads the server of another checkout with that
+    checkout's own interpreter and load test; this checkout stands in for an earlier one."""
+    if not (ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("this checkout has no .venv (scripts/test makes one)")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    row = previous_server(ROOT, corpus, tmp_path, requests=20)
+    assert list((tmp_path / "previous").glob("_MAIN_*.toc"))  # a committed index
+    assert row["workers"] == 1 and row["non_2xx"] == 0
+    assert row["throughput_rps"] > 0 and row["build_s"] > 0
+    assert len(row["commit"]) >= 7
