@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from platformdirs import user_data_dir
 from whoosh.index import Index
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
 from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
-from indexer.errors import DocumentNotFound, QuerySyntaxError, UsageError
+from indexer.errors import DocumentNotFound, IndexUnavailable, QuerySyntaxError, UsageError
 from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import bare
 from indexer.ingest.metadata import document_label
@@ -102,14 +103,8 @@ class PolicyIndex:
         self._snapshot: Snapshot | None = None
         self._commits = 0  # commits seen since opening: a key for caches of results
         self._seen_mtime = 0  # the directory's mtime when its commit was last checked
-        self._load_commit_state()
-
-    def _load_commit_state(self) -> None:
-        """What comes with a commit besides postings: the dictionary and the glossary."""
-        self._segmenter = load_segmenter(self._ix)
-        self._labels = document_labels(self._ix)
-        self._glossary = Glossary(iter_glossary(self._ix, self._labels))
         self._lexicon: PinyinLexicon | None = None
+        self._move_to_newest()
 
     @classmethod
     def open(cls, path: str | Path) -> PolicyIndex:
@@ -145,14 +140,40 @@ class PolicyIndex:
     def snapshot(self) -> Snapshot:
         """The current commit's searcher and arrays, moved to the newest commit if there
         is one. A query keeps the snapshot it started with: the old searcher is not
-        closed under it, but dropped, and its files close when its last query ends."""
+        closed under it, but dropped, and its files close when its last query ends.
+
+        If the directory has vanished, or its newest commit cannot be read, queries go
+        on answering from the commit already mapped, and the directory is looked at
+        again on the next query (it may come back)."""
         with self._lock:
             if self._snapshot is None or not self._current():
-                if self._snapshot is not None:
-                    self._load_commit_state()
-                    self._commits += 1
-                self._snapshot = Snapshot(self._ix.searcher())
+                try:
+                    self._move_to_newest()
+                except (OSError, WhooshIndexError) as exc:
+                    self._seen_mtime = 0
+                    if self._snapshot is None:
+                        raise IndexUnavailable(
+                            f"the index at {self.path} cannot be read ({exc}); try again"
+                        ) from None
             return self._snapshot
+
+    def _move_to_newest(self) -> None:
+        """Open the newest commit whole, then switch to it: a commit that fails to open
+        leaves the current one in place."""
+        searcher = self._ix.searcher()
+        try:
+            snapshot = Snapshot(searcher)
+            # What comes with a commit besides postings: the dictionary and the glossary.
+            segmenter, labels = load_segmenter(searcher), document_labels(searcher)
+            glossary = Glossary(iter_glossary(searcher, labels))
+        except BaseException:
+            searcher.close()
+            raise
+        if self._snapshot is not None:
+            self._lexicon = None
+            self._commits += 1
+        self._segmenter, self._labels, self._glossary = segmenter, labels, glossary
+        self._snapshot = snapshot
 
     @contextmanager
     def segmenting(self) -> Iterator[Segmenter]:
@@ -174,7 +195,11 @@ class PolicyIndex:
             mtime = 0
         if mtime and mtime == self._seen_mtime:
             return True
-        current = self._snapshot.searcher.up_to_date()
+        try:
+            current = self._snapshot.searcher.up_to_date()
+        except OSError:  # the directory is gone: what is mapped still answers
+            self._seen_mtime = 0
+            return True
         settled = time.time_ns() - mtime > MTIME_SETTLED_NS
         self._seen_mtime = mtime if current and settled else 0
         return current
@@ -457,8 +482,7 @@ class PolicyIndex:
 
     def documents(self) -> list[dict[str, Any]]:
         """Each document's metadata, source path, hash and paragraph count."""
-        self.searcher()
-        return list(iter_documents(self._ix))
+        return list(iter_documents(self.searcher()))
 
 
 def _children(node: Node) -> tuple[Node, ...]:

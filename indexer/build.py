@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.index import Index, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
@@ -28,7 +27,7 @@ from whoosh.writing import IndexWriter
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
 from indexer import progress as progress_bars
-from indexer.bulk import BulkWriter, commit_segments
+from indexer.bulk import BulkWriter, commit_segments, discard
 from indexer.errors import ReaderError, UsageError
 from indexer.faults import LOCK_HELD, crash_point
 from indexer.ingest.document import parse_document
@@ -61,7 +60,16 @@ from indexer.schema import (
     build_schema,
 )
 from indexer.snapshot import Snapshot
-from indexer.storage import lock_noted, locked_error, write_lock
+from indexer.storage import (
+    MappedStorage,
+    lock_noted,
+    locked_error,
+    require_writable,
+    swap_directories,
+    tidy,
+    write_error,
+    write_lock,
+)
 from indexer.store import is_index, load_segmenter, open_whoosh
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
@@ -149,38 +157,48 @@ def update_index(
     """Bring the index at ``index_dir`` up to date with the files under ``paths``.
 
     ``meta`` supplies or corrects metadata by file name or path (see ``overrides``).
+    A full disk or a directory that cannot be written to stops the run with one line
+    (``IndexWriteError``); the index keeps its last commit.
     """
     files = collect_files(paths)
-    if rebuild and is_index(index_dir):
-        return _rebuild(index_dir, files, prune=prune, progress=progress, meta=meta)
-    if not is_index(index_dir):
-        index_dir.mkdir(parents=True, exist_ok=True)
-        whoosh_index.create_in(str(index_dir), build_schema()).close()
-    ix = open_whoosh(index_dir)
     try:
-        return _update(ix, files, prune=prune, progress=progress, meta=meta or {})
-    finally:
-        ix.close()
+        require_writable(index_dir)
+        if rebuild and is_index(index_dir):
+            return _rebuild(index_dir, files, prune=prune, progress=progress, meta=meta)
+        if not is_index(index_dir):
+            index_dir.mkdir(parents=True, exist_ok=True)
+            MappedStorage(str(index_dir)).create_index(build_schema()).close()
+        ix = open_whoosh(index_dir)
+        try:
+            return _update(ix, files, prune=prune, progress=progress, meta=meta or {})
+        finally:
+            ix.close()
+    except OSError as exc:
+        raise write_error(exc, index_dir) from None
 
 
 def _rebuild(index_dir: Path, files: list[Path], **options: Any) -> IndexReport:
-    """Build a fresh index beside the old one, then swap: the old one serves until then."""
+    """Build a fresh index beside the old one, then swap: the old one serves until then,
+    and the swap is one atomic exchange of the two folders where the system has one."""
     with write_lock(index_dir):  # no update may commit to the index being replaced
         fresh = index_dir.with_name(index_dir.name + ".rebuilding")
         shutil.rmtree(fresh, ignore_errors=True)
-        report = update_index(fresh, files, **options)
-        old = index_dir.with_name(index_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(index_dir, old)
-        os.replace(fresh, index_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            report = update_index(fresh, files, **options)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)  # its space back, on a full disk too
+            raise
+        swap_directories(fresh, index_dir)
+        shutil.rmtree(fresh, ignore_errors=True)  # the old index, now
     return report
 
 
 def _update(ix: Index, files: list[Path], **options: Any) -> IndexReport:
     # The committed dictionary cuts everything this run does, parsing included (the
     # cleaner asks it where words run across line breaks), and what it learns on the way.
-    with using(load_segmenter(ix)) as segmenter:
+    with ix.searcher() as searcher:
+        committed = load_segmenter(searcher)
+    with using(committed) as segmenter:
         return _update_with(segmenter, ix, files, **options)
 
 
@@ -205,9 +223,10 @@ def _update_with(
     ]
     new_words = _learn(segmenter, sources)
     report.new_words = len(new_words)
-    if not sources and not removed and not new_words:
-        return report
     index_dir = Path(ix.storage.folder)
+    if not sources and not removed and not new_words:
+        tidy(index_dir)
+        return report
     try:
         writer = BulkWriter(ix, compound=COMPOUND)
     except LockError:
@@ -221,8 +240,8 @@ def _update_with(
             counts = Counter(totals["data"] if totals else {})
             stale = sorted(changed & set(known))  # documents whose counts come off
             relearned = new_words and (stale or retokenized)
-            before = load_segmenter(ix) if relearned else segmenter  # the committed dictionary
             with ix.searcher() as searcher:
+                before = load_segmenter(searcher) if relearned else segmenter  # committed
                 for doc in stale:
                     # What the totals hold for it: its stored paragraphs, counted as committed.
                     texts, terms = _stored_texts(searcher, doc)
@@ -260,7 +279,7 @@ def _update_with(
             )
         commit_segments(writer, segments)
     except BaseException:
-        writer.cancel()
+        discard(writer)  # a full disk gets its space back at once
         raise
     return report
 

@@ -29,6 +29,8 @@ import struct
 import zlib
 from array import array
 from collections import Counter
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,6 +41,8 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
+
+from indexer.storage import MappedStorage, remove_uncommitted
 
 WHOOSH_VERSION = (2, 7, 4)
 if whoosh.__version__ != WHOOSH_VERSION:  # the block and column layouts below are 2.7.4's
@@ -245,7 +249,11 @@ class BulkWriter(SegmentWriter):
     """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
-        super().__init__(ix, **kwargs)
+        try:
+            super().__init__(ix, **kwargs)  # takes the lock, then writes file headers
+        except OSError:
+            discard(self)
+            raise
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
                 raise ValueError(f"bulk writing has no vectors or spelling ({name})")
@@ -317,6 +325,11 @@ class BulkWriter(SegmentWriter):
             buffer.add_items(docnum, [(btext, 1, weight, value)], 1.0)
             buffer.set_length(docnum, reader.doc_field_length(old, name) or 0)
 
+    def _commit_toc(self, segments: list[Any]) -> None:
+        """Whoosh's commit, then what it leaves: TOCs that runs died writing."""
+        super()._commit_toc(segments)
+        remove_uncommitted(Path(self.storage.folder))
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
@@ -336,10 +349,30 @@ def finish_segment(writer: SegmentWriter) -> Any:
 
 
 def abandon_segment(writer: SegmentWriter) -> None:
-    """Close a worker's writer after a failure. Not ``cancel()``: it deletes the temp
-    folder all writers share. The parent cancels; the next commit deletes this
-    segment's orphaned files."""
-    writer._close_segment()
+    """Close a worker's writer after a failure, whatever closing raises (on a full disk
+    it fails too). Not ``cancel()``: it deletes the temp folder all writers share. The
+    parent discards the run, and this segment's files with it."""
+    with suppress(OSError):
+        writer._close_segment()
+    writer.storage.close_written()
+
+
+def discard(writer: SegmentWriter) -> None:
+    """``cancel()`` for a run that failed, even in its writer's constructor: close the
+    writer's files whatever they raise (on a full disk their last writes fail too),
+    delete every file the last commit does not name (this run's segments and its
+    workers'), then let go of the temp folder and the lock. The error that stopped the
+    run is the one to report: none of these may replace it."""
+    with suppress(OSError, AttributeError):  # AttributeError: files not made yet
+        writer._close_segment()
+    if isinstance(getattr(writer, "storage", None), MappedStorage):
+        writer.storage.close_written()  # what _close_segment did not reach, scratch too
+    with suppress(OSError, AttributeError):
+        remove_uncommitted(Path(writer.storage.folder))
+    with suppress(OSError, AttributeError):
+        writer._tempstorage.destroy()
+    if writer.writelock:
+        writer.writelock.release()
 
 
 def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:

@@ -23,3 +23,12 @@ class UsageError(PolicySearchError):
 
 class DocumentNotFound(PolicySearchError):
     """No indexed document has that id."""
+
+
+class IndexWriteError(PolicySearchError):
+    """The index could not be written (disk full, read-only); its last commit stands."""
+
+
+class IndexUnavailable(PolicySearchError):
+    """The index cannot be read just now (its directory vanished before it was opened,
+    a file cannot be read): the web answers 503, worth trying again."""

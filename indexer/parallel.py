@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import queue
 import signal
 from collections import Counter
 from typing import Any
@@ -19,6 +20,7 @@ from indexer.faults import SEGMENT_WRITTEN, crash_point
 from indexer.lexicon import Counts
 from indexer.records import COMPOUND, Source, add_document
 
+WORKER_CHECK_SECONDS = 1.0  # how often the parent checks that silent workers are alive
 SEGMENT_BYTES = 64 << 20  # source text per segment a worker writes: bounds its memory
 
 
@@ -36,7 +38,7 @@ def index_in_workers(
     global _writer_parent
     _writer_parent = os.getpid()
     context = multiprocessing.get_context("fork")
-    results = context.SimpleQueue()
+    results = context.Queue()
     workers = [
         context.Process(target=_worker, args=(ix, share, number, results), daemon=True)
         for number, share in enumerate(_shares(sources, procs))
@@ -47,9 +49,16 @@ def index_in_workers(
             worker.start()
         segments, words, finished = [], Counter(), 0
         while finished < len(workers):
-            kind, outcome = results.get()
+            try:
+                kind, outcome = results.get(timeout=WORKER_CHECK_SECONDS)
+            except queue.Empty:
+                _require_alive(workers)
+                continue
             if kind == "failed":
-                raise PolicySearchError(f"an indexing process failed: {outcome}")
+                message, code, filename = outcome
+                if code is not None:  # a full disk, a read-only one: reported as such
+                    raise OSError(code, os.strerror(code), filename)
+                raise PolicySearchError(f"an indexing process failed: {message}")
             if kind == "done":
                 bar.update(outcome)
             elif kind == "segment":
@@ -65,7 +74,16 @@ def index_in_workers(
         for worker in workers:
             if worker.is_alive():
                 worker.kill()
+                worker.join()  # gone before the parent deletes what the run wrote
     return segments, words
+
+
+def _require_alive(workers: list[Any]) -> None:
+    """A worker that died without a word (killed, out of memory) fails the run instead
+    of leaving the parent waiting for it forever."""
+    for worker in workers:
+        if worker.exitcode not in (None, 0):
+            raise PolicySearchError(f"an indexing process died (exit code {worker.exitcode})")
 
 
 def _shares(sources: list[Source], procs: int) -> list[list[Source]]:
@@ -104,7 +122,8 @@ def _worker(ix: Index, sources: list[Source], number: int, results: Any) -> None
     except BaseException as exc:
         if writer is not None:
             abandon_segment(writer)
-        results.put(("failed", f"{type(exc).__name__}: {exc}"))
+        code, filename = (exc.errno, exc.filename) if isinstance(exc, OSError) else (None, None)
+        results.put(("failed", (f"{type(exc).__name__}: {exc}", code, filename)))
 
 
 def _finish(writer: BulkWriter) -> Any:

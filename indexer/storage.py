@@ -1,4 +1,4 @@
-"""Index storage that maps segment files into memory instead of reading or copying them.
+"""Index storage: segment files mapped into memory to read, and made durable to write.
 
 Whoosh reads a plain segment file with a seek and a read system call per posting block,
 and reads a compound one by copying each part into a ``BytesIO``: a searcher on a 20 MB
@@ -8,49 +8,65 @@ come from the page cache, which the kernel shares between processes and can evic
 A searcher is shared by the server's threads, and Whoosh reads a posting block's header
 with ``seek`` then ``read``: on one shared file position, concurrent queries read each
 other's bytes (corrupt blocks, wrong hits). So each thread gets its own map of the file,
-with its own position, over the same pages.
+with its own position, over the same pages. Each file keeps its descriptor, so a thread's
+map can be made after the directory has vanished or been made read-only under a server.
+
+Writing, a file is flushed to the disk (``fsync``) when it is closed, and the directory
+after a rename, as SQLite and Lucene do: a commit's TOC is renamed into place only after
+every file it names is on the disk, so a power cut leaves the last commit or the new one,
+never a TOC naming files the disk lost. Each write and each durable step passes through
+``indexer.faults``, where tests make the disk full or the power fail at a chosen point.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import mmap
 import os
+import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import BufferFile
+from whoosh.filedb.filestore import FileStorage, ReadOnlyError
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.index import TOC, EmptyIndexError, clean_files
+from whoosh.util import random_name
 
-from indexer.errors import PolicySearchError
+from indexer.errors import IndexWriteError, PolicySearchError
+
+INDEX_NAME = "MAIN"  # Whoosh's default index name: files MAIN_*, _MAIN_<generation>.toc
 
 
-def _map(path: str) -> mmap.mmap:
-    with open(path, "rb") as file:
-        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+def _map(fd: int) -> mmap.mmap:
+    return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
 
 
 class MappedFile(BufferFile):
     """A ``BufferFile`` read in place: positioned reads go through the calling thread's
     own map, positionless ``get`` slices the first one."""
 
-    def __init__(self, path: str, mapped: mmap.mmap, name: str) -> None:
-        self._path, self._buf, self._name = path, mapped, name
+    def __init__(self, fd: int, name: str) -> None:
+        self._fd, self._name = fd, name
+        self._buf = _map(fd)  # ValueError for an empty file
         self.onclose = None
         self.is_real = self.is_closed = False
-        self._maps = [mapped]
+        self._maps = [self._buf]
         self._maps_lock = threading.Lock()
         self._thread = threading.local()
-        self._thread.map = mapped
+        self._thread.map = self._buf
 
     @property
     def file(self) -> mmap.mmap:  # type: ignore[override]
         mapped = getattr(self._thread, "map", None)
         if mapped is None:
-            mapped = self._thread.map = _map(self._path)
+            mapped = self._thread.map = _map(self._fd)
             with self._maps_lock:
                 self._maps.append(mapped)
         return mapped
@@ -61,15 +77,116 @@ class MappedFile(BufferFile):
         self.is_closed = True
         for mapped in self._maps:
             mapped.close()
+        os.close(self._fd)
+
+
+class DurableFile:
+    """A file being written into the index: on ``close`` its bytes reach the disk.
+    ``open_files`` holds it while it is open (``MappedStorage.close_written``)."""
+
+    def __init__(
+        self, path: str, mode: str, exclusive: bool, open_files: set[DurableFile] | None = None
+    ) -> None:
+        access = os.O_RDWR if "+" in mode else os.O_WRONLY  # w+b: Whoosh reads it back
+        flags = access | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+        self._file = os.fdopen(os.open(path, flags, 0o644), mode)
+        self.name = path
+        self._open_files = open_files if open_files is not None else set()
+        self._open_files.add(self)
+        from indexer import faults  # the write side's: searching never loads it
+
+        self._faults = faults
+        if faults.disk_full_at() is None:  # the file's own write: no cost per call
+            self.write = self._file.write  # type: ignore[method-assign]
+
+    def write(self, data: Any) -> int:
+        self._faults.before_write(self.name)
+        return self._file.write(data)
+
+    def close(self) -> None:
+        if self._file.closed:
+            return
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        finally:
+            self._open_files.discard(self)
+            self._file.close()  # closed even when flushing failed
+        self._faults.step(f"wrote {self.name}")
+
+    def __getattr__(self, name: str) -> Any:  # tell, seek, flush, fileno: the file's own
+        return getattr(self._file, name)
+
+
+def sync_directory(path: str | Path) -> None:
+    """Make the directory's entries durable: a file renamed or created in it."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class MappedStorage(FileStorage):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._writing: set[DurableFile] = set()
+
     def open_file(self, name, **kwargs):
-        path = self._fpath(name)
+        fd = os.open(self._fpath(name), os.O_RDONLY)
         try:
-            return MappedFile(path, _map(path), name)
+            return MappedFile(fd, name)
         except ValueError:  # an empty file cannot be mapped, and needs no descriptor
+            os.close(fd)
             return BufferFile(b"", name=name)
+
+    def create_file(self, name, excl=False, mode="wb", **kwargs):
+        if self.readonly:
+            raise ReadOnlyError
+        return StructFile(DurableFile(self._fpath(name), mode, excl, self._writing), name=name)
+
+    def temp_storage(self, name=None):
+        """A writer's scratch folder, written the same way: ``close_written`` reaches
+        its files too."""
+        scratch = MappedStorage(os.path.join(self.folder, name or f"{random_name()}.tmp"))
+        scratch._writing = self._writing
+        return scratch.create()
+
+    def close_written(self) -> None:
+        """Close every file still open for writing, whatever closing raises: after a
+        failure that stopped a writer half-way (on a full disk, each close fails too)."""
+        for file in list(self._writing):
+            with suppress(OSError):
+                file.close()
+
+    def rename_file(self, oldname, newname, safe=False):
+        """Rename, then make the rename durable: Whoosh publishes a commit by renaming
+        its TOC into place."""
+        from indexer import faults
+
+        super().rename_file(oldname, newname, safe=safe)
+        sync_directory(self.folder)
+        faults.step(f"renamed {newname}")
+
+
+# A TOC a run died writing (``_MAIN_3.toc.<time>``): Whoosh never deletes it.
+_TEMPORARY_TOC = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc\..+$")
+
+
+def remove_uncommitted(index_dir: Path) -> None:
+    """Delete every file of the index that its last commit does not name: segments of a
+    run that died or failed, its temp TOC. Only by the writer holding the lock, with no
+    segment of its own open: a running writer's files are uncommitted too."""
+    storage = MappedStorage(str(index_dir))
+    try:
+        toc = TOC.read(storage, INDEX_NAME)
+    except EmptyIndexError:
+        return
+    clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+    for name in os.listdir(index_dir):
+        if _TEMPORARY_TOC.match(name):
+            with suppress(FileNotFoundError):
+                (index_dir / name).unlink()
 
 
 # The write lock every Whoosh writer of the index takes: an flock on this file, released
@@ -123,3 +240,85 @@ def write_lock(index_dir: Path) -> Iterator[None]:
             yield
     finally:
         lock.release()
+
+
+def tidy(index_dir: Path) -> None:
+    """Delete what runs that died left (uncommitted segments, temp TOCs, the writers'
+    scratch folder), if no writer is at work: for a run with nothing to commit, whose
+    commit would otherwise be what cleans them."""
+    lock = MappedStorage(str(index_dir)).lock(WRITELOCK)
+    if not lock.acquire(blocking=False):
+        return  # a writer is at work: its files are not leftovers
+    try:
+        remove_uncommitted(index_dir)
+        shutil.rmtree(index_dir / f"{INDEX_NAME}.tmp", ignore_errors=True)
+    finally:
+        lock.release()
+
+
+def require_writable(index_dir: Path) -> None:
+    """Fail at once, before any work, if the index directory (or the folder it is to be
+    made in) cannot be written to: read-only, not ours, or full."""
+    folder = index_dir if index_dir.exists() else _existing_parent(index_dir)
+    probe = folder / f".write-probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+    finally:
+        with suppress(OSError):
+            probe.unlink()
+
+
+def _existing_parent(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def write_error(exc: OSError, index_dir: Path) -> IndexWriteError:
+    """The one line for a write that failed: which file, why, and that nothing is lost."""
+    where = exc.filename or index_dir
+    if exc.errno == errno.ENOSPC:
+        return IndexWriteError(f"disk full while writing {where}; the index keeps its last commit")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return IndexWriteError(
+            f"cannot write to {where} ({exc.strerror}); the index keeps its last commit"
+        )
+    return IndexWriteError(
+        f"error while writing {where} ({exc.strerror or exc}); the index keeps its last commit"
+    )
+
+
+_RENAME_EXCHANGE = 2  # renameat2(2)'s flag: swap two paths in one step
+_AT_FDCWD = -100
+
+
+def swap_directories(fresh: Path, live: Path) -> None:
+    """Put ``fresh`` in ``live``'s place and ``live``'s old content at ``fresh``.
+
+    On Linux one ``renameat2(RENAME_EXCHANGE)``: at every instant ``live`` holds one
+    whole index, the old or the new, whatever stops the process. Elsewhere three
+    renames, with a moment between the first two when ``live`` is absent and the old
+    index waits beside it as ``<name>.old``.
+    """
+    from indexer import faults  # the write side's: searching never loads it
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        args = (_AT_FDCWD, os.fsencode(fresh), _AT_FDCWD, os.fsencode(live), _RENAME_EXCHANGE)
+        if renameat2(*args) == 0:
+            sync_directory(live.parent)
+            faults.step(f"swapped {fresh} and {live}")
+            return
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL):
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(live))
+    aside = live.with_name(live.name + ".old")
+    shutil.rmtree(aside, ignore_errors=True)
+    os.replace(live, aside)
+    os.replace(fresh, live)
+    os.replace(aside, fresh)
+    sync_directory(live.parent)

@@ -14,6 +14,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
 from analyzers.segment import Segmenter
 from indexer import bulk
@@ -84,44 +85,41 @@ def _schema_version(ix: Index) -> int | None:
     return record["data"].get("schema") if record else SCHEMA_VERSION
 
 
-def load_segmenter(ix: Index) -> Segmenter:
-    """The segmenter with the user dictionary committed in this index."""
-    with ix.searcher() as searcher:
-        record = searcher.document(id=DICTIONARY_ID)
+def load_segmenter(searcher: Searcher) -> Segmenter:
+    """The segmenter with the user dictionary of the searcher's commit."""
+    record = searcher.document(id=DICTIONARY_ID)
     words = record["data"]["words"] if record else []
     return Segmenter((w, f) for w, f in words)
 
 
-def iter_glossary(ix: Index, labels: dict[str, str]) -> Iterator[TermEntry]:
-    """Every glossary entry in the index, with its report's metadata and its label
-    (``labels``: ``document_labels(ix)``)."""
-    with ix.searcher() as searcher:
-        for rec in searcher.documents(kind=GLOSSARY_ENTRY):
-            data = rec["data"]
-            yield TermEntry(
-                term=data["term"],
-                definition=rec["text"],
-                aliases=tuple(data["aliases"]),
-                keys=tuple(data["keys"]),
-                doc=rec["doc"],
-                title=rec.get("title", ""),
-                region=rec.get("region", ""),
-                year=rec.get("year"),
-                date=rec.get("date", ""),
-                paragraph=rec["n"],
-                source=data["source"],
-                label=labels.get(rec["doc"], rec["doc"]),
-            )
+def iter_glossary(searcher: Searcher, labels: dict[str, str]) -> Iterator[TermEntry]:
+    """Every glossary entry of the searcher's commit, with its report's metadata and its
+    label (``labels``: ``document_labels(searcher)``)."""
+    for rec in searcher.documents(kind=GLOSSARY_ENTRY):
+        data = rec["data"]
+        yield TermEntry(
+            term=data["term"],
+            definition=rec["text"],
+            aliases=tuple(data["aliases"]),
+            keys=tuple(data["keys"]),
+            doc=rec["doc"],
+            title=rec.get("title", ""),
+            region=rec.get("region", ""),
+            year=rec.get("year"),
+            date=rec.get("date", ""),
+            paragraph=rec["n"],
+            source=data["source"],
+            label=labels.get(rec["doc"], rec["doc"]),
+        )
 
 
-def iter_documents(ix: Index) -> Iterator[dict[str, Any]]:
+def iter_documents(searcher: Searcher) -> Iterator[dict[str, Any]]:
     """Document records (metadata, label, path, hash, paragraph count), by doc id."""
-    with ix.searcher() as searcher:
-        records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
+    records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
     for record in sorted(records, key=lambda r: r["doc"]):
         yield {**record, "label": document_label(record)}
 
 
-def document_labels(ix: Index) -> dict[str, str]:
+def document_labels(searcher: Searcher) -> dict[str, str]:
     """Each document's id to its label (``metadata.document_label``)."""
-    return {record["doc"]: record["label"] for record in iter_documents(ix)}
+    return {record["doc"]: record["label"] for record in iter_documents(searcher)}

@@ -13,7 +13,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.api import PolicyIndex, default_index_dir
-from indexer.errors import DocumentNotFound, PolicySearchError
+from indexer.errors import DocumentNotFound, IndexUnavailable, PolicySearchError
 from search_web.cache import ResultCache
 from search_web.jsonio import OrjsonProvider
 
@@ -48,6 +48,8 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_error_handler(PolicySearchError, _bad_request)
     app.register_error_handler(DocumentNotFound, _not_found)
+    app.register_error_handler(IndexUnavailable, _unavailable)
+    app.register_error_handler(OSError, _unreadable)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
     return app
@@ -69,6 +71,16 @@ def _bad_request(exc: PolicySearchError) -> tuple[Any, int]:
 
 def _not_found(exc: DocumentNotFound) -> tuple[Any, int]:
     return _error(404, str(exc))
+
+
+def _unavailable(exc: IndexUnavailable) -> tuple[Any, int]:
+    return _error(503, str(exc))
+
+
+def _unreadable(exc: OSError) -> tuple[Any, int]:
+    """A file of the index could not be read (vanished, unreadable): worth a retry."""
+    reason = exc.strerror or type(exc).__name__
+    return _error(503, f"the index cannot be read just now ({reason}); try again")
 
 
 def _http_error(exc: HTTPException) -> tuple[Any, int]:
