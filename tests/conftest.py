@@ -86,6 +86,22 @@ def index_of(tmp_path: Path):
     return build
 
 
+def _seed_variants(folder: Path, copies: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(copies):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8-sig")
+        (folder / f"copy{i:03d}.txt").write_text(text + f"\n独有标记第{i}号。\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_variants():
+    """``seed_variants(folder, n)``: n variants of the seeds under new names in
+    ``folder``, each with a phrase of its own (独有标记第i号); returns the folder."""
+    return _seed_variants
+
+
 @pytest.fixture()
 def run_benchmark():
     """Runs a benchmarks/ script in a fresh interpreter, warnings as errors."""

@@ -30,16 +30,6 @@ SEEDED = {"三个一批": 8, "独有标记": 0}  # what the seeds' index answers
 DISK_FULL = r"^disk full while writing .+; the index keeps its last commit$"
 
 
-def extra_reports(folder: Path, copies: int) -> Path:
-    """Variants of the seeds under new names, each with a phrase of its own."""
-    folder.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(SEEDS.glob("*.txt"))
-    for i in range(copies):
-        text = seeds[i % len(seeds)].read_text(encoding="utf-8-sig")
-        (folder / f"extra{i:03d}.txt").write_text(text + f"\n独有标记第{i}号。\n", encoding="utf-8")
-    return folder
-
-
 def answers(index_dir: Path) -> dict[str, int]:
     with PolicyIndex.open(index_dir) as ix:
         return {query: ix.search(query).total for query in SEEDED}
@@ -60,11 +50,11 @@ def seeded(seed_index_dir, tmp_path):
 # --- disk full -------------------------------------------------------------------
 
 
-def test_disk_full_at_any_write_keeps_the_last_commit(seeded, tmp_path, monkeypatch):
+def test_disk_full_at_any_write_keeps_the_last_commit(seeded, tmp_path, monkeypatch, seed_variants):
     """ENOSPC from the N-th write on, for N from the first write of the run to its last:
     each time one line, nothing of the run left on disk, the last commit intact; then
     the run completes once there is space."""
-    extra = extra_reports(tmp_path / "extra", 2)  # two files: indexed in this process
+    extra = seed_variants(tmp_path / "extra", 2)  # two files: indexed in this process
     before, listed = answers(seeded), listing(seeded)
     probe = tmp_path / "probe"
     shutil.copytree(seeded, probe)
@@ -86,10 +76,10 @@ def test_disk_full_at_any_write_keeps_the_last_commit(seeded, tmp_path, monkeypa
     assert answers(seeded) == expected and expected["独有标记"] == 2
 
 
-def test_disk_full_in_a_worker_process(seeded, tmp_path, monkeypatch, runner):
+def test_disk_full_in_a_worker_process(seeded, tmp_path, monkeypatch, runner, seed_variants):
     """Enough files for worker processes: the worker's ENOSPC reaches the user as the
     same one line (exit 2), and the workers' segments are deleted."""
-    extra = extra_reports(tmp_path / "extra", 9)
+    extra = seed_variants(tmp_path / "extra", 9)
     before, listed = answers(seeded), listing(seeded)
     monkeypatch.setenv(faults.DISK_FULL_VARIABLE, "200")  # past the parent's own writes
     monkeypatch.setattr(faults, "_writes", 0)
@@ -135,7 +125,7 @@ def remount(folder: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(folder)], check=True)
 
 
-def test_a_real_full_disk(seed_index_dir, tmp_path):
+def test_a_real_full_disk(seed_index_dir, tmp_path, seed_variants):
     """A file system that is really full: the CLI says so in one line and exits 2; once
     the file system grows, the same command completes."""
     with mounted_tmpfs(tmp_path / "disk", "64m") as disk:
@@ -144,7 +134,7 @@ def test_a_real_full_disk(seed_index_dir, tmp_path):
         before, listed = answers(index_dir), listing(index_dir)
         used = shutil.disk_usage(disk).used
         remount(disk, f"size={used + (1 << 20)}")  # 1 MB free: too little for 40 reports
-        extra = extra_reports(tmp_path / "extra", 40)
+        extra = seed_variants(tmp_path / "extra", 40)
         command = [*CLI, "--index", str(index_dir), "index", str(extra)]
         full = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert full.returncode == 2, full.stderr
@@ -160,11 +150,11 @@ def test_a_real_full_disk(seed_index_dir, tmp_path):
 # --- power cut at every step of a commit ------------------------------------------
 
 
-def test_power_cut_after_every_step_of_a_run(seeded, tmp_path):
+def test_power_cut_after_every_step_of_a_run(seeded, tmp_path, seed_variants):
     """The run killed (its whole process group, as a power cut) right after each of its
     durable steps in turn — every file written and synced, every rename — until a run
     completes: each time the index opens at the last commit or the new one."""
-    extra = extra_reports(tmp_path / "extra", 1)
+    extra = seed_variants(tmp_path / "extra", 1)
     old, probe = answers(seeded), tmp_path / "probe"
     shutil.copytree(seeded, probe)
     PolicyIndex.update(probe, [extra], progress=False)
@@ -192,7 +182,9 @@ def test_power_cut_after_every_step_of_a_run(seeded, tmp_path):
     assert not leftovers  # what the killed runs left was cleaned by the one that finished
 
 
-def test_files_reach_the_disk_before_the_commit_names_them(seeded, tmp_path, monkeypatch):
+def test_files_reach_the_disk_before_the_commit_names_them(
+    seeded, tmp_path, monkeypatch, seed_variants
+):
     """fsync order, as SQLite and Lucene keep it: every file of the new commit, and the
     new TOC, is synced before the TOC is renamed into place; the directory right after."""
     events: list[str] = []
@@ -209,7 +201,7 @@ def test_files_reach_the_disk_before_the_commit_names_them(seeded, tmp_path, mon
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(MappedStorage, "rename_file", rename)
     listed = listing(seeded)
-    PolicyIndex.update(seeded, [extra_reports(tmp_path / "extra", 1)], progress=False)
+    PolicyIndex.update(seeded, [seed_variants(tmp_path / "extra", 1)], progress=False)
     [publish] = [i for i, event in enumerate(events) if event.startswith("rename _MAIN_")]
     _, temporary, toc = events[publish].split()
     synced_before = {event.split()[1] for event in events[:publish] if event.startswith("sync")}
@@ -266,13 +258,13 @@ def read_only(folder: Path, tmp_path: Path, seed_index_dir: Path):
 
 
 def test_an_index_run_on_a_read_only_directory_refuses_at_once(
-    seed_index_dir, tmp_path, runner, monkeypatch
+    seed_index_dir, tmp_path, runner, monkeypatch, seed_variants
 ):
     def not_reached(*args, **kwargs):
         raise AssertionError("the run read files before finding it cannot write")
 
     monkeypatch.setattr(build, "_read_changed", not_reached)
-    extra = extra_reports(tmp_path / "extra", 1)
+    extra = seed_variants(tmp_path / "extra", 1)
     with read_only(tmp_path / "index", tmp_path, seed_index_dir) as index_dir:
         result = runner.invoke(cli, ["--index", str(index_dir), "index", str(extra)])
         assert result.exit_code == 2, result.output
@@ -304,7 +296,7 @@ def in_a_new_thread(client, url):
     return out["r"]
 
 
-def test_a_server_outlives_its_vanished_directory(seeded, tmp_path):
+def test_a_server_outlives_its_vanished_directory(seeded, tmp_path, seed_variants):
     """The index directory is moved away under a running server: searches, pages and
     lookups go on answering from what is mapped, new threads included; when it comes
     back with a new commit, the server moves to that commit."""
@@ -317,7 +309,7 @@ def test_a_server_outlives_its_vanished_directory(seeded, tmp_path):
         assert timeless(client.get(url)) == body, url
         assert timeless(in_a_new_thread(client, url)) == body, url
     assert client.get("/api/search?q=工一批").status_code == 200  # a query not asked before
-    PolicyIndex.update(aside, [extra_reports(tmp_path / "extra", 1)], progress=False)
+    PolicyIndex.update(aside, [seed_variants(tmp_path / "extra", 1)], progress=False)
     os.rename(aside, seeded)
     assert client.get("/api/search?q=独有标记").json["total"] == 1
 

@@ -25,20 +25,11 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CLI = [sys.executable, "-m", "indexer.cli"]
 
 
-def make_corpus(folder: Path, copies: int) -> None:
-    """Variants of the seeds under new names, each with a phrase of its own."""
-    folder.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(SEEDS.glob("*.txt"))
-    for i in range(copies):
-        text = seeds[i % len(seeds)].read_text(encoding="utf-8-sig")
-        (folder / f"copy{i:03d}.txt").write_text(text + f"\n独有标记第{i}号。\n", encoding="utf-8")
-
-
-def test_kill_9_while_indexing_keeps_the_last_commit(tmp_path):
+def test_kill_9_while_indexing_keeps_the_last_commit(tmp_path, seed_variants):
     index_dir = tmp_path / "index"
     PolicyIndex.update(index_dir, [SEEDS], progress=False)
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 24)
+    seed_variants(corpus, 24)
     committed = {p.name for p in index_dir.iterdir()}
     killed = subprocess.run(  # dies with its workers once a worker's segment is on disk
         [*CLI, "--index", str(index_dir), "index", str(corpus)],
@@ -64,11 +55,11 @@ def test_kill_9_while_indexing_keeps_the_last_commit(tmp_path):
         assert ix.search("独有标记").total == 24
 
 
-def test_second_writer_fails_with_one_line(seed_index_dir, tmp_path, runner):
+def test_second_writer_fails_with_one_line(seed_index_dir, tmp_path, runner, seed_variants):
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index_dir, index_dir)
     extra = tmp_path / "extra"
-    make_corpus(extra, 1)
+    seed_variants(extra, 1)
     ix = whoosh_index.open_dir(str(index_dir))
     writer = ix.writer()
     try:
@@ -89,7 +80,7 @@ def get_json(url: str, timeout: float = 30) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def test_index_while_serving(seed_index_dir, tmp_path, free_port, wait_for_server):
+def test_index_while_serving(seed_index_dir, tmp_path, free_port, wait_for_server, seed_variants):
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index_dir, index_dir)
     port = free_port()
@@ -118,7 +109,7 @@ def test_index_while_serving(seed_index_dir, tmp_path, free_port, wait_for_serve
         poller = threading.Thread(target=poll)
         poller.start()
         corpus = tmp_path / "new"
-        make_corpus(corpus, 6)
+        seed_variants(corpus, 6)
         subprocess.run(
             [*CLI, "--index", str(index_dir), "index", str(corpus)], check=True, capture_output=True
         )
@@ -139,11 +130,13 @@ def _stopped(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T"
 
 
-def test_a_second_writer_names_the_first_and_a_dead_one_never_blocks(seed_index_dir, tmp_path):
+def test_a_second_writer_names_the_first_and_a_dead_one_never_blocks(
+    seed_index_dir, tmp_path, seed_variants
+):
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index_dir, index_dir)
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 1)
+    seed_variants(corpus, 1)
     first = subprocess.Popen(  # stops itself while holding the write lock
         [*CLI, "--index", str(index_dir), "index", str(corpus)],
         env={**os.environ, PAUSE_VARIABLE: LOCK_HELD},
