@@ -263,6 +263,8 @@ def require_writable(index_dir: Path) -> None:
     probe = folder / f".write-probe-{os.getpid()}"
     try:
         probe.write_bytes(b"")
+    except OSError as exc:  # named by the folder, not by the probe
+        raise OSError(exc.errno, exc.strerror, str(folder)) from None
     finally:
         with suppress(OSError):
             probe.unlink()
@@ -275,7 +277,8 @@ def _existing_parent(path: Path) -> Path:
 
 
 def write_error(exc: OSError, index_dir: Path) -> IndexWriteError:
-    """The one line for a write that failed: which file, why, and that nothing is lost."""
+    """The one line for an index run stopped by the file system: which file, why, and
+    that nothing is lost."""
     where = exc.filename or index_dir
     if exc.errno == errno.ENOSPC:
         return IndexWriteError(f"disk full while writing {where}; the index keeps its last commit")
@@ -283,9 +286,7 @@ def write_error(exc: OSError, index_dir: Path) -> IndexWriteError:
         return IndexWriteError(
             f"cannot write to {where} ({exc.strerror}); the index keeps its last commit"
         )
-    return IndexWriteError(
-        f"error while writing {where} ({exc.strerror or exc}); the index keeps its last commit"
-    )
+    return IndexWriteError(f"{exc.strerror or exc}: {where}; the index keeps its last commit")
 
 
 _RENAME_EXCHANGE = 2  # renameat2(2)'s flag: swap two paths in one step

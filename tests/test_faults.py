@@ -269,7 +269,7 @@ def test_an_index_run_on_a_read_only_directory_refuses_at_once(
         result = runner.invoke(cli, ["--index", str(index_dir), "index", str(extra)])
         assert result.exit_code == 2, result.output
         [line] = result.output.strip().splitlines()
-        assert line.startswith(f"Error: cannot write to {index_dir}")
+        assert line.startswith(f"Error: cannot write to {index_dir} (")
         assert line.endswith("; the index keeps its last commit")
         assert answers(index_dir) == SEEDED  # and it still answers
 
