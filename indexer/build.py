@@ -27,8 +27,8 @@ from whoosh.writing import IndexWriter
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
 from indexer import progress as progress_bars
-from indexer.bulk import BulkWriter, commit_segments, discard
-from indexer.errors import ReaderError, UsageError
+from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
+from indexer.errors import CannotRepair, ReaderError, UsageError
 from indexer.faults import LOCK_HELD, crash_point
 from indexer.ingest.document import parse_document
 from indexer.ingest.glossary import bare
@@ -191,6 +191,82 @@ def _rebuild(index_dir: Path, files: list[Path], **options: Any) -> IndexReport:
         swap_directories(fresh, index_dir)
         shutil.rmtree(fresh, ignore_errors=True)  # the old index, now
     return report
+
+
+def repair_index(index_dir: Path, damaged: set[str], progress: bool | None = None) -> IndexReport:
+    """Re-index, from their source files, the reports that have records in the damaged
+    segments ``damaged`` (segment ids, from ``store.check_index``), and commit the index
+    without those segments: the rest stays as it is. Refused (``CannotRepair``) if a
+    damaged segment holds the dictionary or the lexicon, or a report whose source file
+    is gone or no longer the file that was indexed — then only ``index --rebuild`` can. The word totals stay exact: the same files, cut
+    with the same dictionary, count the same words."""
+    try:
+        require_writable(index_dir)
+        ix = open_whoosh(index_dir)
+    except OSError as exc:
+        raise write_error(exc, index_dir) from None
+    try:
+        with ix.searcher() as searcher:
+            committed = load_segmenter(searcher)
+            records = _damaged_records(searcher, damaged)
+        with using(committed):
+            sources = [_source_again(doc, record) for doc, record in sorted(records.items())]
+            writer = BulkWriter(ix, compound=COMPOUND)
+            try:
+                with lock_noted(index_dir):
+                    drop_segments(writer, damaged)
+                    for source in sources:
+                        writer.delete_by_term("doc", source.doc)  # its records elsewhere
+                    _index_here(writer, sources, progress)
+                commit_segments(writer, [])
+            except BaseException:
+                discard(writer)
+                raise
+    except OSError as exc:
+        raise write_error(exc, index_dir) from None
+    finally:
+        ix.close()
+    report = IndexReport(indexed=[str(s.path) for s in sources])
+    report.paragraphs = sum(len(s.parsed.paragraphs) for s in sources)
+    return report
+
+
+_REBUILD = "repair it with `policy-search index --rebuild PATHS`"
+
+
+def _damaged_records(searcher: Searcher, damaged: set[str]) -> dict[str, dict[str, Any] | None]:
+    """Each report with a record in a damaged segment: its document record (read from
+    any segment that holds it readably), or None if none does."""
+    docs: set[str] = set()
+    for leaf, _ in searcher.leaf_searchers():
+        reader = leaf.reader()
+        segment = reader.segment().segment_id()
+        if segment not in damaged:
+            continue
+        try:
+            found = {doc for doc, _ in live_records(reader)}
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
+            raise CannotRepair(f"segment {segment} cannot be read at all; {_REBUILD}") from exc
+        if "" in found:  # the dictionary, lexicon and word totals have no report
+            raise CannotRepair(f"segment {segment} holds the index's dictionary; {_REBUILD}")
+        docs |= found
+    records: dict[str, dict[str, Any] | None] = dict.fromkeys(docs)
+    for leaf, _ in searcher.leaf_searchers():
+        for _, fields in live_records(leaf.reader()):
+            if fields and fields.get("kind") == DOCUMENT and fields["doc"] in records:
+                records[fields["doc"]] = fields["data"]
+    return records
+
+
+def _source_again(doc: str, record: dict[str, Any] | None) -> Source:
+    """The report ``doc`` read again from its source file, which must be the one indexed."""
+    if record is None:
+        raise CannotRepair(f"the record of {doc} is damaged too; {_REBUILD}")
+    kind, path, found = _read_one((Path(record["path"]), doc, None))
+    if kind != "source" or found.sha256 != record.get("sha256"):
+        why = found if kind == "failed" else "it has changed since it was indexed"
+        raise CannotRepair(f"cannot re-index {doc} from {path} ({why}); {_REBUILD}")
+    return found
 
 
 def _update(ix: Index, files: list[Path], **options: Any) -> IndexReport:

@@ -29,6 +29,7 @@ import struct
 import zlib
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,31 @@ def check_segment(reader: Any) -> Counter[str]:
         key.decode("utf-8")  # a match key is text: a damaged one rarely decodes
         read["keys"] += 1
     return read
+
+
+def live_records(reader: Any) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    """Each live record of a segment that may be damaged: its report id and its stored
+    fields, or None where those cannot be read (the id then comes from the segment's
+    ``doc`` column; if that cannot be read either, this raises)."""
+    docs = None
+    for docnum in range(reader.doc_count_all()):
+        if reader.is_deleted(docnum):
+            continue
+        try:
+            fields = reader.stored_fields(docnum)
+        except Exception:  # noqa: BLE001 - whatever a damaged file raises
+            if docs is None:
+                docs = reader.column_reader("doc")
+            yield docs[docnum], None
+            continue
+        yield fields.get("doc", ""), fields
+
+
+def drop_segments(writer: SegmentWriter, ids: set[str]) -> None:
+    """Leave the segments ``ids`` out of the commit the writer makes (their files are
+    deleted when it commits), as if they had never been written."""
+    writer.segments = [s for s in writer.segments if s.segment_id() not in ids]
+    writer._setup_doc_offsets()
 
 
 def _postings(info: Any, reader: Any) -> tuple[np.ndarray, np.ndarray | None]:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from indexer.api import DEFAULT_LIMIT, FACETS, INDEX_ENV, PolicyIndex, default_index_dir
-from indexer.errors import PolicySearchError
+from indexer.errors import CannotRepair, PolicySearchError
 from indexer.ingest.metadata import FIELDS
 from indexer.ingest.overrides import load_meta_file
 from indexer.output import (
@@ -357,21 +357,46 @@ def export(ctx: click.Context, out: Path, fmt: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Re-index the reports of damaged segments from their source files.",
+)
 @json_option("the report")
 @index_option
 @click.pass_context
 @one_line_errors
-def check(ctx: click.Context, as_json: bool) -> None:
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Read every posting list, record and match key of the index, as `git fsck` reads
     every object. Exits 2, with one line per damaged segment naming its files, if any
-    cannot be read; re-index the affected folder with --rebuild to repair it."""
+    cannot be read. --repair re-indexes the reports those segments hold from their
+    source files and drops the segments, then checks again."""
     problems, read = check_index(ctx.obj)
+    if problems and repair:
+        if "" in problems:
+            raise CannotRepair(f"{problems['']}; repair it with `policy-search index --rebuild`")
+        from indexer.build import repair_index  # the writer: a plain check never loads it
+
+        report = repair_index(ctx.obj, set(problems), progress=None if not as_json else False)
+        click.echo(
+            f"repaired: {len(problems)} damaged segment(s) dropped, {len(report.indexed)} "
+            f"report(s) ({report.paragraphs} paragraphs) re-indexed from their source files",
+            err=True,
+        )
+        problems, read = check_index(ctx.obj)
     if as_json:
         click.echo(
-            to_json({"index": str(ctx.obj), "ok": not problems, "problems": problems, **read})
+            to_json(
+                {
+                    "index": str(ctx.obj),
+                    "ok": not problems,
+                    "problems": [*problems.values()],
+                    **read,
+                }
+            )
         )
     elif problems:
-        click.echo("\n".join(problems), err=True)
+        click.echo("\n".join(problems.values()), err=True)
     else:
         click.echo(
             f"ok: {read['segments']} segment(s), {read['records']} records, "

@@ -32,3 +32,7 @@ class IndexWriteError(PolicySearchError):
 class IndexUnavailable(PolicySearchError):
     """The index cannot be read just now (its directory vanished before it was opened,
     a file cannot be read): the web answers 503, worth trying again."""
+
+
+class CannotRepair(PolicySearchError):
+    """A damaged index that ``check --repair`` cannot mend in place; the message says why."""

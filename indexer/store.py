@@ -38,18 +38,20 @@ def require_index(index_dir: Path) -> None:
         )
 
 
-def check_index(index_dir: Path) -> tuple[list[str], Counter[str]]:
+def check_index(index_dir: Path) -> tuple[dict[str, str], Counter[str]]:
     """Read everything the last commit holds, as ``git fsck`` reads every object: the
-    damage found (one line per segment, naming its files) and how much was read."""
+    damage found (by segment id, one line each naming its files; ``""`` when the commit
+    itself cannot be read) and how much was read."""
     require_index(index_dir)
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     read: Counter[str] = Counter()
     try:
         ix = open_whoosh(index_dir)
     except PolicySearchError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to read the commit is damage
-        return [f"{index_dir}: the last commit cannot be read ({type(exc).__name__}: {exc})"], read
+        reason = f"{type(exc).__name__}: {exc}"
+        return {"": f"{index_dir}: the last commit cannot be read ({reason})"}, read
     try:
         with ix.searcher() as searcher:
             for leaf, _ in searcher.leaf_searchers():
@@ -57,11 +59,12 @@ def check_index(index_dir: Path) -> tuple[list[str], Counter[str]]:
                 if not reader.doc_count_all():
                     continue
                 read["segments"] += 1
+                segment = reader.segment().segment_id()
                 try:
                     read.update(bulk.check_segment(reader))
                 except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
-                    files = index_dir / f"{reader.segment().segment_id()}.*"
-                    problems.append(f"{files}: damaged ({type(exc).__name__}: {exc})")
+                    files = index_dir / f"{segment}.*"
+                    problems[segment] = f"{files}: damaged ({type(exc).__name__}: {exc})"
     finally:
         ix.close()
     return problems, read

@@ -13,6 +13,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
@@ -196,3 +197,89 @@ def test_check_names_the_damaged_segment(seed_index_dir, tmp_path, runner, patte
     assert damaged.exit_code == 2 and report["ok"] is False
     (problem,) = report["problems"]
     assert problem.startswith(str(index_dir / target.name.split(".")[0])) and "damaged" in problem
+
+
+REPAIR_QUERIES = ["三个一批", "独有标记", "营商环境", "发展", "工一批"]
+
+
+def everything_found(index_dir: Path) -> dict[str, Any]:
+    """Every hit (report, paragraph, kind) and the facets of a few queries."""
+    with PolicyIndex.open(index_dir) as ix:
+        found = {}
+        for query in REPAIR_QUERIES:
+            result = ix.search(query, limit=None).as_dict()
+            hits = sorted((h["kind"], h["doc"], h["paragraph"]) for h in result["hits"])
+            found[query] = (result["total"], result["facets"], hits)
+        return found
+
+
+def segment_of_reports_only(index_dir: Path, named: str = "") -> str:
+    """A segment of the last commit whose live records are all of reports (no dictionary)
+    whose ids start with ``named``."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        with ix.searcher() as searcher:
+            for leaf, _ in searcher.leaf_searchers():
+                reader = leaf.reader()
+                docs = {
+                    reader.stored_fields(n)["doc"] if "doc" in reader.stored_fields(n) else ""
+                    for n in range(reader.doc_count_all())
+                    if not reader.is_deleted(n)
+                }
+                if docs and "" not in docs and all(d.startswith(named) for d in docs):
+                    return reader.segment().segment_id()
+    finally:
+        ix.close()
+    raise AssertionError("no segment holds only reports")
+
+
+@pytest.fixture()
+def two_runs(seed_index_dir, tmp_path, seed_variants):
+    """The seeds' index plus nine variants indexed by worker processes (their segments
+    hold reports only); and an untouched copy of it."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    PolicyIndex.update(index_dir, [seed_variants(tmp_path / "variants", 9)], progress=False)
+    shutil.copytree(index_dir, tmp_path / "intact")
+    return index_dir, tmp_path / "intact"
+
+
+def test_check_repair_reindexes_only_the_damaged_segments_reports(two_runs, runner):
+    index_dir, intact = two_runs
+    segment = segment_of_reports_only(index_dir)
+    _flip(index_dir / f"{segment}.pst")
+    assert runner.invoke(cli, ["check", "--index", str(index_dir)]).exit_code == 2
+    repaired = runner.invoke(cli, ["check", "--repair", "--index", str(index_dir)])
+    assert repaired.exit_code == 0, repaired.output
+    lines = repaired.output.strip().splitlines()
+    assert lines[0].startswith("repaired: 1 damaged segment(s) dropped, ")
+    assert "re-indexed from their source files" in lines[0] and lines[1].startswith("ok: ")
+    assert not list(index_dir.glob(f"{segment}.*"))  # the damaged files are gone
+    assert everything_found(index_dir) == everything_found(intact)
+    with PolicyIndex.open(index_dir) as fixed, PolicyIndex.open(intact) as whole:
+        assert fixed.complete("sgyp") == whole.complete("sgyp")  # lexicon untouched
+
+
+def test_check_repair_refuses_what_it_cannot_mend(two_runs, seed_index_dir, tmp_path, runner):
+    """A segment holding the dictionary, or reports whose source changed: one line that
+    says to rebuild, exit 2, the index as it was."""
+    index_dir, _ = two_runs
+    segment = segment_of_reports_only(index_dir, named="copy")  # a variant's: ours to edit
+    _flip(index_dir / f"{segment}.pst")
+    for path in (tmp_path / "variants").iterdir():
+        path.write_text(path.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    before = {p.name for p in index_dir.iterdir()}
+    refused = runner.invoke(cli, ["check", "--repair", "--index", str(index_dir)])
+    assert refused.exit_code == 2, refused.output
+    [line] = refused.output.strip().splitlines()
+    assert "has changed since it was indexed" in line and "index --rebuild" in line, line
+    assert {p.name for p in index_dir.iterdir()} == before
+
+    single = tmp_path / "single"  # one run, one segment: the dictionary is in it too
+    shutil.copytree(seed_index_dir, single)
+    (pst,) = single.glob("*.pst")
+    _flip(pst)
+    refused = runner.invoke(cli, ["check", "--repair", "--index", str(single)])
+    assert refused.exit_code == 2
+    [line] = refused.output.strip().splitlines()
+    assert "holds the index's dictionary" in line and "index --rebuild" in line, line
