@@ -198,37 +198,41 @@ def repair_index(index_dir: Path, damaged: set[str], progress: bool | None = Non
     segments ``damaged`` (segment ids, from ``store.check_index``), and commit the index
     without those segments: the rest stays as it is. Refused (``CannotRepair``) if a
     damaged segment holds the dictionary or the lexicon, or a report whose source file
-    is gone or no longer the file that was indexed — then only ``index --rebuild`` can. The word totals stay exact: the same files, cut
-    with the same dictionary, count the same words."""
+    is gone or no longer the file that was indexed — then only ``index --rebuild`` can.
+    The word totals stay exact: the same files, cut with the same dictionary, count the
+    same words."""
     try:
         require_writable(index_dir)
         ix = open_whoosh(index_dir)
+        try:
+            sources = _repair(ix, damaged, progress)
+        finally:
+            ix.close()
     except OSError as exc:
         raise write_error(exc, index_dir) from None
-    try:
-        with ix.searcher() as searcher:
-            committed = load_segmenter(searcher)
-            records = _damaged_records(searcher, damaged)
-        with using(committed):
-            sources = [_source_again(doc, record) for doc, record in sorted(records.items())]
-            writer = BulkWriter(ix, compound=COMPOUND)
-            try:
-                with lock_noted(index_dir):
-                    drop_segments(writer, damaged)
-                    for source in sources:
-                        writer.delete_by_term("doc", source.doc)  # its records elsewhere
-                    _index_here(writer, sources, progress)
-                commit_segments(writer, [])
-            except BaseException:
-                discard(writer)
-                raise
-    except OSError as exc:
-        raise write_error(exc, index_dir) from None
-    finally:
-        ix.close()
     report = IndexReport(indexed=[str(s.path) for s in sources])
     report.paragraphs = sum(len(s.parsed.paragraphs) for s in sources)
     return report
+
+
+def _repair(ix: Index, damaged: set[str], progress: bool | None) -> list[Source]:
+    with ix.searcher() as searcher:
+        committed = load_segmenter(searcher)
+        records = _damaged_records(searcher, damaged)
+    with using(committed):
+        sources = [_source_again(doc, record) for doc, record in sorted(records.items())]
+        writer = BulkWriter(ix, compound=COMPOUND)
+        try:
+            with lock_noted(Path(ix.storage.folder)):
+                drop_segments(writer, damaged)
+                for source in sources:
+                    writer.delete_by_term("doc", source.doc)  # its records elsewhere
+                _index_here(writer, sources, progress)
+            commit_segments(writer, [])
+        except BaseException:
+            discard(writer)
+            raise
+    return sources
 
 
 _REBUILD = "repair it with `policy-search index --rebuild PATHS`"
@@ -236,25 +240,29 @@ _REBUILD = "repair it with `policy-search index --rebuild PATHS`"
 
 def _damaged_records(searcher: Searcher, damaged: set[str]) -> dict[str, dict[str, Any] | None]:
     """Each report with a record in a damaged segment: its document record (read from
-    any segment that holds it readably), or None if none does."""
-    docs: set[str] = set()
+    the damaged segment where it is readable there, else from the intact one holding
+    it), or None if none does."""
+    records: dict[str, dict[str, Any] | None] = {}
+    intact = []
     for leaf, _ in searcher.leaf_searchers():
         reader = leaf.reader()
         segment = reader.segment().segment_id()
         if segment not in damaged:
+            intact.append(leaf)
             continue
         try:
-            found = {doc for doc, _ in live_records(reader)}
+            for doc, fields in live_records(reader):
+                if fields and fields.get("kind") == DOCUMENT:
+                    records[doc] = fields["data"]
+                else:
+                    records.setdefault(doc, None)
         except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
             raise CannotRepair(f"segment {segment} cannot be read at all; {_REBUILD}") from exc
-        if "" in found:  # the dictionary, lexicon and word totals have no report
+        if "" in records:  # the dictionary, lexicon and word totals have no report
             raise CannotRepair(f"segment {segment} holds the index's dictionary; {_REBUILD}")
-        docs |= found
-    records: dict[str, dict[str, Any] | None] = dict.fromkeys(docs)
-    for leaf, _ in searcher.leaf_searchers():
-        for _, fields in live_records(leaf.reader()):
-            if fields and fields.get("kind") == DOCUMENT and fields["doc"] in records:
-                records[fields["doc"]] = fields["data"]
+    for doc in [doc for doc, record in records.items() if record is None]:
+        found = (leaf.document(kind=DOCUMENT, doc=doc) for leaf in intact)
+        records[doc] = next((rec["data"] for rec in found if rec), None)
     return records
 
 

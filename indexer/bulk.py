@@ -43,7 +43,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.storage import MappedStorage, remove_uncommitted
+from indexer.storage import remove_uncommitted
 
 WHOOSH_VERSION = (2, 7, 4)
 if whoosh.__version__ != WHOOSH_VERSION:  # the block and column layouts below are 2.7.4's
@@ -391,7 +391,7 @@ def discard(writer: SegmentWriter) -> None:
     run is the one to report: none of these may replace it."""
     with suppress(OSError, AttributeError):  # AttributeError: files not made yet
         writer._close_segment()
-    if isinstance(getattr(writer, "storage", None), MappedStorage):
+    with suppress(AttributeError):
         writer.storage.close_written()  # what _close_segment did not reach, scratch too
     with suppress(OSError, AttributeError):
         remove_uncommitted(Path(writer.storage.folder))

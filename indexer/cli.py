@@ -377,7 +377,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
             raise CannotRepair(f"{problems['']}; repair it with `policy-search index --rebuild`")
         from indexer.build import repair_index  # the writer: a plain check never loads it
 
-        report = repair_index(ctx.obj, set(problems), progress=None if not as_json else False)
+        report = repair_index(ctx.obj, set(problems), progress=False if as_json else None)
         click.echo(
             f"repaired: {len(problems)} damaged segment(s) dropped, {len(report.indexed)} "
             f"report(s) ({report.paragraphs} paragraphs) re-indexed from their source files",

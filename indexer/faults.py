@@ -40,9 +40,9 @@ def crash_point(point: str) -> None:
         os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def step(what: str) -> None:
-    """A durable step is done (``what``: the file written or renamed): die now if it is
-    the step the environment names."""
+def step() -> None:
+    """A durable step is done (a file written and synced, a rename made durable): die now
+    if it is the step the environment names."""
     global _steps
     wanted = os.environ.get(CRASH_VARIABLE, "")
     if wanted.startswith(STEP):

@@ -112,7 +112,7 @@ class DurableFile:
         finally:
             self._open_files.discard(self)
             self._file.close()  # closed even when flushing failed
-        self._faults.step(f"wrote {self.name}")
+        self._faults.step()
 
     def __getattr__(self, name: str) -> Any:  # tell, seek, flush, fileno: the file's own
         return getattr(self._file, name)
@@ -166,7 +166,7 @@ class MappedStorage(FileStorage):
 
         super().rename_file(oldname, newname, safe=safe)
         sync_directory(self.folder)
-        faults.step(f"renamed {newname}")
+        faults.step()
 
 
 # A TOC a run died writing (``_MAIN_3.toc.<time>``): Whoosh never deletes it.
@@ -312,7 +312,7 @@ def swap_directories(fresh: Path, live: Path) -> None:
         args = (_AT_FDCWD, os.fsencode(fresh), _AT_FDCWD, os.fsencode(live), _RENAME_EXCHANGE)
         if renameat2(*args) == 0:
             sync_directory(live.parent)
-            faults.step(f"swapped {fresh} and {live}")
+            faults.step()
             return
         if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL):
             code = ctypes.get_errno()
