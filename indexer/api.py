@@ -26,6 +26,7 @@ from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
+from indexer.arrange import HitReader, arrange
 from indexer.errors import DocumentNotFound, IndexUnavailable, QuerySyntaxError, UsageError
 from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import bare
@@ -40,25 +41,30 @@ from indexer.query import (
     Filter,
     Literal,
     Node,
+    Not,
     compile_query,
+    key_of,
     literals_of,
     parse,
     passes,
+    query_text,
     sanitize,
 )
-from indexer.ranking import Ranker
+from indexer.ranking import HEADING, Ranker
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_hit
 from indexer.schema import DOCUMENT, LEXICON_ID
 from indexer.snapshot import Snapshot
 from indexer.store import (
-    document_labels,
     iter_documents,
     iter_glossary,
+    load_abbreviations,
     load_segmenter,
     open_whoosh,
     require_index,
 )
 from indexer.suggestions import completions, load_lexicon, suggestions
+from indexer.variants import SHOWN as VARIANTS
+from indexer.variants import offered
 
 if TYPE_CHECKING:
     from indexer.build import IndexReport
@@ -70,8 +76,8 @@ FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
 LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 MTIME_SETTLED_NS = 2 * 10**9  # file times this old are past any clock tick's ambiguity
-HIT_CHUNK = 1024  # hits whose match keys are read at once (a page is one chunk)
 QUERY_SECONDS = 5.0  # a query's time budget; past it the matches so far come back as partial
+SECTIONS = 5  # matching headings the first page shows (all of them with no limit)
 
 
 def default_index_dir() -> Path:
@@ -164,8 +170,10 @@ class PolicyIndex:
         try:
             snapshot = Snapshot(searcher)
             # What comes with a commit besides postings: the dictionary and the glossary.
-            segmenter, labels = load_segmenter(searcher), document_labels(searcher)
+            segmenter, documents = load_segmenter(searcher), list(iter_documents(searcher))
+            labels = {d["doc"]: d["label"] for d in documents}
             glossary = Glossary(iter_glossary(searcher, labels))
+            abbreviations = load_abbreviations(searcher)
         except BaseException:
             searcher.close()
             raise
@@ -173,6 +181,12 @@ class PolicyIndex:
             self._lexicon = None
             self._commits += 1
         self._segmenter, self._labels, self._glossary = segmenter, labels, glossary
+        # Where a copy of a hit is: its report's metadata, its paragraph number.
+        self._reports = {
+            d["doc"]: {k: d.get(k) for k in ("doc", "label", "title", "region", "year", "date")}
+            for d in documents
+        }
+        self._abbreviations = abbreviations
         self._snapshot = snapshot
 
     @contextmanager
@@ -220,8 +234,10 @@ class PolicyIndex:
         filters: dict[str, str | None] | None = None,
         facets: bool = True,
         stream: bool = False,
+        related: bool = True,
     ) -> SearchResult:
-        """Paragraphs matching ``query``, best first; glossary entries of its terms on top.
+        """Paragraphs matching ``query``, best first; glossary entries of its terms and
+        the matching headings (``sections``) on top.
 
         A query with no hits that can be read as pinyin (``sgyp``, ``sangeyipi``) is
         searched as the corpus term it most likely means, and says so in ``interpreted``;
@@ -233,7 +249,9 @@ class PolicyIndex:
         :param filters: ``{"region": …, "year": …, "doc": …}``, as the ``name:value`` syntax.
         :param facets: count region/year/doc over all matches (visits every match: slower).
         :param stream: ``hits`` is an iterator that reads each hit when it is taken (for
-            exporting every match without holding them all).
+            exporting every match without holding them all; no related paragraphs).
+        :param related: also rank the paragraphs that hold the words of a term of several
+            words apart (绿色、低碳 for 绿色低碳): marked ``exact=False``, never counted.
         :raises QuerySyntaxError: the query cannot be parsed.
         """
         if offset < 0 or (limit is not None and limit < 1):
@@ -243,9 +261,12 @@ class PolicyIndex:
         extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
         if extra:
             node = AllOf((*_children(node), *extra))
-        result = self._search(query, node, limit, offset, facets, stream)
+        related = related and not literal  # a literal search wants the string as written
+        result = self._search(query, node, limit, offset, facets, stream, related)
         literals = [c.text for c in _children(node) if isinstance(c, Literal)]
         plain = len(literals) == sum(1 for c in _children(node) if not isinstance(c, Filter))
+        if not literal and all(isinstance(c, Literal | Filter | Not) for c in _children(node)):
+            result = replace(result, variants=self._variants(node))
         if result.total or not literals or not plain:
             return self._with_notes(result, literals)
         # The query's own words, repeats kept (the parse reads zuo4 da4 zuo4 as two terms).
@@ -256,7 +277,7 @@ class PolicyIndex:
             return self._with_notes(result, literals)
         kept = tuple(c for c in _children(node) if isinstance(c, Filter))
         meant = self._search(
-            query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets, stream
+            query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets, stream, related
         )
         interpreted = {
             "query": spelled,
@@ -274,26 +295,34 @@ class PolicyIndex:
         offset: int,
         facets: bool,
         stream: bool = False,
+        related: bool = True,
     ) -> SearchResult:
         snapshot = self.snapshot()
         compiled = compile_query(node)
         matcher = Matcher(snapshot, time.monotonic() + self.time_budget)
         matches = matcher.match(node)
+        # An export (stream) is every match, like grep's lines: related paragraphs are none.
+        loose = matcher.related(node) if related and not stream else matches.docs[:0]
+        loose = loose[snapshot.shapes[loose] != HEADING]
+        ranker = Ranker(matcher, compiled, matches, loose)
+        found = arrange(ranker, loose)
+        reader = HitReader(snapshot, self._labels, self._reports)
         wanted = None if limit is None else offset + limit
-        ranker = Ranker(matcher, compiled, matches)
-        order, scores = ranker.top(wanted)
-        hits: list[Hit] | Iterator[Hit] = self._hits(
-            snapshot, matches.docs[order][offset:], scores[offset:], compiled.highlights
+        order, scores = ranker.tiered(wanted, found.tiers)
+        hits: list[Hit] | Iterator[Hit] = reader.hits(
+            found, order[offset:], scores[offset:], compiled.highlights, compiled.loose_highlights
         )
         if not stream:  # else each hit is read when it is taken: a common word has many
             hits = list(hits)
-        glossary = []
+        glossary, sections = [], []
         if offset == 0:
             glossary = [
                 e
                 for e in self._glossary.terms_in(" ".join(compiled.highlights))
                 if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
             ]
+            shown = ranker.headings(found.headings, None if limit is None else SECTIONS)
+            sections = list(reader.hits(found, *shown, compiled.highlights, copies=False))
         return SearchResult(
             query,
             len(matches.docs),
@@ -304,21 +333,42 @@ class PolicyIndex:
             glossary,
             _facets(snapshot, matches.docs) if facets else {},
             partial=matcher.partial,  # the sequence bonus may check candidates too
+            hits_total=found.hits_total,
+            headings=len(found.headings),
+            sections=sections,
+            related=len(loose),
         )
 
-    def _hits(
-        self, snapshot: Snapshot, docs: np.ndarray, scores: np.ndarray, literals: tuple[str, ...]
-    ) -> Iterator[Hit]:
-        """Ranked documents as hits, read ``HIT_CHUNK`` at a time with their match keys
-        from the mapped column (highlighting then folds no stored text)."""
-        stored = snapshot.searcher.stored_fields
-        for at in range(0, len(docs), HIT_CHUNK):
-            chunk = docs[at : at + HIT_CHUNK]
-            keys = snapshot.match_keys_of(chunk)
-            for doc, score in zip(
-                chunk.tolist(), scores[at : at + HIT_CHUNK].tolist(), strict=True
-            ):
-                yield paragraph_hit(stored(doc), score, literals, keys[doc], self._labels)
+    def _variants(self, node: Node) -> list[dict[str, Any]]:
+        """The query's literals as the corpus also writes them (``indexer.variants``),
+        each with the paragraphs it finds instead, those not found already, the query
+        that includes them and the query written that way only."""
+        children = _children(node)
+        matcher = Matcher(self.snapshot(), time.monotonic() + self.time_budget)
+        found = matcher.docs(node)
+        rows: list[dict[str, Any]] = []
+        for i, child in enumerate(children):
+            if not isinstance(child, Literal):
+                continue
+
+            def swapped(by: Node, at: int = i) -> Node:
+                return AllOf((*children[:at], by, *children[at + 1 :]))
+
+            def count(text: str, swapped: Callable[[Node], Node] = swapped) -> tuple[int, int]:
+                docs = matcher.docs(swapped(Literal(text)))
+                return len(docs), len(np.setdiff1d(docs, found, assume_unique=True))
+
+            for row in offered(key_of(child), self._segmenter, self._abbreviations, count):
+                include = swapped(AnyOf((child, Literal(row["text"]))))
+                rows.append(
+                    {
+                        **row,
+                        "literal": child.text,
+                        "query": query_text(include),
+                        "only": query_text(swapped(Literal(row["text"]))),
+                    }
+                )
+        return sorted(rows, key=lambda row: -row["paragraphs"])[:VARIANTS]
 
     def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
         """Say when traditional characters were read as simplified; suggest on no hits."""

@@ -26,6 +26,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
+from indexer import abbreviations
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
 from indexer.errors import CannotRepair, ReaderError, UsageError
@@ -47,6 +48,8 @@ from indexer.query import AnyOf, Literal
 from indexer.readings import pack_bigrams
 from indexer.records import COMPOUND, Source, add_document, match_fields
 from indexer.schema import (
+    ABBREVIATIONS,
+    ABBREVIATIONS_ID,
     DICTIONARY,
     DICTIONARY_ID,
     DOCUMENT,
@@ -355,6 +358,11 @@ def _update_with(
             pairs = ((key, n) for key, n in counts.items() if isinstance(key, int))
             writer.update_document(
                 id=LEXICON_ID, kind=LEXICON, data={"words": table, "bigrams": pack_bigrams(pairs)}
+            )
+            writer.update_document(
+                id=ABBREVIATIONS_ID,
+                kind=ABBREVIATIONS,
+                data={"pairs": abbreviations.learn(counts)},
             )
             writer.update_document(
                 id=DICTIONARY_ID,

@@ -143,6 +143,11 @@ def index(
 @click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many hits.")
 @click.option("--all", "show_all", is_flag=True, help="Return every hit.")
 @click.option("--literal", is_flag=True, help="Search the whole query as one literal string.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Only paragraphs holding the query as written (no related paragraphs).",
+)
 @click.option("--region", help="Only this region, e.g. 新华区.")
 @click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
 @click.option("--doc", help="Only this document (file name or its prefix).")
@@ -174,6 +179,7 @@ def search(
     offset: int,
     show_all: bool,
     literal: bool,
+    exact: bool,
     region: str | None,
     year: str | None,
     doc: str | None,
@@ -185,7 +191,9 @@ def search(
     """Search paragraphs, best matches first.
 
     Words are AND-ed; use "exact phrase", OR, NOT word or -word, parentheses, and
-    region:新华区, year:2022, doc:FILE. Every word matches as a literal string, like grep.
+    region:新华区, year:2022, doc:FILE. Every word matches as a literal string, like grep;
+    headings come as sections, a text printed twice as one hit naming its copies, and
+    paragraphs holding a term's words apart as related hits, never counted (--exact: none).
     """
     fmt = "json" if as_json else fmt
     export = fmt in ("csv", "ndjson") or counts is not None
@@ -198,15 +206,16 @@ def search(
             filters={"region": region, "year": year, "doc": doc},
             facets=fmt == "json" or counts is not None,  # the terminal shows none
             stream=export,
+            related=not exact,
         )
         if show_query:
             click.echo(result.parsed, err=True)
         if counts is not None:
             lines = counts_table(result.facets.get(counts, {}), counts, fmt)
         elif fmt == "csv":
-            lines = hits_csv(result.hits)
+            lines = hits_csv(result.every_paragraph())
         elif fmt == "ndjson":
-            lines = hits_ndjson(result.hits)
+            lines = hits_ndjson(result.every_paragraph())
         elif fmt == "json":
             lines = iter([to_json(result.as_dict()) + "\n"])
         else:

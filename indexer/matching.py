@@ -6,6 +6,11 @@ trick of zoekt and of PostgreSQL's pg_trgm/pg_bigm) and checks each candidate ag
 the paragraph's match key in place (``key in paragraph``, on the mapped key column):
 no positions are read, and what comes back is exactly what a substring scan finds.
 AND, OR and NOT are set operations on the arrays, filters masks over per-commit columns.
+
+Besides the matches, a plain query (terms and filters) has *related* paragraphs: those
+that hold every part of a term of several words (``query.loose_units``) where the term
+itself does not occur (绿色、低碳 for 绿色低碳). Ranking shows them after the matches;
+they are never counted as matches.
 """
 
 from __future__ import annotations
@@ -16,13 +21,24 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analyzers.ngrams import grams
-from indexer.query import AllOf, AnyOf, Filter, Literal, Node, Not, key_of, year_range
+from indexer.query import (
+    AllOf,
+    AnyOf,
+    Filter,
+    Literal,
+    Node,
+    Not,
+    key_of,
+    loose_units,
+    year_range,
+)
 from indexer.snapshot import Snapshot
 
 # Intersect another bigram's list only while it is this many times the candidates at
 # most: past that, checking the candidates against their keys is cheaper than reading it.
 INTERSECT_RATIO = 8
 CHECK_CHUNK = 4096  # candidates checked between two looks at the clock
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -80,6 +96,38 @@ class Matcher:
                 excluded[self.docs(negative)] = True
             docs = docs[~excluded[docs]]
         return docs
+
+    def related(self, node: Node) -> np.ndarray:
+        """The live paragraphs that hold every part of each (unquoted) term of several
+        words and every other term as written, and pass the filters, but do not match
+        ``node``."""
+        children = node.children if isinstance(node, AllOf) else (node,)
+        if not all(isinstance(c, Literal | Filter) for c in children):
+            return _EMPTY
+        sets, loosened = [], False
+        for child in children:
+            if isinstance(child, Filter):
+                continue
+            key = key_of(child)
+            exact = self.literal(key)
+            units = () if child.quoted else loose_units(key)
+            if units:
+                holding = sorted((self.literal(u) for u in units), key=len)
+                loose = holding[0]
+                for other in holding[1:]:
+                    loose = intersect(loose, other)
+                exact = merged(exact, without(loose, exact, self.snapshot.size))
+                loosened = True
+            sets.append(exact)
+        if not loosened:
+            return _EMPTY
+        docs = sets[0]
+        for other in sets[1:]:
+            docs = intersect(docs, other)
+        for child in children:
+            if isinstance(child, Filter):
+                docs = docs[self.mask(child)[docs]]
+        return without(docs, self.docs(node), self.snapshot.size)
 
     def mask(self, node: Filter) -> np.ndarray:
         """Which records pass a filter (``region:``, ``year:``, ``doc:`` prefix)."""
@@ -168,6 +216,24 @@ def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
     at = np.searchsorted(large, small)
     at[at == len(large)] = 0
     return small[large[at] == small] if len(large) else small[:0]
+
+
+def without(docs: np.ndarray, taken: np.ndarray, size: int) -> np.ndarray:
+    """``docs`` less ``taken`` (document numbers below ``size``), order kept: a mask,
+    not a sort."""
+    if not len(taken) or not len(docs):
+        return docs
+    mask = np.zeros(size, dtype=bool)
+    mask[taken] = True
+    return docs[~mask[docs]]
+
+
+def merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two sorted arrays with nothing in common, as one sorted array (a stable sort of
+    two runs is a merge)."""
+    if not len(b):
+        return a
+    return np.sort(np.concatenate((a, b)), kind="stable")
 
 
 def _concat(arrays: list[np.ndarray]) -> np.ndarray:

@@ -39,7 +39,8 @@ def _shorten(text: str, width: int) -> str:
 
 
 def format_search(result: SearchResult, color: bool) -> str:
-    """A definition box for the query's glossary terms, then the paragraph hits."""
+    """A definition box for the query's glossary terms, the matching headings, then the
+    paragraph hits, each naming where else its text is printed."""
     bold, dim, reset = _styles(color)
     lines = [
         f"┃ {bold}{e.term}{reset} {dim}{_source(e)}{reset}  {_shorten(e.definition, BOX_CHARS)}"
@@ -52,27 +53,56 @@ def format_search(result: SearchResult, color: bool) -> str:
         lines.insert(0, f"{dim}showing results for {note['as']} ({source}){reset}")
     if result.suggestions:
         lines.append(f"did you mean: {'、'.join(result.suggestions)}?")
-    if not result.hits:
+    for variant in result.variants:
+        lines.append(
+            f"also written {variant['text']}: {variant['paragraphs']} paragraph(s)"
+            f" (search: {variant['query']})"
+        )
+    if result.sections:
+        lines.append(f"{bold}sections{reset}")
+        lines.extend(
+            f"  § {terminal_snippet(h.text, h.highlights, color)}  "
+            f"{dim}{_source(h)} · {h.doc} ¶{h.paragraph}{reset}"
+            for h in result.sections
+        )
+    if not result.total and not result.hits:
         return "\n".join([*lines, f"no hits for {result.query}"])
-    first = result.offset + 1
     if lines:
         lines.append("")
-    lines.append(
-        f"{result.total} hit(s) for {result.query}; showing {first}–{first + len(result.hits) - 1}"
-    )
-    for rank, hit in enumerate(result.hits, first):
+    lines.append(f"{result.total} paragraph(s) for {result.query}: {_counted(result)}")
+    for rank, hit in enumerate(result.hits, result.offset + 1):
         lines.extend(["", *_hit_lines(hit, f"[{rank}] ", color)])
     return "\n".join(lines)
 
 
+def _counted(result: SearchResult) -> str:
+    """What the total holds: hits (and which of them are shown), copies, headings."""
+    parts = [f"{result.hits_total} hit(s)"]
+    if result.hits:
+        first = result.offset + 1
+        parts[0] += f", showing {first}–{first + len(result.hits) - 1}"
+    if result.copies:
+        parts.append(f"{result.copies} more with the same text as a hit")
+    if result.headings:
+        parts.append(f"{result.headings} heading(s)")
+    if result.related:
+        parts.append(f"{result.related} related paragraph(s) hold its words, not as written")
+    return "; ".join(parts)
+
+
 def _hit_lines(hit: Hit, prefix: str, color: bool) -> list[str]:
-    """Where a paragraph comes from, its section, and the highlighted snippet."""
+    """Where a paragraph comes from, its section, the highlighted snippet, and where else
+    the same text is printed."""
     bold, dim, reset = _styles(color)
     source = " · ".join(str(x) for x in (hit.title, hit.region, hit.year) if x)
-    lines = [f"{bold}{prefix}{source}{reset} {dim}{hit.doc} ¶{hit.paragraph}{reset}"]
+    related = "" if hit.exact else f" {dim}(related: its words, not as written){reset}"
+    lines = [f"{bold}{prefix}{source}{reset} {dim}{hit.doc} ¶{hit.paragraph}{reset}{related}"]
     if hit.section:
         lines.append(f"    {dim}{hit.section}{reset}")
     lines.append("    " + terminal_snippet(hit.text, hit.highlights, color))
+    if hit.copies:
+        where = "、".join(f"{c['label']} ¶{c['paragraph']}" for c in hit.copies)
+        lines.append(f"    {dim}also in: {where}{reset}")
     return lines
 
 
@@ -130,14 +160,27 @@ def format_documents(documents: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-# What a hit is in a spreadsheet or a line of NDJSON.
-HIT_COLUMNS = ("doc", "label", "region", "year", "date", "section", "paragraph", "text", "score")
+# What a matching paragraph is in a spreadsheet or a line of NDJSON; ``kind`` says whether
+# it is a hit, a copy of the hit above it, or a heading.
+HIT_COLUMNS = (
+    "doc",
+    "label",
+    "region",
+    "year",
+    "date",
+    "section",
+    "paragraph",
+    "text",
+    "score",
+    "kind",
+)
 BOM = "\ufeff"  # spreadsheet programs read a CSV as UTF-8 only after it
 
 
-def hit_records(hits: Iterable[Hit]) -> Iterator[dict[str, Any]]:
-    for hit in hits:
-        yield {column: getattr(hit, column) for column in HIT_COLUMNS}
+def hit_records(rows: Iterable[tuple[str, Hit]]) -> Iterator[dict[str, Any]]:
+    """``(kind, hit)`` rows (``SearchResult.every_paragraph``) as flat records."""
+    for kind, hit in rows:
+        yield {column: kind if column == "kind" else getattr(hit, column) for column in HIT_COLUMNS}
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
@@ -154,13 +197,13 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
         yield buffer.getvalue()
 
 
-def hits_csv(hits: Iterable[Hit]) -> Iterator[str]:
-    records = hit_records(hits)
+def hits_csv(rows: Iterable[tuple[str, Hit]]) -> Iterator[str]:
+    records = hit_records(rows)
     return csv_lines(HIT_COLUMNS, (record.values() for record in records))
 
 
-def hits_ndjson(hits: Iterable[Hit]) -> Iterator[str]:
-    for record in hit_records(hits):
+def hits_ndjson(rows: Iterable[tuple[str, Hit]]) -> Iterator[str]:
+    for record in hit_records(rows):
         yield json.dumps(record, ensure_ascii=False) + "\n"
 
 

@@ -32,6 +32,7 @@ _YEARS = re.compile(r"^(\d{4})(?:[-–~](\d{4}))?$")
 @dataclass(frozen=True)
 class Literal:
     text: str
+    quoted: bool = False  # written as a "phrase": wanted as written, its words apart are not
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class _Parser:
         if kind == ")":
             raise QuerySyntaxError("unbalanced ')'; remove it or search with --literal")
         if kind == "phrase":
-            return Literal(value)
+            return Literal(value, quoted=True)
         if value.startswith("-") and len(value) > 1:
             return Not(self.word(value[1:]))
         return self.word(value)
@@ -217,6 +218,15 @@ class CompiledQuery:
     ranked: tuple[Ranked, ...] = ()  # the literals outside NOT, each once
     together: tuple[str, ...] = ()  # keys of the top-level AND: sequence and proximity
 
+    @property
+    def loose_highlights(self) -> tuple[str, ...]:
+        """What a related paragraph marks: each term's words, for a term of several."""
+        return tuple(
+            dict.fromkeys(
+                w for r in self.ranked for w in (r.words if len(r.words) > 1 else (r.key,))
+            )
+        )
+
     def __str__(self) -> str:
         return _describe(self.root)
 
@@ -224,6 +234,29 @@ class CompiledQuery:
 def query_words(text: str) -> list[str]:
     """The jieba words of a query string, as the index's word fields hold them."""
     return [t.text for t in word_analyzer()(text, mode="query")]
+
+
+def loose_units(key: str) -> tuple[str, ...]:
+    """The parts a term of several words is also found by, anywhere in a paragraph: its
+    words, a run of one-character words taken as one (绿色低碳 is 绿色 + 低碳, jieba's
+    绿色 / 低 / 碳); none unless there are two parts of two characters or more (河长制 and
+    碳排放 stay whole) and they spell the whole term (各位代表： is a string to find as
+    written, not words).
+
+    >>> loose_units("绿色低碳"), loose_units("碳排放"), loose_units("公共文化服务")
+    (('绿色', '低碳'), (), ('公共', '文化', '服务'))
+    """
+    units: list[str] = []
+    single = False
+    for word in query_words(key):
+        if len(word) == 1 and single:
+            units[-1] += word
+        else:
+            units.append(word)
+        single = len(word) == 1
+    if len(units) < 2 or any(len(u) < 2 for u in units) or "".join(units) != key:
+        return ()
+    return tuple(dict.fromkeys(units))
 
 
 def key_of(literal: Literal) -> str:
@@ -277,7 +310,7 @@ def compile_query(node: Node) -> CompiledQuery:
         tuple(dict.fromkeys(highlights)),
         filters,
         tuple(dict.fromkeys(ranked)),
-        together if len(together) > 1 else (),
+        together,
     )
 
 
@@ -296,6 +329,32 @@ def _describe(node: Node) -> str:
         return f"NOT {_describe(node.child)}"
     joiner = " AND " if isinstance(node, AllOf) else " OR "
     return "(" + joiner.join(_describe(c) for c in node.children) + ")"
+
+
+def query_text(node: Node) -> str:
+    """A query string that parses back to ``node``: what a link to it carries.
+
+    >>> query_text(AllOf((AnyOf((Literal("文化旅游"), Literal("文化和旅游"))), Literal("5G 应用"))))
+    '(文化旅游 OR 文化和旅游) "5G 应用"'
+    """
+    if isinstance(node, Literal):
+        text = node.text
+        plain = text and not re.search(r'[\s()"]', text) and text not in ("OR", "AND", "NOT")
+        bare = plain and not node.quoted and not text.startswith("-") and ":" not in text
+        return text if bare else f'"{text}"'
+    if isinstance(node, Filter):
+        return (
+            f'{node.name}:"{node.value}"'
+            if re.search(r'[\s()"]', node.value)
+            else (f"{node.name}:{node.value}")
+        )
+    if isinstance(node, Not):
+        return "-" + query_text(node.child)
+    if isinstance(node, AnyOf):
+        return "(" + " OR ".join(query_text(c) for c in node.children) + ")"
+    return " ".join(
+        f"({query_text(c)})" if isinstance(c, AllOf) else query_text(c) for c in node.children
+    )
 
 
 def literals_of(text: str) -> tuple[str, ...]:

@@ -15,24 +15,32 @@ every paragraph whose base plus the ceiling reaches the page's last score. The p
 therefore exactly the prefix of the fully ranked list (a test checks it). Of two equal
 scores the newer report comes first, then the lower document number.
 
-Headings and glossary definitions weigh more (their record's boost multiplies every
-frequency, as Whoosh's document boost does).
+Glossary definitions weigh more (their record's boost multiplies every frequency, as
+Whoosh's document boost does).
+
+Before any score comes a paragraph's *shape*, decided when it is indexed: content (a
+paragraph that treats something), a fragment (a label, a table cell, a date, a one-line
+list entry) or a heading. Content ranks before fragments; headings are navigation and
+are ranked apart, for the sections of a result. A ranking is tiered by shape, and within
+a tier by score, so a page is still the prefix of the full ranking.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from analyzers.charsets import SENTENCE_END
 from indexer.ingest.glossary import is_glossary_heading
 from indexer.ingest.paragraphs import SECTION_SEPARATOR
-from indexer.matching import Matcher, Matches
-from indexer.query import CompiledQuery
+from indexer.matching import Matcher, Matches, merged
+from indexer.query import CompiledQuery, loose_units
 
-HEADING_BOOST = 1.5  # a heading is a summary of what follows
 GLOSSARY_BOOST = 1.5  # a glossary definition is the reference for its term
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 # How much each field's word matches count; occurrences of the literal itself count
@@ -44,14 +52,58 @@ PROXIMITY_BOOST = 1.5
 PROXIMITY_MAX_TERMS = 6  # closeness of more terms than this tells little
 PROXIMITY_BYTES = 24  # gap (UTF-8 bytes, ~8 characters) between terms that still counts as close
 FIRST_CANDIDATES = 64  # paragraphs whose bonus is computed first, to find the page's bar
+USE_BOOST = 2.0  # the running text uses the term (not only lists it, nor in parentheses)
+LEAD_BOOST = 0.5  # the first sentence holds the term
+_EMPTY = np.zeros(0, dtype=np.int64)
+# Shapes, in ranking order (the ``shape`` column).
+CONTENT, FRAGMENT, HEADING = 0, 1, 2
+FRAGMENT_CHARS = 16  # a paragraph shorter than this (match key) says too little to rank first
+FRAGMENT_LINE = 40  # a line up to this long without a sentence end: a cell, an entry, a caption
+_SENTENCE = re.compile(f"[{SENTENCE_END}；;]")
 
 
-def paragraph_boost(heading: bool, section: str) -> float:
-    """The weight a paragraph is indexed with."""
-    boost = HEADING_BOOST if heading else 1.0
-    if any(is_glossary_heading(title) for title in section.split(SECTION_SEPARATOR)):
-        boost *= GLOSSARY_BOOST
-    return boost
+def in_glossary(section: str) -> bool:
+    return any(is_glossary_heading(title) for title in section.split(SECTION_SEPARATOR))
+
+
+def paragraph_boost(section: str) -> float:
+    """The weight a paragraph is indexed with (headings need none: they are ranked
+    apart, as sections)."""
+    return GLOSSARY_BOOST if in_glossary(section) else 1.0
+
+
+def paragraph_shape(text: str, key: str, heading: bool, section: str) -> int:
+    """Whether a paragraph is content, a fragment or a heading (see the module's text).
+    A glossary definition is content however short: it is the reference for its term.
+
+    >>> paragraph_shape("ABB网络安全", "ABB网络安全", False, "")
+    1
+    >>> paragraph_shape("双碳：碳达峰与碳中和。", "双碳：碳达峰与碳中和。", False, "附件 › 名词解释")
+    0
+    """
+    if heading:
+        return HEADING
+    if in_glossary(section):
+        return CONTENT
+    if len(key) < FRAGMENT_CHARS or (len(key) <= FRAGMENT_LINE and not _SENTENCE.search(text)):
+        return FRAGMENT
+    return CONTENT
+
+
+def lead_bytes(key: str) -> int:
+    """How many UTF-8 bytes of the match key its first sentence takes (capped for the
+    column): a term found before it opens the paragraph.
+
+    >>> lead_bytes("（六）加快发展。实施项目。")
+    21
+    """
+    first = _SENTENCE.search(key)
+    return min(len(key[: first.start()].encode("utf-8")) if first else len(key.encode()), 65535)
+
+
+def same_text(key: str) -> int:
+    """64 bits of the match key's hash: equal for the same paragraph printed twice."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def idf(records: int, frequency: int) -> float:
@@ -72,36 +124,46 @@ class Ranker:
         matcher: Matcher,
         compiled: CompiledQuery,
         matches: Matches,
+        related: np.ndarray | None = None,
     ) -> None:
         self.snapshot = snapshot = matcher.snapshot
         self.compiled = compiled
-        self.docs = matches.docs
+        self.related = _EMPTY if related is None else related
+        self.docs = merged(matches.docs, self.related)
         records = snapshot.size
         counts = matches.literal_counts
         self.key_idf = {r.key: idf(records, counts.get(r.key, 0)) for r in compiled.ranked}
         together = compiled.together
+        if len(together) == 1 and not len(self.related):
+            together = ()  # one term, every match holds it: its words and occurrences rank
         self.together_idf = (
             sum(self.key_idf.get(k, idf(records, 0)) for k in together) / len(together)
             if together
             else 0.0
         )
         self.close = [k.encode("utf-8") for k in together]
+        # A related paragraph holds each term of several words as its parts.
+        self.loose_close = [u.encode("utf-8") for k in together for u in loose_units(k) or (k,)]
         self.sequence = "".join(together).encode("utf-8")
         # The paragraphs holding the terms as one sequence: a literal match, so a set
         # operation finds them (for the sequence bonus, and they are as close as can be).
         self.in_order = matcher.literal("".join(together)) if together else self.docs[:0]
-        # (ceiling, scorer) of the parts computed only where they can still change the
-        # page: each part's score is at most its ceiling; the cheaper part first.
         self.parts: list[tuple[float, Callable[[np.ndarray], np.ndarray]]] = []
+        # (ceiling, scorer) of the parts computed only where they can still change the
+        # page: each part's score is at most its ceiling; the largest and cheapest first,
+        # so that fewer matches can still reach the page when the costlier ones come.
         if self.key_idf:
+            self.mean_idf = sum(self.key_idf.values()) / len(self.key_idf)
             ceiling = sum(OCCURRENCE_BOOST * v * (K1 + 1) for v in self.key_idf.values())
-            self.parts.append((ceiling, self.occurrences))
+            # Not using a term costs (what most paragraphs do costs nothing): the part
+            # can only lower a score by it, so it widens no bound.
+            self.parts.append((ceiling + LEAD_BOOST * self.mean_idf, self.in_text))
         if together and len(together) <= PROXIMITY_MAX_TERMS:
             self.parts.append((PROXIMITY_BOOST * self.together_idf, self.closeness))
         self.ceiling = sum(c for c, _ in self.parts)
+        self._base: np.ndarray | None = None
 
-    def base(self) -> np.ndarray:
-        """BM25F of the ranked literals' words and the sequence bonus, for every match."""
+    def _base_scores(self) -> np.ndarray:
         snapshot, docs = self.snapshot, self.docs
         scores = self.in_sequence(docs)
         words = dict.fromkeys(w for r in self.compiled.ranked for w in r.words)
@@ -129,26 +191,47 @@ class Ranker:
         """The match key (UTF-8) and the weight of each of ``docs`` (sorted)."""
         return zip(self.snapshot.match_keys(docs), self.snapshot.boosts[docs].tolist(), strict=True)
 
-    def occurrences(self, docs: np.ndarray) -> np.ndarray:
-        """BM25 of how often each literal occurs in the key (it ranks substrings that
-        are no word), at a small weight."""
+    def in_text(self, docs: np.ndarray) -> np.ndarray:
+        """What each paragraph's match key says of the query's terms, read once: how
+        often each occurs (BM25, a small weight: it ranks substrings that are no word),
+        whether its running text uses each (not only as an item of an enumeration, A、B、C
+        or …等, nor only inside parentheses: an aside; one it does not costs), and
+        whether its first sentence
+        holds each (a run-in heading, an article's opening clause: the paragraph opens
+        with the topic)."""
         keys = self.snapshot.match_keys(docs)
+        lead_ends = self.snapshot.leads[docs].tolist()
+        needles = [(k.encode("utf-8"), v) for k, v in self.key_idf.items()]
+        counts = [[0] * len(keys) for _ in needles]
+        used = [0] * len(keys)
+        leads = [0] * len(keys)
+        for i, key in enumerate(keys):
+            for j, (needle, _) in enumerate(needles):
+                first = key.find(needle)
+                if first != -1:
+                    counts[j][i] = key.count(needle)
+                    used[i] += _used(key, needle, first)
+                    leads[i] += first < lead_ends[i]
+        used_, leads_ = np.array(used, dtype=np.float64), np.array(leads, dtype=np.float64)
         boosts = self.snapshot.boosts[docs].astype(np.float64)
         lengths = np.fromiter(map(len, keys), dtype=np.float64, count=len(keys))
         average = self.snapshot.avg_key_bytes
-        scores = np.zeros(len(docs))
-        for literal, weight in self.key_idf.items():
-            needle = literal.encode("utf-8")
-            counts = np.fromiter((key.count(needle) for key in keys), np.float64, len(keys))
-            scores += OCCURRENCE_BOOST * bm25(weight, counts * boosts, lengths, average)
+        scores = (USE_BOOST * (used_ - len(needles)) + LEAD_BOOST * leads_) * self.mean_idf
+        scores /= len(needles)
+        for (_, weight), count in zip(needles, counts, strict=True):
+            tf = np.array(count, dtype=np.float64) * boosts
+            scores += OCCURRENCE_BOOST * bm25(weight, tf, lengths, average)
         return scores
 
     def in_sequence(self, docs: np.ndarray) -> np.ndarray:
         """How often the query's terms occur as one exact sequence (saturated); counted
-        only in the paragraphs known to hold it."""
+        only in the paragraphs known to hold it. One term holds itself once: what every
+        match has and a related paragraph has not (how often is the occurrence part's)."""
         tfs = np.zeros(len(docs))
         holding = np.isin(docs, self.in_order, assume_unique=True)
-        if holding.any():
+        if len(self.close) == 1:
+            tfs[holding] = 1.0
+        elif holding.any():
             tfs[holding] = np.fromiter(
                 (key.count(self.sequence) * boost for key, boost in self._keys(docs[holding])),
                 dtype=np.float64,
@@ -162,8 +245,12 @@ class Ranker:
         closeness = np.ones(len(docs))
         apart = ~np.isin(docs, self.in_order, assume_unique=True)
         if apart.any():
+            loose = np.isin(docs[apart], self.related, assume_unique=True).tolist()
             closeness[apart] = np.fromiter(
-                (_closeness(key, self.close) for key, _ in self._keys(docs[apart])),
+                (
+                    _closeness(key, self.loose_close if related else self.close)
+                    for (key, _), related in zip(self._keys(docs[apart]), loose, strict=True)
+                ),
                 dtype=np.float64,
                 count=int(apart.sum()),
             )
@@ -176,29 +263,75 @@ class Ranker:
             scores = scores + part(self.docs[positions])
         return scores
 
-    def top(self, wanted: int | None) -> tuple[np.ndarray, np.ndarray]:
-        """The positions in ``docs`` of the best ``wanted`` matches (all if None), best
-        first, and their scores.
+    def base(self) -> np.ndarray:
+        """BM25F of the ranked literals' words and the sequence bonus, for every match
+        (computed once)."""
+        if self._base is None:
+            self._base = self._base_scores()
+        return self._base
+
+    def top(
+        self, wanted: int | None, pool: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions in ``docs`` of the best ``wanted`` matches of ``pool`` (positions;
+        all matches if None), best first, and their scores (all of them if ``wanted`` is
+        None).
 
         A part is computed only for matches that can still reach the page: those whose
         score so far, plus the ceilings of the parts still to come, reaches the score
         of the page's last place among the best first candidates.
         """
         base = self.base()
-        pool = np.arange(len(base))
+        pool = np.arange(len(base)) if pool is None else pool
         first_count = max(FIRST_CANDIDATES, wanted or 0)
-        if wanted is None or first_count >= len(base):
+        if wanted is None or first_count >= len(pool):
             return self.ordered(pool, self.finals(pool, base), wanted)
-        first = np.sort(np.argpartition(-base, first_count - 1)[:first_count])
+        first = pool[np.sort(np.argpartition(-base[pool], first_count - 1)[:first_count])]
         known = self.finals(first, base)
         bar = np.partition(known, first_count - wanted)[first_count - wanted]
-        scores, remaining = base, self.ceiling
+        scores, remaining = base[pool], self.ceiling
         for ceiling, part in self.parts:
             reachable = scores + remaining * (1 + 1e-9) >= bar
             pool, scores = pool[reachable], scores[reachable]
             scores = scores + part(self.docs[pool])
             remaining -= ceiling
         return self.ordered(pool, scores, wanted)
+
+    def headings(self, pool: np.ndarray, wanted: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """The best ``wanted`` of ``pool`` by their base score alone: a heading is a line
+        that names its section, with little for the bonuses to weigh."""
+        return self.ordered(pool, self.base()[pool], wanted)
+
+    def tiered(self, wanted: int | None, tiers: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The best ``wanted`` of the positions in ``tiers``: every one of a tier ranks
+        before any of the next."""
+        positions, scores = [], []
+        for pool in tiers:
+            need = None if wanted is None else wanted - sum(map(len, positions))
+            if need == 0:
+                break
+            if len(pool):
+                found = self.top(need, pool)
+                positions.append(found[0])
+                scores.append(found[1])
+        if not positions:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(positions), np.concatenate(scores)
+
+    def once(self, pool: np.ndarray, same: np.ndarray, shared: np.ndarray) -> np.ndarray:
+        """``pool`` (sorted positions) with each text once: of the copies of a text
+        (``same``: each match's text hash; ``shared``: whether another paragraph of the
+        corpus has its text), the one ranked first. Copies have one match key, so every
+        part of their score but the base is equal: the best base is the best copy."""
+        copies = pool[shared[pool]]
+        if not len(copies):
+            return pool
+        docs = self.docs[copies]
+        best = np.lexsort((docs, -self.snapshot.years[docs], -self.base()[copies], same[copies]))
+        texts = same[copies][best]
+        first = np.ones(len(best), dtype=bool)
+        first[1:] = texts[1:] != texts[:-1]
+        return np.sort(np.concatenate((pool[~shared[pool]], copies[best[first]])))
 
     def ordered(
         self, pool: np.ndarray, finals: np.ndarray, wanted: int | None
@@ -228,6 +361,28 @@ def _closeness(key: bytes, needles: list[bytes]) -> float:
     if best == math.inf:
         return 0.0
     return min(1.0, (sum(len(n) for n in needles) + PROXIMITY_BYTES) / best)
+
+
+_ENUMERATION = "、".encode()
+_LISTED_AFTER = (_ENUMERATION, "等".encode())
+_OPEN, _CLOSE = "（".encode(), "）".encode()
+
+
+def _used(key: bytes, needle: bytes, at: int) -> bool:
+    """Whether ``needle`` (first at ``at``) occurs in ``key`` at least once in the running
+    text: not as an item of an enumeration (next to 、, or before 等: 公安、应急管理、交通等
+    部门) nor inside parentheses (an aside: （牵头单位：市民营经济局）)."""
+    parentheses = _OPEN in key or b"(" in key
+    while at != -1:
+        end = at + len(needle)
+        if not (key.endswith(_ENUMERATION, 0, at) or key.startswith(_LISTED_AFTER, end)):
+            if not parentheses:
+                return True
+            opened = max(key.rfind(_OPEN, 0, at), key.rfind(b"(", 0, at))
+            if opened == -1 or opened < max(key.rfind(_CLOSE, 0, at), key.rfind(b")", 0, at)):
+                return True
+        at = key.find(needle, end)
+    return False
 
 
 def _occurrences(key: bytes, needle: bytes) -> list[int]:

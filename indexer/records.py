@@ -17,7 +17,7 @@ from analyzers.terms import index_words, key_bigrams, key_chars
 from indexer.ingest.document import ParsedDocument
 from indexer.ingest.glossary import bare
 from indexer.lexicon import Counts, count_words
-from indexer.ranking import paragraph_boost
+from indexer.ranking import lead_bytes, paragraph_boost, paragraph_shape, same_text
 from indexer.schema import DOCUMENT, GLOSSARY_ENTRY, PARAGRAPH
 
 # Whoosh reads a compound segment file by copying each part into memory (190 MB for a
@@ -49,10 +49,10 @@ def match_fields(
     text: str, heading: bool, section: str, title: str, key: str | None = None
 ) -> dict[str, Any]:
     """A paragraph's fields for literal matching (its characters, bigrams and match
-    key, computed unless given) and ranking (its words, and its weight: a boost on each
-    word field's frequencies, and a column), with their terms computed directly
-    (``_terms``)."""
-    boost = paragraph_boost(heading, section)
+    key, computed unless given) and ranking (its words; its weight: a boost on each
+    word field's frequencies, and a column; its shape and the hash its copies share),
+    with their terms computed directly (``_terms``)."""
+    boost = paragraph_boost(section)
     key = match_key(text) if key is None else key
     chars, bigrams = key_chars(key), key_bigrams(key)
     terms = {"chars": (chars, len(chars)), "bigrams": (bigrams, len(bigrams))}
@@ -65,6 +65,9 @@ def match_fields(
         "bigrams": text,
         "key": key.encode("utf-8"),
         "boost": boost,
+        "shape": paragraph_shape(text, key, heading, section),
+        "same": same_text(key),
+        "lead": lead_bytes(key),
         "_text_boost": boost,
         "_section_boost": boost,
         "_title_boost": boost,

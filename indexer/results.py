@@ -5,12 +5,14 @@ hit."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer.highlight import highlight_spans, html_snippet
 from indexer.lookup import TermEntry
 from indexer.schema import PARAGRAPH
+
+COPY, HEADING_KIND = "copy", "heading"  # what a row of an export is, besides a hit
 
 
 @dataclass(frozen=True)
@@ -31,19 +33,35 @@ class Hit:
     snippet: str
     score: float
     highlights: list[tuple[int, int]]
+    # The same text in other paragraphs (another report printing it too): where each is.
+    copies: tuple[dict[str, Any], ...] = ()
+    exact: bool = True  # holds the query as written; else a related paragraph (its words)
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(vars(self))  # flat fields: dataclasses.asdict's deep copy costs more
         data["highlights"] = [list(span) for span in self.highlights]
+        data["copies"] = list(self.copies)
         return data
+
+    def copy_hits(self) -> Iterator[Hit]:
+        """This hit as each of its copies: the same text, found where the copy is (its
+        report and paragraph; its section is not read)."""
+        for where in self.copies:
+            yield replace(self, **{"section": "", **where}, copies=())
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Paragraph hits, preceded on the first page by glossary entries of the query's terms."""
+    """Paragraph hits, preceded on the first page by glossary entries of the query's terms
+    and the headings that match (``sections``).
+
+    Every matching paragraph is one of: a hit, a copy of a hit (the same text in another
+    paragraph, named by the hit), or a heading. ``total`` and the facets count them all,
+    like grep; ``hits_total`` counts the hits, which pages page through.
+    """
 
     query: str
-    total: int  # matching paragraphs (glossary entries come on top)
+    total: int  # matching paragraphs: hits, their copies and headings
     hits: list[Hit] | Iterator[Hit]  # an iterator when searched with stream=True
     limit: int | None
     offset: int
@@ -53,14 +71,44 @@ class SearchResult:
     interpreted: dict[str, Any] | None = None  # pinyin or traditional read as ...
     suggestions: list[str] = field(default_factory=list)
     partial: bool = False  # the time budget ran out before every match was scored
+    hits_total: int = 0  # distinct texts of the paragraphs that are no heading
+    headings: int = 0  # matching headings
+    related: int = 0  # paragraphs holding the words of a term but not the term: no match
+    sections: list[Hit] = field(default_factory=list)  # the best of them, first page only
+    variants: list[dict[str, Any]] = field(default_factory=list)  # the query written otherwise
+
+    @property
+    def copies(self) -> int:
+        """Paragraphs folded into a hit because another shows their text."""
+        return self.total + self.related - self.hits_total - self.headings
+
+    def every_paragraph(self) -> Iterator[tuple[str, Hit]]:
+        """Every matching paragraph of the hits taken (all of them with no limit), as
+        ``(kind, hit)``: each hit (``paragraph``), then its ``copy``s, then the
+        ``heading``s of ``sections``: what an export of all hits holds, like grep's lines
+        (related paragraphs, which do not hold the query as written, are left out)."""
+        for hit in self.hits:
+            if not hit.exact:
+                continue  # related paragraphs are no match
+            yield PARAGRAPH, hit
+            for copy in hit.copy_hits():
+                yield COPY, copy
+        for heading in self.sections:
+            yield HEADING_KIND, heading
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
+            "hits_total": self.hits_total,
+            "headings": self.headings,
+            "related": self.related,
+            "copies": self.copies,
             "offset": self.offset,
             "limit": self.limit,
             "hits": [e.as_dict() for e in self.glossary] + [hit.as_dict() for hit in self.hits],
+            "sections": [hit.as_dict() for hit in self.sections],
+            "variants": self.variants,
             "facets": self.facets,
             "interpreted": self.interpreted,
             "suggestions": self.suggestions,

@@ -5,13 +5,17 @@ Each paragraph is indexed for two jobs. Matching, exact like grep: ``chars`` and
 postings, no positions), and the ``key`` column holds the match key itself (UTF-8), to
 check a longer literal's candidates in place. Ranking: ``text``, ``section`` and
 ``title`` hold jieba words with their frequencies (BM25F), the ``boost`` column the
-paragraph's weight (headings, glossary definitions). Nothing keeps positions: the
+paragraph's weight (glossary definitions), the ``shape`` column whether it is content, a
+fragment or a heading, the ``same`` column a hash of its match key, which paragraphs
+printed in several documents share (one hit names them all), and the ``lead`` column
+where its match key's first sentence ends. Nothing keeps positions: the
 query path reads whole posting lists into numpy (``indexer.bulk``). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
 incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
 one ``kind="word-totals"`` record sums every document's word counts (read only by
 indexing: a changed document's own are recounted from its stored paragraphs), one ``kind="lexicon"`` record holds the words worth a pinyin
-lookup with their pinyin and the Han bigrams with their paragraph counts, and one ``kind="dictionary"`` record holds the user
+lookup with their pinyin and the Han bigrams with their paragraph counts, one ``kind="abbreviations"``
+record the abbreviations the corpus pairs with their full forms, and one ``kind="dictionary"`` record holds the user
 dictionary, so it is committed atomically with the paragraphs it segmented.
 """
 
@@ -29,8 +33,13 @@ LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # words worth a pinyin lookup, H
 # Every word and word pair counted in the corpus, read only by indexing: most pairs occur
 # once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
 WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
-SCHEMA_VERSION = 7
+# Abbreviations paired with their full forms (电商 ↔ 电子商务), learned from the word totals.
+ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
+SCHEMA_VERSION = 8
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
+SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
+SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash
+LEAD_TYPECODE = "H"  # the ``lead`` column: UTF-8 bytes of the match key's first sentence
 
 
 def _document_terms(analyzer: Analyzer) -> ID:
@@ -58,6 +67,9 @@ def build_schema() -> Schema:
         bigrams=_document_terms(bigram_analyzer()),
         key=COLUMN(VarBytesColumn()),
         boost=COLUMN(NumericColumn(BOOST_TYPECODE, default=1.0)),
+        shape=COLUMN(NumericColumn(SHAPE_TYPECODE, default=0)),
+        same=COLUMN(NumericColumn(SAME_TYPECODE, default=0)),
+        lead=COLUMN(NumericColumn(LEAD_TYPECODE, default=0)),
         region=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True),

@@ -2,7 +2,8 @@
 
 Built when the searcher moves to a new commit: for every record (global document
 number, as Whoosh numbers them across segments) whether it is a live paragraph, its
-report, region, year and ranking weight as numpy arrays; each segment's match-key
+report, region, year, ranking weight, shape, the hash copies of one text share and the
+length of its first sentence, as numpy arrays; each segment's match-key
 column in place (mapped, so worker processes share its pages); the field lengths
 BM25F needs, on first use; and an LRU of posting lists as numpy arrays, so a term read
 once costs nothing the next time. Arrays, not millions of Python objects: they are
@@ -21,7 +22,13 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from indexer import bulk
-from indexer.schema import BOOST_TYPECODE, PARAGRAPH
+from indexer.schema import (
+    BOOST_TYPECODE,
+    LEAD_TYPECODE,
+    PARAGRAPH,
+    SAME_TYPECODE,
+    SHAPE_TYPECODE,
+)
 
 TERM_CACHE_BYTES = 64 * 2**20  # posting lists kept per process, by their arrays' size
 TERM_FREQUENCIES = 1 << 16  # document frequencies kept per commit
@@ -53,11 +60,22 @@ class Snapshot:
         self.boosts = self._concat(
             [bulk.numeric_column(r, "boost", BOOST_TYPECODE, 1.0) for r in self.readers]
         )
+        self.shapes = self._concat(
+            [bulk.numeric_column(r, "shape", SHAPE_TYPECODE, 0) for r in self.readers]
+        )
+        self.same = self._concat(
+            [bulk.numeric_column(r, "same", SAME_TYPECODE, 0) for r in self.readers]
+        )
+        self.leads = self._concat(
+            [bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0) for r in self.readers]
+        )
         self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
         key_bytes = self._concat([k.ends - k.starts for k in self.keys])
         count = int(self.paragraphs.sum())
         self.avg_key_bytes = float(key_bytes[self.paragraphs].sum() / count) if count else 1.0
         self._lengths: dict[str, np.ndarray] = {}
+        self._shared: np.ndarray | None = None
+        self._numbers: np.ndarray | None = None
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_bytes, self._cache_limit = 0, cache_bytes
         self._lock = threading.Lock()
@@ -144,6 +162,33 @@ class Snapshot:
         """Records holding the term (deleted ones included, as in Whoosh's idf): a lookup
         in every segment's term table, asked for each bigram of every longer literal."""
         return self.searcher.doc_frequency(field, text)
+
+    def shared(self) -> np.ndarray:
+        """Which records are live paragraphs whose text another live paragraph has too
+        (the same report printed twice, a paragraph two reports share), found on first use:
+        the rest need no grouping of copies."""
+        with self._lock:
+            shared = self._shared
+        if shared is None:
+            live = np.flatnonzero(self.paragraphs)
+            _, inverse, counts = np.unique(self.same[live], return_inverse=True, return_counts=True)
+            shared = np.zeros(self.size, dtype=bool)
+            shared[live] = counts[inverse] > 1
+            with self._lock:
+                self._shared = shared
+        return shared
+
+    def numbers(self) -> np.ndarray:
+        """Each record's paragraph number in its report (the ``n`` column), read on first
+        use: where a hit's copies are is named without reading their stored fields."""
+        with self._lock:
+            numbers = self._numbers
+        if numbers is None:
+            field = self.searcher.schema["n"]
+            numbers = self._concat([bulk.int_column(r, "n", field) for r in self.readers])
+            with self._lock:
+                self._numbers = numbers
+        return numbers
 
     def field_lengths(self, field: str) -> np.ndarray:
         """Each record's length in ``field`` as BM25F sees it, read on first use."""

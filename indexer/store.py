@@ -1,5 +1,6 @@
 """The index as the search side reads it: opening it (checking its schema), the
-dictionary it was segmented with, and its document and glossary records.
+dictionary it was segmented with, the abbreviations it learned, and its document and
+glossary records.
 
 Nothing here writes: searching imports this module, never the update pipeline
 (``indexer.build``), which a test checks.
@@ -17,11 +18,18 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from analyzers.segment import Segmenter
-from indexer import bulk
+from indexer import abbreviations, bulk
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.metadata import document_label
 from indexer.lookup import TermEntry
-from indexer.schema import DICTIONARY_ID, DOCUMENT, GLOSSARY_ENTRY, SCHEMA_VERSION, build_schema
+from indexer.schema import (
+    ABBREVIATIONS_ID,
+    DICTIONARY_ID,
+    DOCUMENT,
+    GLOSSARY_ENTRY,
+    SCHEMA_VERSION,
+    build_schema,
+)
 from indexer.storage import MappedStorage
 
 
@@ -95,9 +103,15 @@ def load_segmenter(searcher: Searcher) -> Segmenter:
     return Segmenter((w, f) for w, f in words)
 
 
+def load_abbreviations(searcher: Searcher) -> dict[str, tuple[str, ...]]:
+    """Each form's other forms (``abbreviations.table``) at the searcher's commit."""
+    record = searcher.document(id=ABBREVIATIONS_ID)
+    return abbreviations.table(map(tuple, record["data"]["pairs"]) if record else ())
+
+
 def iter_glossary(searcher: Searcher, labels: dict[str, str]) -> Iterator[TermEntry]:
     """Every glossary entry of the searcher's commit, with its report's metadata and its
-    label (``labels``: ``document_labels(searcher)``)."""
+    label (``labels``: each report's, from ``iter_documents``)."""
     for rec in searcher.documents(kind=GLOSSARY_ENTRY):
         data = rec["data"]
         yield TermEntry(
@@ -121,8 +135,3 @@ def iter_documents(searcher: Searcher) -> Iterator[dict[str, Any]]:
     records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
     for record in sorted(records, key=lambda r: r["doc"]):
         yield {**record, "label": document_label(record)}
-
-
-def document_labels(searcher: Searcher) -> dict[str, str]:
-    """Each document's id to its label (``metadata.document_label``)."""
-    return {record["doc"]: record["label"] for record in iter_documents(searcher)}

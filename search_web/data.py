@@ -42,12 +42,19 @@ def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
     limit = _int_arg(args, "limit", current_app.config["PER_PAGE"], 1, MAX_LIMIT)
     offset = _int_arg(args, "offset", 0, 0, MAX_OFFSET)
     filters = {name: args.get(name, "").strip() for name in FACETS}
+    related = args.get("exact", "") not in ("1", "true")
     base = {"query": query, "filters": filters, "offset": offset, "limit": limit}
     if not query:
         return {
             **base,
             "total": 0,
+            "hits_total": 0,
+            "headings": 0,
+            "related": 0,
+            "copies": 0,
             "hits": [],
+            "sections": [],
+            "variants": [],
             "facets": {},
             "interpreted": None,
             "suggestions": [],
@@ -55,24 +62,29 @@ def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
         }
     started = time.perf_counter()
     ix = policy_index()
-    key = (ix.commit_number(), query, limit, offset, tuple(sorted(filters.items())))
+    key = (ix.commit_number(), query, limit, offset, tuple(sorted(filters.items())), related)
     result = current_app.extensions["policy_search_results"].get(
         key,
-        lambda: ix.search(query, limit=limit, offset=offset, filters=filters).as_dict(),
+        lambda: ix.search(
+            query, limit=limit, offset=offset, filters=filters, related=related
+        ).as_dict(),
         keep=lambda found: not found["partial"],  # a slow query gets its full answer later
     )
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     return {**base, **result, "elapsed_ms": elapsed}
 
 
-def search_export(args: MultiDict[str, str]) -> tuple[Iterator[Hit], str]:
-    """Every paragraph hit of ``q`` with the filters, streamed; and a file name for them."""
+def search_export(args: MultiDict[str, str]) -> tuple[Iterator[tuple[str, Hit]], str]:
+    """Every matching paragraph of ``q`` with the filters (``every_paragraph``), streamed;
+    and a file name for them."""
     query = args.get("q", "").strip()
     if not query:
         raise UsageError("q is required")
     filters = {name: args.get(name, "").strip() for name in FACETS}
     result = policy_index().search(query, limit=None, filters=filters, facets=False, stream=True)
-    return iter(result.hits), "policy-search " + " ".join([query, *filter(None, filters.values())])
+    return result.every_paragraph(), "policy-search " + " ".join(
+        [query, *filter(None, filters.values())]
+    )
 
 
 def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:

@@ -51,7 +51,10 @@ def openapi_spec() -> dict[str, Any]:
         },
         "paths": {
             "/api/search": _get(
-                "Paragraph hits (glossary entries first), facets, interpretation and suggestions",
+                "Paragraph hits (glossary entries first, then hits; matching headings as "
+                "sections; a text printed twice as one hit naming its copies; related "
+                "paragraphs marked exact=false, never counted), facets, variants of the "
+                "query, interpretation and suggestions",
                 [
                     _param(
                         "q",
@@ -60,12 +63,19 @@ def openapi_spec() -> dict[str, Any]:
                     ),
                     _param("limit", "hits per page (1-100)", {"type": "integer", "default": 10}),
                     _param("offset", "hits to skip", {"type": "integer", "default": 0}),
+                    _param(
+                        "exact",
+                        "1: only paragraphs holding the query as written (no related ones)",
+                        {"type": "integer", "enum": [0, 1], "default": 0},
+                    ),
                     *filters,
                 ],
             ),
             "/api/search.csv": {
                 "get": {
-                    **_get("Every paragraph hit as CSV, streamed", [], ())["get"],
+                    **_get(
+                        "Every matching paragraph as CSV (hits, copies, headings), streamed", [], ()
+                    )["get"],
                     "parameters": [
                         _param("q", "query, as for /api/search", required=True),
                         *filters,

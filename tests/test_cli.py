@@ -49,7 +49,7 @@ def test_search_human_output_plain_without_tty(runner, seed_index_dir):
     assert result.exit_code == 0
     assert "\x1b[" not in result.output
     assert (
-        "hit(s) for 优化 营商环境" in result.output
+        "paragraph(s) for 优化 营商环境: 9 hit(s), showing 1–2" in result.output
         and "[2]" in result.output
         and "[3]" not in result.output
     )
@@ -265,7 +265,12 @@ def test_search_puts_glossary_entries_first(runner, seed_index_dir, parsed_seeds
         for p in d.paragraphs
         if "六稳六保" in p.text.replace("”“", "")
     }
-    assert {(h["doc"], h["paragraph"]) for h in data["hits"][2:]} == expected
+    matches = [h for h in data["hits"][2:] if h["exact"]]
+    shown = {(h["doc"], h["paragraph"]) for h in matches}
+    copies = {(c["doc"], c["paragraph"]) for h in matches for c in h["copies"]}
+    assert shown | copies == expected and data["total"] == len(expected)
+    # 004 ¶7 writes “六稳”“六保” apart: a related hit, after the matches, not counted
+    assert [h["exact"] for h in data["hits"][2:]] == [True] * len(matches) + [False]
     human = run(runner, seed_index_dir, "search", "六稳六保").output
     assert human.startswith("┃ 六稳 新华区 · 2022  稳就业")
 
@@ -288,22 +293,30 @@ def _csv_rows(text):
 
 
 def test_search_as_csv_and_ndjson_round_trip(runner, seed_index_dir, seed_index):
-    every = seed_index.search("发展", limit=None)
-    hits = [h for h in every.hits if h.kind == "paragraph"]
+    every = list(seed_index.search("发展", limit=None).every_paragraph())
     result = run(runner, seed_index_dir, "search", "发展", "--all", "--format", "csv")
     assert result.exit_code == 0
     rows = _csv_rows(result.output)
-    assert len(rows) == every.total == len(hits) > 100
-    assert list(rows[0]) == "doc label region year date section paragraph text score".split()
-    for row, hit in zip(rows, hits, strict=True):
-        assert (row["doc"], row["label"], row["text"]) == (hit.doc, hit.label, hit.text)
+    assert len(rows) == seed_index.search("发展", limit=1).total == len(every) > 100
+    assert list(rows[0]) == "doc label region year date section paragraph text score kind".split()
+    assert {kind for kind, _ in every} == {"paragraph", "heading"}
+    for row, (kind, hit) in zip(rows, every, strict=True):
+        assert (row["kind"], row["doc"], row["label"], row["text"]) == (
+            kind,
+            hit.doc,
+            hit.label,
+            hit.text,
+        )
         assert (int(row["paragraph"]), float(row["score"])) == (hit.paragraph, hit.score)
         assert row["year"] == str(hit.year or "")
     lines = run(runner, seed_index_dir, "search", "发展", "--all", "--format", "ndjson").output
     records = [json.loads(line) for line in lines.splitlines()]
-    assert [(r["doc"], r["paragraph"]) for r in records] == [(h.doc, h.paragraph) for h in hits]
+    assert [(r["kind"], r["doc"], r["paragraph"]) for r in records] == [
+        (kind, h.doc, h.paragraph) for kind, h in every
+    ]
     page = _csv_rows(run(runner, seed_index_dir, "search", "发展", "--format", "csv").output)
-    assert len(page) == 10  # without --all, one page as ever
+    assert 10 <= len(page) < 30  # without --all, one page (its hits' copies, the sections)
+    assert [r["kind"] for r in page].count("paragraph") == 10
     interpreted = _csv_rows(run(runner, seed_index_dir, "search", "sgyp", "--format", "csv").output)
     assert interpreted and all(
         "三个一批" in r["text"].replace("“", "").replace("”", "") for r in interpreted
@@ -330,10 +343,10 @@ def test_counts_are_the_exact_facets(runner, seed_index_dir, seed_index):
 
 
 def test_streamed_hits_are_the_listed_hits(seed_index, monkeypatch):
-    import indexer.api
+    import indexer.arrange
 
     listed = seed_index.search("三个一批 OR 六稳", limit=None)
-    monkeypatch.setattr(indexer.api, "HIT_CHUNK", 3)  # hits read a few at a time
+    monkeypatch.setattr(indexer.arrange, "HIT_CHUNK", 3)  # hits read a few at a time
     streamed = seed_index.search("三个一批 OR 六稳", limit=None, stream=True)
     assert not isinstance(streamed.hits, list)
     assert list(streamed.hits) == listed.hits and streamed.total == listed.total

@@ -51,8 +51,11 @@ def test_hostile_text_is_searchable_and_clean(hostile):
         hit = ix.search("长行结尾标记").hits[0]
         assert len(hit.snippet) < SNIPPET_CHARS + 40  # a window, not the 300k-char line
         assert ix.search("重复测试").total == 1
-        repeated = ix.search("啊啊啊", limit=None).hits  # 50,000 characters, cut into paragraphs
-        assert len(repeated) == 25 and {h.doc for h in repeated} == {"repeat.txt"}
+        # 50,000 characters, cut into 25 paragraphs of one text: one hit naming the others
+        repeated = ix.search("啊啊啊", limit=None)
+        assert repeated.total == 25 and len(repeated.hits) == 1
+        assert len(repeated.hits[0].copies) == 24
+        assert {h.doc for _, h in repeated.every_paragraph()} == {"repeat.txt"}
         bidi = ix.search("双向控制字符测试").hits[0]
         assert not re.search("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]", bidi.text)
 

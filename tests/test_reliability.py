@@ -203,13 +203,14 @@ REPAIR_QUERIES = ["三个一批", "独有标记", "营商环境", "发展", "工
 
 
 def everything_found(index_dir: Path) -> dict[str, Any]:
-    """Every hit (report, paragraph, kind) and the facets of a few queries."""
+    """Every matching paragraph (report, paragraph; which copy of a text is the hit
+    follows the document numbers) and the facets of a few queries."""
     with PolicyIndex.open(index_dir) as ix:
         found = {}
         for query in REPAIR_QUERIES:
-            result = ix.search(query, limit=None).as_dict()
-            hits = sorted((h["kind"], h["doc"], h["paragraph"]) for h in result["hits"])
-            found[query] = (result["total"], result["facets"], hits)
+            result = ix.search(query, limit=None)
+            shown = sorted((h.doc, h.paragraph) for _, h in result.every_paragraph())
+            found[query] = (result.total, result.facets, result.hits_total, shown)
         return found
 
 

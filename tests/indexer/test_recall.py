@@ -28,9 +28,8 @@ def check(seed_index, corpus, queries: list[str], literal: bool) -> None:
     misses = []
     for query in queries:
         expected = scan(corpus, query)
-        got = {
-            (h.doc, h.paragraph) for h in seed_index.search(query, limit=None, literal=literal).hits
-        }
+        result = seed_index.search(query, limit=None, literal=literal)
+        got = {(h.doc, h.paragraph) for _, h in result.every_paragraph()}
         if got != expected:
             misses.append((query, len(expected - got), len(got - expected)))
     assert not misses, f"(query, missed, false hits): {misses}"

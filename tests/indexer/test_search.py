@@ -22,7 +22,8 @@ def grep(parsed_seeds, needle: str) -> set[tuple[str, int]]:
 
 
 def found(index, query: str, **kw) -> set[tuple[str, int]]:
-    return {(h.doc, h.paragraph) for h in index.search(query, limit=None, **kw).hits}
+    result = index.search(query, limit=None, **kw)
+    return {(h.doc, h.paragraph) for _, h in result.every_paragraph()}
 
 
 @pytest.mark.parametrize(
@@ -104,12 +105,14 @@ def test_field_filters(seed_index, parsed_seeds):
     )
 
 
-def test_headings_and_header_lines_are_hits(seed_index):
-    hits = seed_index.search('"政府工作报告"', limit=None).hits
-    header = [h for h in hits if h.heading and h.text == "政府工作报告"]
-    assert len(header) >= 4
-    speaker = seed_index.search("刘怀斌").hits
-    assert speaker[0].heading and speaker[0].doc.startswith("003")
+def test_headings_and_header_lines_are_sections_not_hits(seed_index):
+    result = seed_index.search('"政府工作报告"', limit=None)
+    header = [h for h in result.sections if h.heading and h.text == "政府工作报告"]
+    assert len(header) >= 4 and not any(h.heading for h in result.hits)
+    assert result.headings == len(result.sections)
+    speaker = seed_index.search("刘怀斌")  # only a header line names him
+    assert speaker.total == speaker.headings == 1 and not speaker.hits and not speaker.hits_total
+    assert speaker.sections[0].heading and speaker.sections[0].doc.startswith("003")
 
 
 def test_ranking_prefers_the_definition_and_close_terms(seed_index):
@@ -155,12 +158,16 @@ def test_paging(seed_index):
 def test_a_page_counts_every_match_and_facets_cover_them(seed_index, query):
     """Whoosh's top-N collector prunes what it thinks cannot reach the top: neither the
     total nor the top hits may change with the page size."""
-    everything = [(h.doc, h.paragraph) for h in seed_index.search(query, limit=None).hits]
+    everything = seed_index.search(query, limit=None)
+    shown = [(h.doc, h.paragraph) for _, h in everything.every_paragraph()]
     page = seed_index.search(query, limit=3, facets=False)
     faceted = seed_index.search(query, limit=1, facets=True)
-    assert page.total == faceted.total == len(everything) > 2
+    assert page.total == faceted.total == len(shown) == len(set(shown)) > 2
+    assert page.hits_total == len(everything.hits) and page.headings == len(everything.sections)
     assert sum(faceted.facets["doc"].values()) == page.total
-    assert [(h.doc, h.paragraph) for h in page.hits] == everything[:3]
+    assert [(h.doc, h.paragraph) for h in page.hits] == [
+        (h.doc, h.paragraph) for h in everything.hits[:3]
+    ]
 
 
 RANKED_QUERIES = [
@@ -214,7 +221,8 @@ def test_bad_queries_raise_a_clear_error(seed_index, query):
 
 def test_literal_mode_searches_syntax_characters(seed_index, parsed_seeds):
     result = seed_index.search("(一)", literal=True, limit=None)  # （一） folds to (一)
-    assert {(h.doc, h.paragraph) for h in result.hits} == grep(parsed_seeds, "(一)")
+    shown = {(h.doc, h.paragraph) for _, h in result.every_paragraph()}
+    assert shown == grep(parsed_seeds, "(一)")
     assert result.total > 0
     with pytest.raises(QuerySyntaxError):
         seed_index.search("x" * (MAX_QUERY_LENGTH + 1))

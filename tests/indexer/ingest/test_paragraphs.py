@@ -29,7 +29,9 @@ def test_a_short_line_alone_is_a_heading_a_run_of_them_is_a_list():
 
 
 def test_a_regulations_chapters_are_headings_even_in_a_row():
-    lines = flags([*HEADER, "第五章特别规定", "第一节集体合同", "第五十条集体合同由工会代表职工订立。"])
+    lines = flags(
+        [*HEADER, "第五章特别规定", "第一节集体合同", "第五十条集体合同由工会代表职工订立。"]
+    )
     assert [heading for _, heading, _ in lines[2:4]] == [True, True]
     assert lines[4][2] == "第五章特别规定 › 第一节集体合同"
 

@@ -204,7 +204,8 @@ def test_every_format_indexed_and_found(tmp_path):
             ("独特短语丙", "big5.txt"),  # a simplified query finds the traditional text
             ("獨特短語丁", "utf16.md"),  # and the other way round
         ]:
-            assert {h.doc for h in ix.search(phrase).hits} == {doc}, phrase
+            found = ix.search(phrase, limit=None).every_paragraph()
+            assert {h.doc for _, h in found} == {doc}, phrase
         documents = {d["doc"]: d for d in ix.documents()}
     assert documents["page.html"]["title"] == "某市人民政府 关于优化营商环境的通知"
     assert (documents["page.html"]["date"], documents["page.html"]["authority"]) == (
@@ -265,7 +266,8 @@ def test_the_same_report_in_every_encoding(tmp_path):
         (folder / name).write_bytes(text.encode(encoding))
     PolicyIndex.update(tmp_path / "index", [folder], progress=False)
     with PolicyIndex.open(tmp_path / "index") as ix:
-        assert {h.doc for h in ix.search("编码测试项目", limit=None).hits} == {
+        found = ix.search("编码测试项目", limit=None).every_paragraph()
+        assert {h.doc for _, h in found} == {
             "gbk.txt",
             "gb18030.txt",
             "utf16.txt",
