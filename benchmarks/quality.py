@@ -1,6 +1,8 @@
-"""Relevance harness: the engine against a plain substring scan of the cleaned text.
+"""Relevance harness: the engine against a plain substring scan of the cleaned text, and
+ranking as people judged it.
 
     python benchmarks/quality.py [PATHS...] [--sample N] [--seed S] [--json OUT]
+                                 [--judged-only] [--pool NEW.tsv]
 
 Indexes PATHS (default: the embedded seeds) into a temporary directory, generates query
 sets from the corpus itself and prints, per set: paragraph and occurrence recall,
@@ -10,7 +12,11 @@ intended glossary term is among the top 5 readings, and how often every Han stri
 characters seen at least 3 times is (or starts one of them) by its full pinyin, and, from 4
 characters on, by its initials. Ground truth is substring search on the same
 match key the engine documents (whitespace, quote marks, width, case and traditional
-forms ignored).
+forms ignored): every match must be shown, as a hit, a copy a hit names, or a heading.
+
+Then, on the judged set (``benchmarks/judged/``), nDCG@10 and P@10 of our ranking and of
+plain BM25 per genre (``benchmarks/judged.py``); ``--pool`` writes the paragraphs of
+either top 10 that nobody has graded yet, to be judged.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from analyzers.normalize import match_key  # noqa: E402
 from analyzers.pinyin import word_pinyin  # noqa: E402
 from analyzers.segment import HAN_RUN, Segmenter, is_han_word  # noqa: E402
-from benchmarks import write_report  # noqa: E402
+from benchmarks import judged, write_report  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
 from indexer.build import collect_files  # noqa: E402
 from indexer.ingest.document import ParsedDocument, parse_document  # noqa: E402
@@ -134,13 +140,26 @@ def glossary_terms(corpus: Corpus) -> dict[str, list[Ref]]:
     return terms
 
 
+def shown(ix: PolicyIndex, query: str, literal: bool = False) -> list[list[Ref]]:
+    """Every matching paragraph a search shows, in ranking order: each hit with the
+    copies it names (related hits, which hold the query's words apart, are no match),
+    then the headings of its sections."""
+    result = ix.search(query, limit=None, literal=literal)
+    places = [
+        [(h.doc, h.paragraph), *((c["doc"], c["paragraph"]) for c in h.copies)]
+        for h in result.hits
+        if h.exact
+    ]
+    return places + [[(h.doc, h.paragraph)] for h in result.sections]
+
+
 def run_set(
     ix: PolicyIndex, corpus: Corpus, name: str, queries: list[list[str]], literal: bool
 ) -> Scores:
     scores = Scores(name)
     for terms in queries:
         query = terms[0] if literal else " ".join(f'"{t}"' for t in terms)
-        ranked = [(h.doc, h.paragraph) for h in ix.search(query, limit=None, literal=literal).hits]
+        ranked = [ref for place in shown(ix, query, literal) for ref in place]
         scores.add(corpus.containing(terms), ranked)
     return scores
 
@@ -150,7 +169,8 @@ def glossary_quality(ix: PolicyIndex, terms: dict[str, list[Ref]]) -> dict[str, 
     for term, defining in terms.items():
         hits = ix.search(f'"{term}"', limit=None).hits
         first_exact += bool(hits) and match_key(term) in match_key(hits[0].text)
-        ranks = [i for i, h in enumerate(hits, 1) if (h.doc, h.paragraph) in defining]
+        places = shown(ix, f'"{term}"')
+        ranks = [i for i, refs in enumerate(places, 1) if set(refs) & set(defining)]
         reciprocal.append(1 / ranks[0] if ranks else 0.0)
     return {
         "set": "glossary ranking",
@@ -260,9 +280,26 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300, help="queries per generated set")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--judged-only", action="store_true", help="only the judged set")
+    parser.add_argument("--pool", type=Path, help="write the ungraded top-10 paragraphs here")
     args = parser.parse_args()
-    report = evaluate(args.paths, args.sample, args.seed)
-    print_table(report)
+    report: dict[str, Any] = {}
+    if not args.judged_only:
+        report = evaluate(args.paths, args.sample, args.seed)
+        print_table(report)
+    judged_report = judged.evaluate()
+    judged.print_judged(judged_report)
+    report["judged"] = judged_report["summary"]
+    report["judged_topics"] = [
+        {k: v for k, v in t.items() if k not in ("ours", "bm25")}
+        | {
+            name: {"ndcg": round(t[name]["ndcg"], 4), "unjudged": len(t[name]["unjudged"])}
+            for name in ("ours", "bm25")
+        }
+        for t in judged_report["topics"]
+    ]
+    if args.pool:
+        judged.write_pool(args.pool, judged_report["topics"])
     if args.json:
         write_report(args.json, report)
 
