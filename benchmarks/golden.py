@@ -22,7 +22,13 @@ again when hits, glossary entries, usage rows and documents gained a ``label`` (
 report as people cite it; every other byte checked unchanged the same way), and when pinyin
 came to reach any string of the corpus by any reading of its characters (schema 7: one
 answer changed, the alternatives of ``search fgf``, which now include strings read by
-their initials through another reading of a character, 不辜负 and 份高分):
+their initials through another reading of a character, 不辜负 and 份高分), and when the
+corpus's lists came to explain abbreviations (schema 9: glossary answers gained ``items``
+and, after every definition, the expansions; the term list gained ``expansions``; the
+new glossary records moved scores by idf alone: with the scores, ``items: []``, the
+``expansions`` counts and the expansion entries left out, every answer was checked
+byte-equal, hit order included, on the seeds and at 20 MB; the term list only gained
+terms):
 
 - ``tests/data/golden_seeds.json``: full answers on an index of ``seeds/`` built as
   ``policy-search index seeds`` builds it; ``tests/indexer/test_golden.py`` checks them.

@@ -29,7 +29,7 @@ from analyzers.traditional import t2s_table
 from indexer.arrange import HitReader, arrange
 from indexer.errors import DocumentNotFound, IndexUnavailable, QuerySyntaxError, UsageError
 from indexer.highlight import highlight_spans, html_marked
-from indexer.ingest.glossary import bare
+from indexer.ingest.glossary import EXPANSION, bare
 from indexer.ingest.metadata import document_label
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import Glossary, TermEntry
@@ -172,7 +172,12 @@ class PolicyIndex:
             # What comes with a commit besides postings: the dictionary and the glossary.
             segmenter, documents = load_segmenter(searcher), list(iter_documents(searcher))
             labels = {d["doc"]: d["label"] for d in documents}
-            glossary = Glossary(iter_glossary(searcher, labels))
+            # Where a copy of a hit or an expansion is: its report's metadata.
+            reports = {
+                d["doc"]: {k: d.get(k) for k in ("doc", "label", "title", "region", "year", "date")}
+                for d in documents
+            }
+            glossary = Glossary(iter_glossary(searcher, labels, reports))
             abbreviations = load_abbreviations(searcher)
         except BaseException:
             searcher.close()
@@ -181,11 +186,7 @@ class PolicyIndex:
             self._lexicon = None
             self._commits += 1
         self._segmenter, self._labels, self._glossary = segmenter, labels, glossary
-        # Where a copy of a hit is: its report's metadata, its paragraph number.
-        self._reports = {
-            d["doc"]: {k: d.get(k) for k in ("doc", "label", "title", "region", "year", "date")}
-            for d in documents
-        }
+        self._reports = reports
         self._abbreviations = abbreviations
         self._snapshot = snapshot
 
@@ -415,19 +416,22 @@ class PolicyIndex:
         return list(self._glossary.entries)
 
     def glossary_terms(self) -> list[dict[str, Any]]:
-        """Every defined term: its definitions, and how often the corpus uses it."""
+        """Every explained term: its definitions, the lists it abbreviates (expansions),
+        and how often the corpus uses it."""
         self.searcher()
         terms = []
         for entries in self._glossary.grouped().values():
             usage = self.usage(entries[0].term, with_hits=False)
+            defined = [e for e in entries if e.source != EXPANSION]
             terms.append(
                 {
                     "term": bare(entries[0].term),
                     "aliases": sorted(
                         {a for e in entries for a in e.aliases} - {bare(entries[0].term)}
                     ),
-                    "definitions": len(entries),
-                    "defined_in": sorted({e.doc for e in entries}),
+                    "definitions": len(defined),
+                    "defined_in": sorted({e.doc for e in defined}),
+                    "expansions": len(entries) - len(defined),
                     "occurrences": usage.occurrences,
                     "reports": len(usage.by_doc),
                 }

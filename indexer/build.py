@@ -26,7 +26,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
-from indexer import abbreviations
+from indexer import abbreviations, expansions
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
 from indexer.errors import CannotRepair, ReaderError, UsageError
@@ -46,16 +46,20 @@ from indexer.matching import Matcher
 from indexer.parallel import index_in_workers
 from indexer.query import AnyOf, Literal
 from indexer.readings import pack_bigrams
-from indexer.records import COMPOUND, Source, add_document, match_fields
+from indexer.records import COMPOUND, Source, add_document, document_lists, match_fields
 from indexer.schema import (
     ABBREVIATIONS,
     ABBREVIATIONS_ID,
     DICTIONARY,
     DICTIONARY_ID,
     DOCUMENT,
+    EXPANSIONS,
+    EXPANSIONS_ID,
     GLOSSARY_ENTRY,
     LEXICON,
     LEXICON_ID,
+    LISTS,
+    LISTS_ID,
     PARAGRAPH,
     SCHEMA_VERSION,
     WORD_TOTALS,
@@ -303,6 +307,7 @@ def _update_with(
         known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
         lexicon = searcher.document(id=LEXICON_ID)
         totals = searcher.document(id=WORD_TOTALS_ID)
+        lists = searcher.document(id=LISTS_ID)
     vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
     sources = _read_changed(files, known, report, progress, meta)
     removed = [
@@ -358,6 +363,16 @@ def _update_with(
             pairs = ((key, n) for key, n in counts.items() if isinstance(key, int))
             writer.update_document(
                 id=LEXICON_ID, kind=LEXICON, data={"words": table, "bigrams": pack_bigrams(pairs)}
+            )
+            by_doc = dict(lists["data"]) if lists else {}
+            for doc in changed:
+                by_doc.pop(doc, None)
+            by_doc.update((source.doc, document_lists(source)) for source in sources)
+            writer.update_document(id=LISTS_ID, kind=LISTS, data=by_doc)
+            writer.update_document(
+                id=EXPANSIONS_ID,
+                kind=EXPANSIONS,
+                data={"entries": expansions.resolve(by_doc, segmenter.words)},
             )
             writer.update_document(
                 id=ABBREVIATIONS_ID,

@@ -7,6 +7,8 @@ query, missing index or path), 3 some files could not be indexed.
 from __future__ import annotations
 
 import functools
+import re
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -258,8 +260,10 @@ def glossary(
     """Look up what a term means, in every report that defines it.
 
     Quote marks, full-width forms and case do not matter, and a number finds the terms
-    built on it: `glossary 13710` finds “13710”工作法 and 13710工作制度. Exits 1, with
-    the closest terms, when nothing defines TERM.
+    built on it: `glossary 13710` finds “13710”工作法 and 13710工作制度. Abbreviations
+    no report defines are explained by the lists of the corpus they stand for (六稳:
+    稳就业、稳金融、…). A term nothing explains shows where it is used; exits 1, with the
+    closest terms, only when the corpus does not hold TERM at all.
     """
     if list_terms == bool(term):
         raise CommandError("give a TERM to look up, or --list")
@@ -270,20 +274,27 @@ def glossary(
             click.echo(to_json({"terms": terms}) if as_json else format_terms(terms))
             return
         result = ix.glossary(term or "")
-        where = ix.usage(term or "") if usage else None
+        # Usage when asked for, and where nothing explains the term: it is the answer then.
+        where = ix.usage(term or "") if usage or not result.entries else None
+    used = where is not None and where.occurrences > 0
+    hint = f"; closest: {'、'.join(result.suggestions)}" if result.suggestions else ""
     if as_json:
         data = result.as_dict()
-        if where is not None:
+        if where is not None and (usage or used):
             data["usage"] = where.as_dict()
         click.echo(to_json(data))
     else:
         if result.entries:
             click.echo(format_glossary(result, color))
-        if where is not None:
+        elif used:
+            click.echo(f"nothing in the corpus explains {term}; where it is used:")
+        if where is not None and (usage or used):
             click.echo(("\n" if result.entries else "") + format_usage(where, color))
-    if not result.entries:
-        hint = f"; closest: {'、'.join(result.suggestions)}" if result.suggestions else ""
-        click.echo(f"no glossary entry for {term}{hint}", err=True)
+        if used and not result.entries:
+            typed = term if re.fullmatch(r"[\w+.%-]+", term or "") else shlex.quote(term or "")
+            click.echo(f"\nsearch every use: policy-search search {typed}{hint}")
+    if not result.entries and not used:
+        click.echo(f"no glossary entry for {term}, nor any use of it{hint}", err=True)
         sys.exit(EXIT_NO_HITS)
 
 

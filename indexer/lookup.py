@@ -2,7 +2,8 @@
 
 Lookups compare match keys (no quote marks, full-width folded, case-insensitive), so
 “13710”, 13710 and １３７１０ are one key. The same term defined by several reports gives
-one entry per report, newest first; appendix entries rank above inline definitions.
+one entry per report, newest first; appendix entries rank above inline definitions, and
+those above expansions (lists of the corpus an abbreviation stands for).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from analyzers.normalize import match_key
-from indexer.ingest.glossary import GLOSSARY
+from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +38,8 @@ class TermEntry:
     paragraph: int
     source: str
     label: str = ""  # the report as people cite it (metadata.document_label)
+    items: tuple[str, ...] = ()  # an expansion's items, as the list writes them
+    rank: int = 0  # an expansion's place among the term's (the nearer to its use, the lower)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self._as_dict)  # a copy: the caller may change it
@@ -59,12 +62,23 @@ class TermEntry:
             "date": self.date,
             "paragraph": self.paragraph,
             "source": self.source,
+            "items": list(self.items),
         }
 
 
-def _newest_first(entry: TermEntry) -> tuple[bool, int, str, str]:
-    """Appendix entries before inline ones, then the newest report first."""
-    return (entry.source != GLOSSARY, -(entry.year or 0), _invert(entry.date), entry.doc)
+_SOURCES = {GLOSSARY: 0, INLINE: 1, EXPANSION: 2}
+
+
+def _newest_first(entry: TermEntry) -> tuple[int, int, int, str, str]:
+    """Appendix entries, then inline definitions, then expansions (the nearest to where
+    the term is used first); of each, the newest report first."""
+    return (
+        _SOURCES[entry.source],
+        entry.rank,
+        -(entry.year or 0),
+        _invert(entry.date),
+        entry.doc,
+    )
 
 
 def _invert(date: str) -> str:
@@ -99,7 +113,9 @@ class Glossary:
         return len(self.entries)
 
     def lookup(self, text: str) -> list[TermEntry]:
-        """Exact term or alias matches first, then terms that start with ``text``."""
+        """Exact term or alias matches first, then terms that start with ``text``;
+        definitions of either before any expansion (what the corpus says a term means
+        outranks what its lists suggest)."""
         key = match_key(text)
         if not key:
             return []
@@ -109,7 +125,8 @@ class Glossary:
         while at < len(keys) and keys[at].startswith(key):
             prefixed.extend(self._by_key[keys[at]])
             at += 1
-        return list(dict.fromkeys(exact + sorted(prefixed, key=self._rank.__getitem__)))
+        found = dict.fromkeys(exact + sorted(prefixed, key=self._rank.__getitem__))
+        return sorted(found, key=lambda entry: entry.source == EXPANSION)
 
     def terms_in(self, text: str) -> list[TermEntry]:
         """Entries whose term occurs in ``text``; where terms overlap, the longest wins."""

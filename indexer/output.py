@@ -111,7 +111,9 @@ def format_glossary(result: GlossaryResult, color: bool) -> str:
     bold, dim, reset = _styles(color)
     lines: list[str] = []
     for entry in result.entries:
-        kind = "" if entry.source == "glossary" else "（正文中的解释）"
+        kind = {"glossary": "", "inline": "（正文中的解释）"}.get(
+            entry.source, "（据语料中的列举）"
+        )
         lines.append(
             f"{bold}{entry.term}{reset}{kind}  {dim}{_source(entry)} · {entry.doc} ¶{entry.paragraph}{reset}"
         )
@@ -141,11 +143,13 @@ def format_usage(usage: Usage, color: bool) -> str:
 
 
 def format_terms(terms: list[dict[str, Any]]) -> str:
-    """One line per term: definitions, occurrences in the corpus, reports using it."""
+    """One line per term: definitions, expansions, occurrences in the corpus, reports
+    using it."""
     if not terms:
         return "no glossary terms indexed"
-    rows = ["term\tdefinitions\toccurrences\treports"]
-    rows += [f"{t['term']}\t{t['definitions']}\t{t['occurrences']}\t{t['reports']}" for t in terms]
+    columns = ("term", "definitions", "expansions", "occurrences", "reports")
+    rows = ["\t".join(columns)]
+    rows += ["\t".join(str(t[c]) for c in columns) for t in terms]
     return "\n".join(rows)
 
 

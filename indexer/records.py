@@ -45,6 +45,24 @@ def doc_words(source: Source, keys: list[str]) -> Counts:
     )
 
 
+def document_lists(source: Source) -> dict[str, Any]:
+    """What the document gives the corpus's expansions (``indexer.expansions.resolve``):
+    its year, its closed lists, the abbreviations it mentions and where, and where it
+    defines terms itself."""
+    parsed = source.parsed
+    defined: dict[str, list[int]] = {}
+    for entry in parsed.glossary:
+        for key in entry.keys:
+            defined.setdefault(key, []).append(entry.paragraph)
+    return {
+        "year": parsed.meta.year,
+        "lists": parsed.lists,
+        "mentions": {term: list(paragraphs) for term, paragraphs in parsed.mentions},
+        "quoted": list(parsed.quoted),
+        "defined": defined,
+    }
+
+
 def match_fields(
     text: str, heading: bool, section: str, title: str, key: str | None = None
 ) -> dict[str, Any]:

@@ -137,6 +137,7 @@ class GlossaryResult:
             "date",
             "paragraph",
             "source",
+            "items",
         )
         entries = [{k: e.as_dict()[k] for k in keys} for e in self.entries]
         data: dict[str, Any] = {"query": self.query, "entries": entries}

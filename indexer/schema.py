@@ -33,9 +33,13 @@ LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # words worth a pinyin lookup, H
 # Every word and word pair counted in the corpus, read only by indexing: most pairs occur
 # once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
 WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
+# Every document's lists and the abbreviations it uses (read only by indexing), and the
+# abbreviations resolved to the lists they stand for (六稳 -> 稳就业、稳金融、…).
+LISTS, LISTS_ID = "lists", "__lists__"
+EXPANSIONS, EXPANSIONS_ID = "expansions", "__expansions__"
 # Abbreviations paired with their full forms (电商 ↔ 电子商务), learned from the word totals.
 ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9  # 9: the lists and expansions records
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash

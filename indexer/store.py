@@ -17,15 +17,18 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from analyzers.normalize import match_key
 from analyzers.segment import Segmenter
 from indexer import abbreviations, bulk
 from indexer.errors import IndexNotFound, PolicySearchError
+from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import document_label
 from indexer.lookup import TermEntry
 from indexer.schema import (
     ABBREVIATIONS_ID,
     DICTIONARY_ID,
     DOCUMENT,
+    EXPANSIONS_ID,
     GLOSSARY_ENTRY,
     SCHEMA_VERSION,
     build_schema,
@@ -109,9 +112,12 @@ def load_abbreviations(searcher: Searcher) -> dict[str, tuple[str, ...]]:
     return abbreviations.table(map(tuple, record["data"]["pairs"]) if record else ())
 
 
-def iter_glossary(searcher: Searcher, labels: dict[str, str]) -> Iterator[TermEntry]:
+def iter_glossary(
+    searcher: Searcher, labels: dict[str, str], reports: dict[str, dict[str, Any]]
+) -> Iterator[TermEntry]:
     """Every glossary entry of the searcher's commit, with its report's metadata and its
-    label (``labels``: each report's, from ``iter_documents``)."""
+    label (``labels``: each report's, from ``iter_documents``), then the expansions of
+    its abbreviations (``reports``: each report's metadata)."""
     for rec in searcher.documents(kind=GLOSSARY_ENTRY):
         data = rec["data"]
         yield TermEntry(
@@ -127,6 +133,25 @@ def iter_glossary(searcher: Searcher, labels: dict[str, str]) -> Iterator[TermEn
             paragraph=rec["n"],
             source=data["source"],
             label=labels.get(rec["doc"], rec["doc"]),
+        )
+    record = searcher.document(id=EXPANSIONS_ID)
+    for found in record["data"]["entries"] if record else ():
+        report = reports.get(found["doc"], {})
+        yield TermEntry(
+            term=found["term"],
+            definition="、".join(found["items"]),
+            aliases=(),
+            keys=(match_key(found["term"]),),
+            doc=found["doc"],
+            title=report.get("title") or "",
+            region=report.get("region") or "",
+            year=report.get("year"),
+            date=report.get("date") or "",
+            paragraph=found["paragraph"],
+            source=EXPANSION,
+            label=report.get("label") or found["doc"],
+            items=tuple(found["items"]),
+            rank=found["rank"],
         )
 
 

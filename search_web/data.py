@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
+from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import FIELDS
 from indexer.results import Hit
 
@@ -93,15 +94,21 @@ def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
-    """One term's definitions and usage (``?term=``), or every entry grouped by report."""
+    """One term's definitions and usage (``?term=``), or every entry grouped by the report
+    that defines it, and the abbreviations the corpus's lists explain (the best list each)."""
     term = args.get("term", "").strip()
     ix = policy_index()
     if term:
         found = ix.glossary(term)
-        return {**found.as_dict(), "usage": ix.usage(term).as_dict() if found.entries else None}
+        usage = ix.usage(term)  # with no explanation, where the term is used is the answer
+        return {**found.as_dict(), "usage": usage.as_dict() if usage.occurrences else None}
     reports: dict[str, dict[str, Any]] = {}
     entries = defaultdict(list)
+    expanded: dict[str, dict[str, Any]] = {}  # the best list per term, after the reports'
     for entry in ix.glossary_entries():
+        if entry.source == EXPANSION:
+            expanded.setdefault(entry.term, entry.as_dict())
+            continue
         reports.setdefault(
             entry.doc,
             {
@@ -114,7 +121,11 @@ def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
         )
         entries[entry.doc].append(entry.as_dict())
     ordered = sorted(reports.values(), key=lambda r: (-(r["year"] or 0), r["doc"]))
-    return {"query": "", "reports": [{**r, "entries": entries[r["doc"]]} for r in ordered]}
+    return {
+        "query": "",
+        "reports": [{**r, "entries": entries[r["doc"]]} for r in ordered],
+        "expansions": sorted(expanded.values(), key=lambda e: e["term"]),
+    }
 
 
 def docs_data() -> dict[str, Any]:

@@ -108,7 +108,8 @@ def openapi_spec() -> dict[str, Any]:
             },
             "/api/docs": _get("Every indexed document with its metadata", [], ()),
             "/api/glossary": _get(
-                "One term's definitions and usage, or all entries grouped by report",
+                "One term's definitions (appendix, inline, then the corpus's lists it abbreviates) and "
+                "usage, or all entries grouped by report and the abbreviations lists explain",
                 [_param("term", "the term to look up (quotes, width and case ignored)")],
                 (),
             ),

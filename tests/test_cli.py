@@ -208,12 +208,29 @@ def test_glossary_three_batches(runner, seed_index_dir):
     assert data["entries"][0]["definition"].startswith("即签约一批、开工一批、投产一批")
 
 
-def test_glossary_unknown_term_exits_1_with_hints(runner, seed_index_dir):
+def test_glossary_of_a_term_nothing_explains_shows_its_uses(runner, seed_index_dir, parsed_seeds):
     result = run(runner, seed_index_dir, "glossary", "六稳六保")
-    assert result.exit_code == 1
-    assert "no glossary entry for 六稳六保; closest: 六稳、六保" in result.output
+    assert result.exit_code == 0
+    assert result.output.startswith("nothing in the corpus explains 六稳六保; where it is used:")
+    assert "search every use: policy-search search 六稳六保; closest: 六稳、六保" in result.output
     data = json.loads(run(runner, seed_index_dir, "glossary", "六稳六保", "--json").stdout)
     assert data["entries"] == [] and data["suggestions"][:2] == ["六稳", "六保"]
+    expected = sum(
+        p.text.replace("”“", "").count("六稳六保")
+        for d in parsed_seeds.values()
+        for p in d.paragraphs
+    )
+    assert data["usage"]["occurrences"] == expected > 0
+
+
+def test_glossary_of_a_term_the_corpus_lacks_exits_1_with_hints(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "glossary", "六稳六保九")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        "no glossary entry for 六稳六保九, nor any use of it; closest: 六稳、六保" in result.output
+    )
+    data = json.loads(run(runner, seed_index_dir, "glossary", "六稳六保九", "--json").stdout)
+    assert data["entries"] == [] and "usage" not in data
 
 
 def test_glossary_needs_a_term_or_list(runner, seed_index_dir):
@@ -228,8 +245,10 @@ def test_glossary_list(runner, seed_index_dir, parsed_seeds):
     assert by_term["三个一批"]["occurrences"] == sum(
         p.text.count("三个一批") for d in parsed_seeds.values() for p in d.paragraphs
     )
+    # 六个偃师 nothing defines: the list of six …偃师 the report prints explains it
+    assert by_term["六个偃师"]["definitions"] == 0 and by_term["六个偃师"]["expansions"] == 1
     human = run(runner, seed_index_dir, "glossary", "--list").output
-    assert human.splitlines()[0] == "term\tdefinitions\toccurrences\treports"
+    assert human.splitlines()[0] == "term\tdefinitions\texpansions\toccurrences\treports"
 
 
 def test_glossary_usage(runner, seed_index_dir, parsed_seeds):

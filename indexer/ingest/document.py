@@ -1,10 +1,13 @@
-"""One source file to a parsed document: cleaned paragraphs, header metadata, glossary."""
+"""One source file to a parsed document: cleaned paragraphs, header metadata, glossary,
+and the lists and abbreviations the corpus's expansions are made of."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzers.segment import active_segmenter
 from indexer.ingest.clean import clean_text
+from indexer.ingest.enumerations import enumerations, mentions, packed
 from indexer.ingest.glossary import GlossaryEntry, bare, extract_entries
 from indexer.ingest.jargon import jargon_words
 from indexer.ingest.metadata import DocMeta, extract_metadata
@@ -18,6 +21,9 @@ class ParsedDocument:
     meta: DocMeta
     paragraphs: tuple[Paragraph, ...]
     glossary: tuple[GlossaryEntry, ...]
+    lists: str = ""  # its closed lists (enumerations.packed): what abbreviations stand for
+    mentions: tuple[tuple[str, tuple[int, ...]], ...] = ()  # abbreviations it uses, where
+    quoted: tuple[str, ...] = ()  # those of them it quotes somewhere: names
 
     def jargon(self) -> list[str]:
         """Quoted slogans, glossary headwords and aliases for the user dictionary."""
@@ -31,4 +37,19 @@ def parse_document(doc: str, text: str) -> ParsedDocument:
     header = [p.text for p in paragraphs if p.heading and not p.section]
     closing = [p.text for p in paragraphs[-CLOSING_LINES:]]
     meta = extract_metadata(doc, header, closing)
-    return ParsedDocument(meta, paragraphs, tuple(extract_entries(doc, paragraphs)))
+    used: dict[str, list[int]] = {}
+    quoted: set[str] = set()
+    cut = active_segmenter().words
+    for p in paragraphs:
+        for term, in_quotes in mentions(p.text, cut):
+            used.setdefault(term, []).append(p.n)
+            if in_quotes:
+                quoted.add(term)
+    return ParsedDocument(
+        meta,
+        paragraphs,
+        tuple(extract_entries(doc, paragraphs)),
+        packed(e for p in paragraphs for e in enumerations(p.n, p.text)),
+        tuple((term, tuple(ns)) for term, ns in used.items()),
+        tuple(sorted(quoted)),
+    )

@@ -22,6 +22,7 @@ from analyzers.normalize import QUOTES, fold, match_key
 from indexer.ingest.paragraphs import COLOPHON, Paragraph
 
 GLOSSARY, INLINE = "glossary", "inline"
+EXPANSION = "expansion"  # an abbreviation resolved to a list of the corpus (indexer.expansions)
 _GLOSSARY_HEADING = re.compile(r"(?:名词|词语|术语)(?:解释|注释|说明)")
 _TERM_CHARS = r"[^。：:，,；;！？!?\s]"
 _NUMBERED_ENTRY = re.compile(
@@ -38,6 +39,17 @@ _INLINE = [
         rf"(?:^|(?<=[，。；：、,;:]))(?P<clause>[{HAN}]{{2,8}})（即(?P<definition>[^（）]{{4,200}})）"
     ),
 ]
+# An abbreviation beside its name: AGV（无人搬运车）, 无人搬运车（AGV）.
+_ABBREVIATION = r"[A-Z][A-Za-z0-9]*(?:[+\-.][A-Za-z0-9]+)*"
+# A name of three characters or more, not a count (PPP（三期） is a phase, not a name).
+_NAME = rf"(?![一二两三四五六七八九十第])[{HAN}]{{3,20}}"
+_NAMED = [
+    re.compile(rf"(?<![A-Za-z0-9])(?P<term>{_ABBREVIATION})[（(](?P<name>{_NAME})[）)]"),
+    re.compile(rf"(?P<name>{_NAME})[（(](?P<term>{_ABBREVIATION})[）)]"),
+]
+# What either needs, looked for first: most paragraphs have no Latin beside a parenthesis.
+_NAMED_HINT = re.compile(r"[A-Za-z0-9][（(]|[（(][A-Z]")
+_HEADWORD_NAMED = re.compile(r"^(?P<head>[^（()）]+)[（(](?P<name>[^（()）]+)[）)]$")
 # Numbers and formulas inside a headword are aliases of their own: “13710”工作法 -> 13710.
 _CODE = re.compile(r"[0-9A-Za-z]+(?:[+\-.][0-9A-Za-z]+)*")
 _QUOTED = re.compile(r"“([^“”]{2,})”")
@@ -69,6 +81,19 @@ def is_glossary_heading(title: str) -> bool:
 def bare(term: str) -> str:
     """The term without its quote marks."""
     return "".join(ch for ch in term if ch not in QUOTES)
+
+
+def headword(term: str) -> tuple[str, tuple[str, ...]]:
+    """An appendix headword that names what it abbreviates, AGV（无人搬运车）, as the
+    abbreviation and the name that finds it too; any other headword as it is.
+
+    >>> headword("AGV（无人搬运车）"), headword("三个一批")
+    (('AGV', ('无人搬运车',)), ('三个一批', ()))
+    """
+    named = _HEADWORD_NAMED.match(term)
+    if named and any(p.fullmatch(term) for p in _NAMED):
+        return named.group("head").strip(), (named.group("name").strip(),)
+    return term, ()
 
 
 def aliases_of(term: str) -> tuple[str, ...]:
@@ -111,14 +136,22 @@ def glossary_entries(doc: str, paragraphs: Iterable[Paragraph]) -> list[Glossary
             entries.append([found.group("term").strip(), found.group("definition").strip(), p.n])
         elif entries:  # the entry goes on in another paragraph
             entries[-1][1] += p.text
-    return [
-        GlossaryEntry(term, definition, aliases_of(term), doc, n, GLOSSARY)
-        for term, definition, n in entries
-    ]
+    found = []
+    for printed, definition, n in entries:
+        term, names = headword(printed)
+        aliases = tuple(dict.fromkeys((*names, *aliases_of(term))))
+        found.append(GlossaryEntry(term, definition, aliases, doc, n, GLOSSARY))
+    return found
 
 
 def inline_entries(doc: str, n: int, text: str) -> list[GlossaryEntry]:
-    """Definitions given in running text: “TERM”（…）, “TERM”即…, TERM（即…）."""
+    """Definitions given in running text: “TERM”（…）, “TERM”即…, TERM（即…）, and an
+    abbreviation beside its name, AGV（无人搬运车） or 无人搬运车（AGV）: the abbreviation
+    defined by the name, which finds it too.
+
+    >>> [(e.term, e.definition, e.aliases[0]) for e in inline_entries("d", 1, "引进AGV（无人搬运车）。")]
+    [('AGV', '无人搬运车', '无人搬运车')]
+    """
     found: dict[str, GlossaryEntry] = {}
     for pattern in _INLINE:
         for match in pattern.finditer(text):
@@ -131,6 +164,13 @@ def inline_entries(doc: str, n: int, text: str) -> list[GlossaryEntry]:
             definition = match.group("definition").strip("，, ")
             if term not in found:
                 found[term] = GlossaryEntry(term, definition, aliases_of(term), doc, n, INLINE)
+    named = ("（" in text or "(" in text) and _NAMED_HINT.search(text)
+    for pattern in _NAMED if named else ():
+        for match in pattern.finditer(text):
+            term, name = match.group("term"), match.group("name")
+            if term not in found and len(term) >= 2:
+                aliases = (name, *aliases_of(term))
+                found[term] = GlossaryEntry(term, name, aliases, doc, n, INLINE)
     return list(found.values())
 
 

@@ -139,15 +139,29 @@ def test_unknown_documents_are_404_and_nothing_is_read_from_disk(client, url):
 
 
 def test_glossary_pages(client):
-    html = page(client, "/glossary")
-    assert 'id="glossary-filter"' in html and html.count('class="entry"') >= 60
+    listing = page(client, "/glossary")
+    assert 'id="glossary-filter"' in listing and listing.count('class="entry"') >= 60
     term = page(client, "/glossary?term=13710")
     assert term.count('class="card"') == 3 and "出现" in term
     data = client.get("/api/glossary?term=三个一批").get_json()
     assert len(data["entries"]) == 3 and data["usage"]["occurrences"] >= 9
-    missing = client.get("/api/glossary?term=六稳六保").get_json()
-    assert missing["entries"] == [] and missing["suggestions"][:2] == ["六稳", "六保"]
-    assert len(client.get("/api/glossary").get_json()["reports"]) == 3
+    data = client.get("/api/glossary").get_json()
+    assert len(data["reports"]) == 3  # the reports that define terms
+    assert {e["source"] for r in data["reports"] for e in r["entries"]} == {"glossary", "inline"}
+    expanded = {e["term"]: e for e in data["expansions"]}  # then what the lists explain
+    assert expanded["三项重点工作"]["items"] == ["产业发展", "城市提质", "乡村振兴"]
+    assert "据语料中的列举推得" in listing and "产业发展、城市提质、乡村振兴" in listing
+
+
+def test_a_term_nothing_explains_gets_its_uses_and_one_the_corpus_lacks_suggestions(client):
+    unexplained = client.get("/api/glossary?term=六稳六保").get_json()
+    assert unexplained["entries"] == [] and unexplained["suggestions"][:2] == ["六稳", "六保"]
+    assert unexplained["usage"]["occurrences"] > 0  # where it is used is the answer
+    html = page(client, "/glossary?term=六稳六保")
+    assert "没有报告解释“六稳六保”" in html and "出现" in html and 'href="/?q=' in html
+    absent = client.get("/api/glossary?term=六稳六保九").get_json()
+    assert absent["entries"] == [] and absent["usage"] is None
+    assert "您是不是要找" in page(client, "/glossary?term=六稳六保九")
 
 
 def test_glossary_page_lists_the_first_uses_and_links_to_the_search(client, monkeypatch):
