@@ -36,6 +36,10 @@ GENRES = {"reports": [ROOT / "seeds", JUDGED / "reports"], "policies": [JUDGED /
 QUERIES = JUDGED / "queries.txt"
 QRELS = JUDGED / "qrels.tsv"
 QREL_FIELDS = ("genre", "query", "key", "grade", "doc", "paragraph", "text")
+# Each genre's expansions (issue 25) as an assessor checked them: is this list what the
+# abbreviation stands for where the corpus uses it (1) or not (0)?
+CHECKED = JUDGED / "expansions.tsv"
+CHECKED_FIELDS = ("genre", "term", "items", "right", "doc", "paragraph", "used")
 DEPTH = 10
 K1, B = 1.2, 0.75  # Lucene's BM25Similarity defaults, as OpenSearch uses them
 
@@ -175,11 +179,13 @@ def evaluate(
     queries = load_queries() if queries is None else queries
     qrels = load_qrels() if qrels is None else qrels
     topics: list[dict[str, Any]] = []
+    expanded: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for genre, paths in genres.items():
             index = Path(tmp) / genre
             PolicyIndex.update(index, [p for p in paths if p.exists()], progress=False)
             with PolicyIndex.open(index) as ix:
+                expanded.extend(first_expansions(ix, genre))
                 baseline = PlainBM25(ix)
                 for query in queries:
                     grades = qrels.get((genre, query), {})
@@ -193,7 +199,65 @@ def evaluate(
                             **{name: topic_scores(r, grades) for name, r in runs.items()},
                         }
                     )
-    return {"topics": topics, "summary": summarize(topics)}
+    checked = load_checked()
+    for row in expanded:
+        row["right"] = checked.get((row["genre"], row["term"], row["items"]), "")
+    return {
+        "topics": topics,
+        "summary": summarize(topics),
+        "expansions": expanded,
+        "expansions_summary": summarize_expansions(expanded),
+    }
+
+
+def first_expansions(ix: PolicyIndex, genre: str) -> list[dict[str, Any]]:
+    """The first expansion of every abbreviation the corpus's lists explain (what a
+    reader sees first), with a paragraph that uses the term, for the assessor."""
+    rows = []
+    for entry in ix.glossary_entries():
+        if entry.source != "expansion" or any(r["term"] == entry.term for r in rows):
+            continue
+        usage = ix.usage(entry.term)
+        used = usage.hits[0].text if usage.hits else ""
+        rows.append(
+            {
+                "genre": genre,
+                "term": entry.term,
+                "items": "、".join(entry.items),
+                "doc": entry.doc,
+                "paragraph": entry.paragraph,
+                "used": " ".join(used.split())[:160],
+            }
+        )
+    return rows
+
+
+def load_checked(path: Path = CHECKED) -> dict[tuple[str, str, str], int]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return {
+            (row["genre"], row["term"], row["items"]): int(row["right"])
+            for row in csv.DictReader(f, delimiter="\t")
+            if row["right"] != ""
+        }
+
+
+def summarize_expansions(expanded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per genre: terms expanded, how many first expansions an assessor checked, and the
+    share of those that are right."""
+    rows = []
+    for genre in [*dict.fromkeys(r["genre"] for r in expanded), "all"]:
+        mine = [r for r in expanded if genre in ("all", r["genre"])]
+        checked = [r["right"] for r in mine if r["right"] != ""]
+        rows.append(
+            {
+                "genre": genre,
+                "terms": len(mine),
+                "checked": len(checked),
+                "unchecked": len(mine) - len(checked),
+                "right": round(statistics.fmean(checked), 3) if checked else None,
+            }
+        )
+    return rows
 
 
 def summarize(topics: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -250,14 +314,21 @@ def unjudged_rows(topics: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def write_tsv(
     path: Path, rows: list[dict[str, Any]], fields: tuple[str, ...] = QREL_FIELDS
 ) -> None:
-    """Rows in the qrels' columns (tabs and line breaks in text become spaces)."""
+    """Rows in the qrels' (or ``fields``') columns, tabs and line breaks in text made spaces."""
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(
             f, fields, delimiter="\t", lineterminator="\n", extrasaction="ignore"
         )
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "text": " ".join(str(row["text"]).split())})
+            writer.writerow(
+                {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in row.items()}
+            )
+
+
+def write_unchecked(path: Path, expanded: list[dict[str, Any]]) -> None:
+    """The first expansions no assessor has checked, in ``expansions.tsv``'s columns."""
+    write_tsv(path, [r for r in expanded if r["right"] == ""], CHECKED_FIELDS)
 
 
 def print_judged(report: dict[str, Any], out: Any = print) -> None:
@@ -268,4 +339,11 @@ def print_judged(report: dict[str, Any], out: Any = print) -> None:
             f"{row['bm25_ndcg']:.3f}  P@10 {row['ours_p10']:.2f} vs {row['bm25_p10']:.2f}  "
             f"P2@10 {row['ours_p2_10']:.2f} vs {row['bm25_p2_10']:.2f}  worst gap "
             f"{row['worst_gap']:+.3f}  unjudged {row['ours_unjudged']}/{row['bm25_unjudged']}"
+        )
+    out("expansions checked by hand (the first list of each abbreviation):")
+    for row in report["expansions_summary"]:
+        right = "—" if row["right"] is None else f"{row['right']:.2f}"
+        out(
+            f"  {row['genre']:<9} {row['terms']:>3} terms  checked {row['checked']}  right "
+            f"{right}  unchecked {row['unchecked']}"
         )

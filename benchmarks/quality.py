@@ -282,6 +282,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the report here")
     parser.add_argument("--judged-only", action="store_true", help="only the judged set")
     parser.add_argument("--pool", type=Path, help="write the ungraded top-10 paragraphs here")
+    parser.add_argument(
+        "--unchecked", type=Path, help="write the expansions no assessor has checked here"
+    )
     args = parser.parse_args()
     report: dict[str, Any] = {}
     if not args.judged_only:
@@ -298,8 +301,11 @@ def main() -> None:
         }
         for t in judged_report["topics"]
     ]
+    report["judged_expansions"] = judged_report["expansions_summary"]
     if args.pool:
         judged.write_pool(args.pool, judged_report["topics"])
+    if args.unchecked:
+        judged.write_unchecked(args.unchecked, judged_report["expansions"])
     if args.json:
         write_report(args.json, report)
 
