@@ -32,7 +32,7 @@ from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import EXPANSION, bare
 from indexer.ingest.metadata import document_label
 from indexer.lexicon import PinyinLexicon
-from indexer.lookup import Glossary, TermEntry
+from indexer.lookup import TermEntry
 from indexer.matching import Matcher
 from indexer.query import (
     FILTER_FIELDS,
@@ -55,8 +55,8 @@ from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_
 from indexer.schema import DOCUMENT, LEXICON_ID
 from indexer.snapshot import Snapshot
 from indexer.store import (
+    IndexedGlossary,
     iter_documents,
-    iter_glossary,
     load_abbreviations,
     load_segmenter,
     open_whoosh,
@@ -169,7 +169,8 @@ class PolicyIndex:
         searcher = self._ix.searcher()
         try:
             snapshot = Snapshot(searcher)
-            # What comes with a commit besides postings: the dictionary and the glossary.
+            # What comes with a commit besides postings: the dictionary, the documents'
+            # labels, and the glossary (looked up in the index: nothing read yet).
             segmenter, documents = load_segmenter(searcher), list(iter_documents(searcher))
             labels = {d["doc"]: d["label"] for d in documents}
             # Where a copy of a hit or an expansion is: its report's metadata.
@@ -177,7 +178,7 @@ class PolicyIndex:
                 d["doc"]: {k: d.get(k) for k in ("doc", "label", "title", "region", "year", "date")}
                 for d in documents
             }
-            glossary = Glossary(iter_glossary(searcher, labels, reports))
+            glossary = IndexedGlossary(searcher, labels, reports)
             abbreviations = load_abbreviations(searcher)
         except BaseException:
             searcher.close()

@@ -9,7 +9,7 @@ those above expansions (lists of the corpus an abbreviation stands for).
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,22 +100,41 @@ def _is_code(key: str) -> bool:
     return key.isascii()
 
 
-class Glossary:
-    """All entries, indexed by every key of their term and aliases."""
+_place = itemgetter(0)
 
-    def __init__(self, entries: Iterable[TermEntry]) -> None:
-        ordered = sorted(((_newest_first(e), e) for e in entries), key=itemgetter(0))
-        self.entries = [entry for _, entry in ordered]
-        self._by_key: dict[str, list[TermEntry]] = defaultdict(list)
-        for entry in self.entries:
-            for key in entry.keys:
-                self._by_key[key].append(entry)
-        self._keys = sorted(self._by_key)  # for prefix lookups by bisection
-        self._longest = max(map(len, self._keys), default=0)
-        # Each entry's place in newest-first order, equal for one report's entries (a
-        # stable sort by it keeps them in key order), computed once: not per lookup.
-        places = {place: i for i, place in enumerate(dict.fromkeys(p for p, _ in ordered))}
-        self._rank = {entry: places[place] for place, entry in ordered}
+
+def ordered(entries: Iterable[TermEntry]) -> list[TermEntry]:
+    """Entries in the glossary's order (``_newest_first``; ties keep their order)."""
+    return [entry for _, entry in sorted(((_newest_first(e), e) for e in entries), key=_place)]
+
+
+LONGEST_KEY = 32  # characters: no term is looked for in a query beyond this length
+
+
+class GlossaryLookup:
+    """Lookups over whatever finds a key's entries (``entries_of``, in glossary order),
+    says whether a key has any (``has_key``) and lists keys by prefix (``keys_from``):
+    the glossary in memory, or one looked up in the index (``store.IndexedGlossary``)."""
+
+    longest = LONGEST_KEY
+
+    def entries_of(self, key: str) -> list[TermEntry]:
+        raise NotImplementedError
+
+    def has_key(self, key: str) -> bool:
+        raise NotImplementedError
+
+    def keys_from(self, prefix: str) -> list[str]:
+        """Every key that starts with ``prefix``, in order."""
+        raise NotImplementedError
+
+    @property
+    def whole(self) -> Glossary:
+        raise NotImplementedError
+
+    @property
+    def entries(self) -> list[TermEntry]:
+        return self.whole.entries
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -127,13 +146,9 @@ class Glossary:
         key = match_key(text)
         if not key:
             return []
-        exact = list(dict.fromkeys(self._by_key.get(key, [])))
-        prefixed = []
-        keys, at = self._keys, bisect_right(self._keys, key)  # past the key itself
-        while at < len(keys) and keys[at].startswith(key):
-            prefixed.extend(self._by_key[keys[at]])
-            at += 1
-        found = dict.fromkeys(exact + sorted(prefixed, key=self._rank.__getitem__))
+        exact = self.entries_of(key)
+        prefixed = [e for k in self.keys_from(key) if k != key for e in self.entries_of(k)]
+        found = dict.fromkeys(exact + ordered(prefixed))
         return sorted(found, key=lambda entry: entry.source == EXPANSION)
 
     def terms_in(self, text: str) -> list[TermEntry]:
@@ -143,9 +158,9 @@ class Glossary:
         # Every substring of the (short) query that is a key, rather than every key of
         # the glossary searched in the query: a large glossary has thousands.
         for start in range(len(key)):
-            for end in range(start + 2, min(len(key), start + self._longest) + 1):
+            for end in range(start + 2, min(len(key), start + self.longest) + 1):
                 k = key[start:end]
-                if k in self._by_key and not (_is_code(k) and k != key):
+                if not (_is_code(k) and k != key) and self.has_key(k):
                     found.append((start, end, k))
         covered: set[int] = set()
         chosen: list[str] = []
@@ -153,7 +168,48 @@ class Glossary:
             if covered.isdisjoint(range(start, end)):
                 covered.update(range(start, end))
                 chosen.append(k)
-        return list(dict.fromkeys(e for k in chosen for e in self._by_key[k]))
+        return list(dict.fromkeys(e for k in chosen for e in self.entries_of(k)))
+
+    def closest(self, text: str, n: int = 5) -> list[str]:
+        return self.whole.closest(text, n)
+
+    def grouped(self) -> dict[str, list[TermEntry]]:
+        return self.whole.grouped()
+
+
+class Glossary(GlossaryLookup):
+    """All entries in memory, indexed by every key of their term and aliases."""
+
+    def __init__(self, entries: Iterable[TermEntry]) -> None:
+        self._entries = ordered(entries)
+        self._by_key: dict[str, list[TermEntry]] = defaultdict(list)
+        for entry in self._entries:
+            for key in entry.keys:
+                self._by_key[key].append(entry)
+        self._keys = sorted(self._by_key)  # for prefix lookups by bisection
+        self.longest = max(map(len, self._keys), default=0)
+
+    @property
+    def whole(self) -> Glossary:
+        return self
+
+    @property
+    def entries(self) -> list[TermEntry]:
+        return self._entries
+
+    def entries_of(self, key: str) -> list[TermEntry]:
+        return list(dict.fromkeys(self._by_key.get(key, ())))
+
+    def has_key(self, key: str) -> bool:
+        return key in self._by_key
+
+    def keys_from(self, prefix: str) -> list[str]:
+        keys, at = self._keys, bisect_left(self._keys, prefix)
+        found = []
+        while at < len(keys) and keys[at].startswith(prefix):
+            found.append(keys[at])
+            at += 1
+        return found
 
     def closest(self, text: str, n: int = 5) -> list[str]:
         """Terms that look like ``text``: containing it, contained in it, or spelled alike."""

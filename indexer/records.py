@@ -121,6 +121,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
             kind=GLOSSARY_ENTRY,
             n=entry.paragraph,
             text=entry.definition,
+            glossary_keys="\n".join(entry.keys),
             data={
                 "term": entry.term,
                 "aliases": list(entry.aliases),

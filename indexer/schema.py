@@ -11,7 +11,9 @@ printed in several documents share (one hit names them all), and the ``lead`` co
 where its match key's first sentence ends. Nothing keeps positions: the
 query path reads whole posting lists into numpy (``indexer.bulk``). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
-incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition;
+incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition,
+and index the match keys they are found by (``glossary_keys``: a lookup reads the
+entries it finds, and opening the index reads none);
 one ``kind="word-totals"`` record sums every document's word counts (read only by
 indexing: a changed document's own are recounted from its stored paragraphs), one ``kind="lexicon"`` record holds the words worth a pinyin
 lookup with their pinyin and the Han bigrams with their paragraph counts, one ``kind="abbreviations"``
@@ -21,7 +23,7 @@ dictionary, so it is committed atomically with the paragraphs it segmented.
 
 from __future__ import annotations
 
-from whoosh.analysis import Analyzer
+from whoosh.analysis import Analyzer, RegexTokenizer
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
@@ -39,7 +41,8 @@ LISTS, LISTS_ID = "lists", "__lists__"
 EXPANSIONS, EXPANSIONS_ID = "expansions", "__expansions__"
 # Abbreviations paired with their full forms (电商 ↔ 电子商务), learned from the word totals.
 ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
-SCHEMA_VERSION = 9  # 9: the lists and expansions records
+GLOSSARY_KEYS = "glossary_keys"
+SCHEMA_VERSION = 10  # 9: the lists and expansions records; 10: glossary_keys
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash
@@ -78,4 +81,6 @@ def build_schema() -> Schema:
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True),
         data=STORED,  # the rest of a document's metadata, a glossary entry, the dictionary
+        # A glossary entry's match keys, one a line: each a term of its own.
+        **{GLOSSARY_KEYS: ID(analyzer=RegexTokenizer(r"[^\n]+"))},
     )

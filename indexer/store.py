@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,14 @@ from indexer import abbreviations, bulk
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import document_label
-from indexer.lookup import TermEntry
+from indexer.lookup import Glossary, GlossaryLookup, TermEntry, ordered
 from indexer.schema import (
     ABBREVIATIONS_ID,
     DICTIONARY_ID,
     DOCUMENT,
     EXPANSIONS_ID,
     GLOSSARY_ENTRY,
+    GLOSSARY_KEYS,
     SCHEMA_VERSION,
     build_schema,
 )
@@ -119,21 +121,29 @@ def iter_glossary(
     label (``labels``: each report's, from ``iter_documents``), then the expansions of
     its abbreviations (``reports``: each report's metadata)."""
     for rec in searcher.documents(kind=GLOSSARY_ENTRY):
-        data = rec["data"]
-        yield TermEntry(
-            term=data["term"],
-            definition=rec["text"],
-            aliases=tuple(data["aliases"]),
-            keys=tuple(data["keys"]),
-            doc=rec["doc"],
-            title=rec.get("title", ""),
-            region=rec.get("region", ""),
-            year=rec.get("year"),
-            date=rec.get("date", ""),
-            paragraph=rec["n"],
-            source=data["source"],
-            label=labels.get(rec["doc"], rec["doc"]),
-        )
+        yield _definition(rec, labels)
+    yield from _expansions(searcher, reports)
+
+
+def _definition(rec: dict[str, Any], labels: dict[str, str]) -> TermEntry:
+    data = rec["data"]
+    return TermEntry(
+        term=data["term"],
+        definition=rec["text"],
+        aliases=tuple(data["aliases"]),
+        keys=tuple(data["keys"]),
+        doc=rec["doc"],
+        title=rec.get("title", ""),
+        region=rec.get("region", ""),
+        year=rec.get("year"),
+        date=rec.get("date", ""),
+        paragraph=rec["n"],
+        source=data["source"],
+        label=labels.get(rec["doc"], rec["doc"]),
+    )
+
+
+def _expansions(searcher: Searcher, reports: dict[str, dict[str, Any]]) -> Iterator[TermEntry]:
     record = searcher.document(id=EXPANSIONS_ID)
     for found in record["data"]["entries"] if record else ():
         report = reports.get(found["doc"], {})
@@ -153,6 +163,54 @@ def iter_glossary(
             items=tuple(found["items"]),
             rank=found["rank"],
         )
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode() if isinstance(term, bytes) else term
+
+
+class IndexedGlossary(GlossaryLookup):
+    """The glossary of one commit, looked up in the index: its definitions are found by
+    the ``glossary_keys`` terms, so opening a commit reads none of them and a lookup reads
+    only the entries it finds (a 200 MB corpus has 75,000). The expansions, one record,
+    are held in memory; the whole glossary is read only when asked for whole (the term
+    list, the closest terms to one that is not there)."""
+
+    def __init__(
+        self, searcher: Searcher, labels: dict[str, str], reports: dict[str, dict[str, Any]]
+    ) -> None:
+        self._searcher, self._labels, self._reports = searcher, labels, reports
+        self._reader = searcher.reader()
+        self._read: dict[int, TermEntry] = {}
+        self._expanded = Glossary(_expansions(searcher, reports))
+
+    @cached_property
+    def whole(self) -> Glossary:
+        return Glossary(iter_glossary(self._searcher, self._labels, self._reports))
+
+    def entries_of(self, key: str) -> list[TermEntry]:
+        found = list(map(self._entry, self._searcher.document_numbers(**{GLOSSARY_KEYS: key})))
+        return ordered(found + self._expanded.entries_of(key))
+
+    def _entry(self, docnum: int) -> TermEntry:
+        """One entry per record, however many keys find it (lookups tell entries apart
+        by identity)."""
+        if docnum not in self._read:
+            self._read[docnum] = _definition(self._searcher.stored_fields(docnum), self._labels)
+        return self._read[docnum]
+
+    def has_key(self, key: str) -> bool:
+        if self._expanded.has_key(key):
+            return True
+        # The term dictionary first (most substrings of a query are no key), then a
+        # live entry: a replaced report's entries stay in the dictionary until a merge.
+        return (GLOSSARY_KEYS, key) in self._reader and any(
+            True for _ in self._searcher.document_numbers(**{GLOSSARY_KEYS: key})
+        )
+
+    def keys_from(self, prefix: str) -> list[str]:
+        indexed = self._reader.expand_prefix(GLOSSARY_KEYS, prefix)
+        return sorted({*map(_text, indexed), *self._expanded.keys_from(prefix)})
 
 
 def iter_documents(searcher: Searcher) -> Iterator[dict[str, Any]]:

@@ -11,7 +11,7 @@ from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from indexer.ingest.glossary import bare
 from indexer.lexicon import PinyinLexicon
-from indexer.lookup import Glossary
+from indexer.lookup import GlossaryLookup
 from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph
 from indexer.snapshot import Snapshot
@@ -26,7 +26,7 @@ def load_lexicon(data: dict[str, Any], jargon: Iterable[str], snapshot: Snapshot
 
 
 def suggestions(
-    lexicon: PinyinLexicon, glossary: Glossary, text: str, *, hits: int = 0, n: int = 5
+    lexicon: PinyinLexicon, glossary: GlossaryLookup, text: str, *, hits: int = 0, n: int = 5
 ) -> list[str]:
     """Corpus terms the user may have meant: same sound, close spelling, or a glossary
     term; with some hits, only terms far more common than the query (a likely typo)."""
@@ -45,7 +45,7 @@ def suggestions(
 
 
 def completions(
-    lexicon: PinyinLexicon, glossary: Glossary, prefix: str, n: int = 8
+    lexicon: PinyinLexicon, glossary: GlossaryLookup, prefix: str, n: int = 8
 ) -> list[dict[str, str]]:
     """What a user typing ``prefix`` may want: glossary terms and corpus words that
     start with it, or, for letters, the strings that pinyin or initials stand for."""
