@@ -39,6 +39,8 @@ def test_harness_smoke(tmp_path, run_benchmark):
         "ours_p95_ms",
         "base_p50_ms",
         "ours_cold_query_s",
+        "ours_cold_p50_ms",
+        "ours_cold_rg_p50_ratio",
         "ours_rss_mb",
     ):
         assert row[key] > 0, key
