@@ -20,12 +20,15 @@ _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 @cache
 def t2s_table() -> dict[int, int]:
-    """Code point of each traditional character to that of its simplified form."""
-    converter = opencc.OpenCC("t2s")
-    table: dict[int, int] = {}
-    for low, high in _CJK_RANGES:
-        for code in range(low, high):
-            simplified = converter.convert(chr(code))
-            if len(simplified) == 1 and simplified != chr(code):
-                table[code] = ord(simplified)
-    return table
+    """Code point of each traditional character to that of its simplified form.
+
+    Every character is converted on its own line of one text, in one OpenCC call (no
+    phrase spans a line break): every process pays this when it first folds text, and
+    28,096 calls of one character each took 0.07 s, one call 0.01 s."""
+    codes = [code for low, high in _CJK_RANGES for code in range(low, high)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(map(chr, codes))).split("\n")
+    return {
+        code: ord(simplified)
+        for code, simplified in zip(codes, converted, strict=True)
+        if len(simplified) == 1 and simplified != chr(code)
+    }

@@ -56,6 +56,8 @@ from indexer.schema import DOCUMENT, LEXICON_ID
 from indexer.snapshot import Snapshot
 from indexer.store import (
     IndexedGlossary,
+    Labels,
+    Reports,
     iter_documents,
     load_abbreviations,
     load_segmenter,
@@ -169,15 +171,12 @@ class PolicyIndex:
         searcher = self._ix.searcher()
         try:
             snapshot = Snapshot(searcher)
-            # What comes with a commit besides postings: the dictionary, the documents'
-            # labels, and the glossary (looked up in the index: nothing read yet).
-            segmenter, documents = load_segmenter(searcher), list(iter_documents(searcher))
-            labels = {d["doc"]: d["label"] for d in documents}
-            # Where a copy of a hit or an expansion is: its report's metadata.
-            reports = {
-                d["doc"]: {k: d.get(k) for k in ("doc", "label", "title", "region", "year", "date")}
-                for d in documents
-            }
+            # What comes with a commit besides postings: the dictionary; the reports'
+            # metadata and labels (where a hit, a copy or an expansion is) and the
+            # glossary, both read from the index as queries ask: nothing read yet.
+            segmenter = load_segmenter(searcher)
+            reports = Reports(searcher)
+            labels = Labels(reports)
             glossary = IndexedGlossary(searcher, labels, reports)
             abbreviations = load_abbreviations(searcher)
         except BaseException:

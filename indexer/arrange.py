@@ -9,7 +9,7 @@ marked as not holding the query as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -61,7 +61,7 @@ class HitReader:
     """Ranked positions as hits: stored fields, highlights, copies, exactness."""
 
     def __init__(
-        self, snapshot: Snapshot, labels: dict[str, str], reports: dict[str, dict[str, Any]]
+        self, snapshot: Snapshot, labels: Mapping[str, str], reports: Mapping[str, dict[str, Any]]
     ) -> None:
         self.snapshot = snapshot
         self.labels = labels  # each report's label

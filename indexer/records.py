@@ -18,7 +18,7 @@ from indexer.ingest.document import ParsedDocument
 from indexer.ingest.glossary import bare
 from indexer.lexicon import Counts, count_words
 from indexer.ranking import lead_bytes, paragraph_boost, paragraph_shape, same_text
-from indexer.schema import DOCUMENT, GLOSSARY_ENTRY, PARAGRAPH
+from indexer.schema import DOCUMENT, GLOSSARY_ENTRY, PARAGRAPH, document_id
 
 # Whoosh reads a compound segment file by copying each part into memory (190 MB for a
 # 20 MB corpus); separate files are memory-mapped in place (see storage.py).
@@ -105,7 +105,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
         (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
     )
     writer.add_document(
-        id=f"{meta.doc}#doc",
+        id=document_id(meta.doc),
         kind=DOCUMENT,
         data={
             **meta.as_dict(),

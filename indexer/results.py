@@ -4,7 +4,7 @@ hit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -174,7 +174,7 @@ def paragraph_hit(
     score: float | None,
     literals: tuple[str, ...],
     key: str | None,
-    labels: dict[str, str],
+    labels: Mapping[str, str],
 ) -> Hit:
     """A paragraph's stored fields as a hit, highlighted with the query's literals
     (``key``: the paragraph's match key, if known), labelled as its report is cited."""

@@ -49,6 +49,11 @@ SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash
 LEAD_TYPECODE = "H"  # the ``lead`` column: UTF-8 bytes of the match key's first sentence
 
 
+def document_id(doc: str) -> str:
+    """The ``id`` of a report's document record."""
+    return f"{doc}#doc"
+
+
 def _document_terms(analyzer: Analyzer) -> ID:
     """A field of document-level terms (format ``Existence``: no frequencies, no
     positions) that keeps a length column anyway: Whoosh's writer reads each posting's

@@ -9,7 +9,7 @@ Nothing here writes: searching imports this module, never the update pipeline
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from indexer.schema import (
     GLOSSARY_KEYS,
     SCHEMA_VERSION,
     build_schema,
+    document_id,
 )
 from indexer.storage import MappedStorage
 
@@ -115,7 +116,7 @@ def load_abbreviations(searcher: Searcher) -> dict[str, tuple[str, ...]]:
 
 
 def iter_glossary(
-    searcher: Searcher, labels: dict[str, str], reports: dict[str, dict[str, Any]]
+    searcher: Searcher, labels: Mapping[str, str], reports: Mapping[str, dict[str, Any]]
 ) -> Iterator[TermEntry]:
     """Every glossary entry of the searcher's commit, with its report's metadata and its
     label (``labels``: each report's, from ``iter_documents``), then the expansions of
@@ -125,7 +126,7 @@ def iter_glossary(
     yield from _expansions(searcher, reports)
 
 
-def _definition(rec: dict[str, Any], labels: dict[str, str]) -> TermEntry:
+def _definition(rec: dict[str, Any], labels: Mapping[str, str]) -> TermEntry:
     data = rec["data"]
     return TermEntry(
         term=data["term"],
@@ -143,7 +144,7 @@ def _definition(rec: dict[str, Any], labels: dict[str, str]) -> TermEntry:
     )
 
 
-def _expansions(searcher: Searcher, reports: dict[str, dict[str, Any]]) -> Iterator[TermEntry]:
+def _expansions(searcher: Searcher, reports: Mapping[str, dict[str, Any]]) -> Iterator[TermEntry]:
     record = searcher.document(id=EXPANSIONS_ID)
     for found in record["data"]["entries"] if record else ():
         report = reports.get(found["doc"], {})
@@ -177,7 +178,7 @@ class IndexedGlossary(GlossaryLookup):
     list, the closest terms to one that is not there)."""
 
     def __init__(
-        self, searcher: Searcher, labels: dict[str, str], reports: dict[str, dict[str, Any]]
+        self, searcher: Searcher, labels: Mapping[str, str], reports: Mapping[str, dict[str, Any]]
     ) -> None:
         self._searcher, self._labels, self._reports = searcher, labels, reports
         self._reader = searcher.reader()
@@ -211,6 +212,50 @@ class IndexedGlossary(GlossaryLookup):
     def keys_from(self, prefix: str) -> list[str]:
         indexed = self._reader.expand_prefix(GLOSSARY_KEYS, prefix)
         return sorted({*map(_text, indexed), *self._expanded.keys_from(prefix)})
+
+
+REPORT_FIELDS = ("doc", "label", "title", "region", "year", "date")
+
+
+class Reports(Mapping[str, dict[str, Any]]):
+    """Each report's metadata and label (``REPORT_FIELDS``), read from its document
+    record when first asked: a page of hits, their copies and a term's expansions name a
+    few reports, and opening a commit of thousands reads none."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self._read: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, doc: str) -> dict[str, Any]:
+        if doc not in self._read:
+            record = self._searcher.document(id=document_id(doc))
+            if record is None:
+                raise KeyError(doc)
+            data = {**record["data"], "label": document_label(record["data"])}
+            self._read[doc] = {k: data.get(k) for k in REPORT_FIELDS}
+        return self._read[doc]
+
+    def __iter__(self) -> Iterator[str]:
+        return (d["doc"] for d in iter_documents(self._searcher))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._searcher.document_numbers(kind=DOCUMENT))
+
+
+class Labels(Mapping[str, str]):
+    """Each report's label, as ``Reports`` reads it."""
+
+    def __init__(self, reports: Reports) -> None:
+        self._reports = reports
+
+    def __getitem__(self, doc: str) -> str:
+        return self._reports[doc]["label"]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._reports)
+
+    def __len__(self) -> int:
+        return len(self._reports)
 
 
 def iter_documents(searcher: Searcher) -> Iterator[dict[str, Any]]:

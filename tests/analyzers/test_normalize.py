@@ -83,3 +83,20 @@ def test_the_unfolded_text_tells_which_characters_the_key_keeps(text):
     key, offsets = compact(text)
     assert key_offsets(text, len(key)) == offsets
     assert find_spans(text, [key[:2], key[-3:]], key) == find_spans(text, [key[:2], key[-3:]])
+
+
+def test_the_traditional_table_is_each_character_converted_on_its_own():
+    """One OpenCC call over every character, a line each, gives what one call per
+    character gives: no phrase mapping leaks across the lines."""
+    import opencc
+
+    from analyzers.traditional import _CJK_RANGES, t2s_table
+
+    converter = opencc.OpenCC("t2s")
+    one_by_one = {}
+    for low, high in _CJK_RANGES:
+        for code in range(low, high):
+            simplified = converter.convert(chr(code))
+            if len(simplified) == 1 and simplified != chr(code):
+                one_by_one[code] = ord(simplified)
+    assert t2s_table() == one_by_one and len(one_by_one) > 4000

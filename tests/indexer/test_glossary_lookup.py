@@ -23,17 +23,23 @@ def test_lookups_in_the_index_answer_as_the_glossary_in_memory(seed_index):
     assert len(indexed) == len(whole.entries)
 
 
-def test_opening_reads_no_glossary_entry(seed_index_dir, monkeypatch):
+def test_opening_reads_no_glossary_entry_nor_every_report(seed_index_dir, monkeypatch):
     read = []
     original = store._definition
     monkeypatch.setattr(
         store, "_definition", lambda rec, labels: read.append(1) or original(rec, labels)
     )
+
+    def every_report(searcher):
+        raise AssertionError("a query read every document record")
+
+    monkeypatch.setattr(store, "iter_documents", every_report)
     with PolicyIndex.open(seed_index_dir) as ix:
         ix.snapshot()
         assert read == []
-        ix.search("高质量发展", limit=3)
+        hits = ix.search("高质量发展", limit=3).hits
         assert read == []  # no glossary term in the query: nothing read
+        assert hits and all(h.label.endswith("政府工作报告") for h in hits)  # read as named
         assert ix.glossary("三个一批").entries and 0 < len(read) < 10
 
 
