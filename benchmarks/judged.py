@@ -28,6 +28,7 @@ from analyzers.chains import word_analyzer
 from analyzers.normalize import match_key
 from indexer.api import PolicyIndex
 from indexer.export import tokens
+from indexer.ingest.glossary import EXPANSION
 from indexer.schema import PARAGRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,10 +214,11 @@ def evaluate(
 def first_expansions(ix: PolicyIndex, genre: str) -> list[dict[str, Any]]:
     """The first expansion of every abbreviation the corpus's lists explain (what a
     reader sees first), with a paragraph that uses the term, for the assessor."""
-    rows = []
+    rows, seen = [], set()
     for entry in ix.glossary_entries():
-        if entry.source != "expansion" or any(r["term"] == entry.term for r in rows):
+        if entry.source != EXPANSION or entry.term in seen:
             continue
+        seen.add(entry.term)
         usage = ix.usage(entry.term)
         used = usage.hits[0].text if usage.hits else ""
         rows.append(

@@ -177,7 +177,7 @@ class PolicyIndex:
             segmenter = load_segmenter(searcher)
             reports = Reports(searcher)
             labels = Labels(reports)
-            glossary = IndexedGlossary(searcher, labels, reports)
+            glossary = IndexedGlossary(searcher, reports)
             abbreviations = load_abbreviations(searcher)
         except BaseException:
             searcher.close()

@@ -11,10 +11,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from indexer.highlight import terminal_snippet
+from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
 from indexer.lookup import TermEntry
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage
 
 BOX_CHARS = 60  # how much of a definition the box above search hits shows
+# What an entry's headword says of where its explanation comes from.
+_SOURCE_NOTES = {GLOSSARY: "", INLINE: "（正文中的解释）", EXPANSION: "（据语料中的列举）"}
 
 
 def use_color(stream: TextIO) -> bool:
@@ -111,9 +114,7 @@ def format_glossary(result: GlossaryResult, color: bool) -> str:
     bold, dim, reset = _styles(color)
     lines: list[str] = []
     for entry in result.entries:
-        kind = {"glossary": "", "inline": "（正文中的解释）"}.get(
-            entry.source, "（据语料中的列举）"
-        )
+        kind = _SOURCE_NOTES[entry.source]
         lines.append(
             f"{bold}{entry.term}{reset}{kind}  {dim}{_source(entry)} · {entry.doc} ¶{entry.paragraph}{reset}"
         )

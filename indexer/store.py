@@ -115,18 +115,15 @@ def load_abbreviations(searcher: Searcher) -> dict[str, tuple[str, ...]]:
     return abbreviations.table(map(tuple, record["data"]["pairs"]) if record else ())
 
 
-def iter_glossary(
-    searcher: Searcher, labels: Mapping[str, str], reports: Mapping[str, dict[str, Any]]
-) -> Iterator[TermEntry]:
-    """Every glossary entry of the searcher's commit, with its report's metadata and its
-    label (``labels``: each report's, from ``iter_documents``), then the expansions of
-    its abbreviations (``reports``: each report's metadata)."""
+def iter_glossary(searcher: Searcher, reports: Mapping[str, dict[str, Any]]) -> Iterator[TermEntry]:
+    """Every glossary entry of the searcher's commit, then the expansions of its
+    abbreviations, each with its report's metadata and label (``reports``)."""
     for rec in searcher.documents(kind=GLOSSARY_ENTRY):
-        yield _definition(rec, labels)
+        yield _definition(rec, reports)
     yield from _expansions(searcher, reports)
 
 
-def _definition(rec: dict[str, Any], labels: Mapping[str, str]) -> TermEntry:
+def _definition(rec: dict[str, Any], reports: Mapping[str, dict[str, Any]]) -> TermEntry:
     data = rec["data"]
     return TermEntry(
         term=data["term"],
@@ -140,7 +137,7 @@ def _definition(rec: dict[str, Any], labels: Mapping[str, str]) -> TermEntry:
         date=rec.get("date", ""),
         paragraph=rec["n"],
         source=data["source"],
-        label=labels.get(rec["doc"], rec["doc"]),
+        label=reports.get(rec["doc"], {}).get("label") or rec["doc"],
     )
 
 
@@ -166,10 +163,6 @@ def _expansions(searcher: Searcher, reports: Mapping[str, dict[str, Any]]) -> It
         )
 
 
-def _text(term: bytes | str) -> str:
-    return term.decode() if isinstance(term, bytes) else term
-
-
 class IndexedGlossary(GlossaryLookup):
     """The glossary of one commit, looked up in the index: its definitions are found by
     the ``glossary_keys`` terms, so opening a commit reads none of them and a lookup reads
@@ -177,17 +170,15 @@ class IndexedGlossary(GlossaryLookup):
     are held in memory; the whole glossary is read only when asked for whole (the term
     list, the closest terms to one that is not there)."""
 
-    def __init__(
-        self, searcher: Searcher, labels: Mapping[str, str], reports: Mapping[str, dict[str, Any]]
-    ) -> None:
-        self._searcher, self._labels, self._reports = searcher, labels, reports
+    def __init__(self, searcher: Searcher, reports: Mapping[str, dict[str, Any]]) -> None:
+        self._searcher, self._reports = searcher, reports
         self._reader = searcher.reader()
         self._read: dict[int, TermEntry] = {}
         self._expanded = Glossary(_expansions(searcher, reports))
 
     @cached_property
     def whole(self) -> Glossary:
-        return Glossary(iter_glossary(self._searcher, self._labels, self._reports))
+        return Glossary(iter_glossary(self._searcher, self._reports))
 
     def entries_of(self, key: str) -> list[TermEntry]:
         found = list(map(self._entry, self._searcher.document_numbers(**{GLOSSARY_KEYS: key})))
@@ -197,7 +188,7 @@ class IndexedGlossary(GlossaryLookup):
         """One entry per record, however many keys find it (lookups tell entries apart
         by identity)."""
         if docnum not in self._read:
-            self._read[docnum] = _definition(self._searcher.stored_fields(docnum), self._labels)
+            self._read[docnum] = _definition(self._searcher.stored_fields(docnum), self._reports)
         return self._read[docnum]
 
     def has_key(self, key: str) -> bool:
@@ -210,8 +201,8 @@ class IndexedGlossary(GlossaryLookup):
         )
 
     def keys_from(self, prefix: str) -> list[str]:
-        indexed = self._reader.expand_prefix(GLOSSARY_KEYS, prefix)
-        return sorted({*map(_text, indexed), *self._expanded.keys_from(prefix)})
+        indexed = (k.decode() for k in self._reader.expand_prefix(GLOSSARY_KEYS, prefix))
+        return sorted({*indexed, *self._expanded.keys_from(prefix)})
 
 
 REPORT_FIELDS = ("doc", "label", "title", "region", "year", "date")

@@ -27,7 +27,7 @@ def test_opening_reads_no_glossary_entry_nor_every_report(seed_index_dir, monkey
     read = []
     original = store._definition
     monkeypatch.setattr(
-        store, "_definition", lambda rec, labels: read.append(1) or original(rec, labels)
+        store, "_definition", lambda rec, reports: read.append(1) or original(rec, reports)
     )
 
     def every_report(searcher):
