@@ -146,7 +146,11 @@ def _rust_stores(word: str, freq: int) -> bool:
 class Segmenter:
     """jieba plus a user dictionary of corpus jargon; words come with their offsets."""
 
-    def __init__(self, user_words: Iterable[tuple[str, int]] = ()) -> None:
+    def __init__(
+        self, user_words: Iterable[tuple[str, int]] = (), surplus: int | None = None
+    ) -> None:
+        """``surplus``: what ``self.surplus`` was when these words were last taught (the
+        index keeps it with them), so that jieba's dict.txt need not be read again."""
         self._lock = threading.RLock()
         self.user_words: dict[str, int] = {}
         # Every add_word call in order: jieba's model after add_word calls with explicit
@@ -161,7 +165,15 @@ class Segmenter:
         # words that indexing cut a moment before: remember recent texts.
         self._cut = lru_cache(maxsize=CACHED_TEXTS)(self._cut_uncached)
         self._subwords = lru_cache(maxsize=CACHED_WORDS)(self._subwords_uncached)
+        self._known_surplus = surplus
         self.add_words(user_words)
+        self._known_surplus = None
+
+    @property
+    def surplus(self) -> int | None:
+        """The frequency jieba-rs's total lacks against Python jieba's (the old frequencies
+        of re-added words), or None when Python jieba cuts."""
+        return None if self._rust is None else self._surplus
 
     @property
     def engine(self) -> str:
@@ -202,6 +214,12 @@ class Segmenter:
     def _teach_rust(self, batch: list[tuple[str, int]]) -> None:
         """Add words to jieba-rs, and to the surplus the old frequencies it forgets; drop
         jieba-rs if it cannot store a word as Python jieba does."""
+        if self._known_surplus is not None and all(_rust_stores(w, f) for w, f in batch):
+            for word, freq in batch:
+                self._rust.add_word(word, int(freq), None)
+            self._surplus = self._known_surplus
+            self._rust.add_word(_SURPLUS, self._surplus, None)
+            return
         known = {w for w, _ in batch if w not in self.user_words and self._rust.has_word(w)}
         if self._reference is None:
             old = _dictionary_freqs(known)

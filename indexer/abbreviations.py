@@ -13,7 +13,8 @@ words of six characters at most), so learning costs one pass over the word count
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
+from typing import Any
 
 from analyzers.segment import is_han_word
 
@@ -34,34 +35,58 @@ def shapes(term: str) -> tuple[str, ...]:
     return (term[0] + term[2], term[0] + term[3])
 
 
+def qualifies(term: str) -> bool:
+    """Whether ``term`` may be the full form of an abbreviation."""
+    return len(term) == 4 and is_han_word(term) and not NUMERALS & set(term)
+
+
+def pairs_of(term: str) -> list[tuple[str, str]]:
+    """The ``(abbreviation, full form)`` pairs a term may be part of, if it qualifies."""
+    return [(short, term) for short in shapes(term) if short not in term] if qualifies(term) else []
+
+
+def contexts(text: str) -> Iterator[tuple[str, str]]:
+    """``(form, neighbour)`` for each way ``text`` is a form with a neighbouring word
+    (农村电商: 电商 after 农村_), for the forms an abbreviation or a full form can be."""
+    for cut in range(MIN_NEIGHBOUR, len(text) - 1):
+        head, tail = text[:cut], text[cut:]
+        if len(tail) in (2, 4) and not NUMERALS & set(tail):
+            yield tail, head + "_"
+        if len(head) in (2, 4) and not NUMERALS & set(head):
+            yield head, "_" + tail
+
+
+def alike(counts: tuple[int, int], neighbours: tuple[Set[Any], Set[Any]]) -> bool:
+    """Whether two forms seen ``counts`` times, with these neighbours, are used alike."""
+    if min(counts) < MIN_COUNT:
+        return False
+    shared = len(neighbours[0] & neighbours[1])
+    fewer = min(map(len, neighbours))
+    return (
+        shared >= MIN_SHARED
+        and shared >= MIN_OVERLAP * fewer
+        and max(counts) / min(counts) <= MAX_RATIO
+    )
+
+
 def learn(counts: Mapping[str | int, int]) -> list[tuple[str, str]]:
-    """``(abbreviation, full form)`` pairs the word counts support, sorted."""
-    texts = [w for w in counts if isinstance(w, str)]
-    words = {w: counts[w] for w in texts if counts[w] >= MIN_COUNT}
-    candidates = [
-        (short, term)
-        for term in words
-        if len(term) == 4 and is_han_word(term) and not NUMERALS & set(term)
-        for short in shapes(term)
-        if short in words and short not in term
-    ]
+    """``(abbreviation, full form)`` pairs the word counts support, sorted: the whole
+    corpus's, as the index learns them commit by commit (``indexer.tally``)."""
+    texts = [w for w in counts if isinstance(w, str) and counts[w] > 0]
+    candidates = [pair for term in texts for pair in pairs_of(term)]
     wanted = {w for pair in candidates for w in pair}
     neighbours: dict[str, set[str]] = defaultdict(set)
     for text in texts:  # a pair seen once is a context seen all the same
-        for cut in range(MIN_NEIGHBOUR, len(text) - 1):
-            head, tail = text[:cut], text[cut:]
-            if tail in wanted:
-                neighbours[tail].add(head + "_")
-            if head in wanted and len(tail) >= MIN_NEIGHBOUR:
-                neighbours[head].add("_" + tail)
-    kept = []
-    for short, term in candidates:
-        shared = len(neighbours[short] & neighbours[term])
-        fewer = min(len(neighbours[short]), len(neighbours[term]))
-        common = max(words[short], words[term]) / min(words[short], words[term])
-        if shared >= MIN_SHARED and shared >= MIN_OVERLAP * fewer and common <= MAX_RATIO:
-            kept.append((short, term))
-    return sorted(set(kept))
+        for form, neighbour in contexts(text):
+            if form in wanted:
+                neighbours[form].add(neighbour)
+    return sorted(
+        {
+            (short, term)
+            for short, term in candidates
+            if alike((counts.get(short, 0), counts[term]), (neighbours[short], neighbours[term]))
+        }
+    )
 
 
 def table(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:

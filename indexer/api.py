@@ -52,7 +52,7 @@ from indexer.query import (
 )
 from indexer.ranking import HEADING, Ranker
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_hit
-from indexer.schema import DOCUMENT, LEXICON_ID
+from indexer.schema import DOCUMENT
 from indexer.snapshot import Snapshot
 from indexer.store import (
     IndexedGlossary,
@@ -61,6 +61,7 @@ from indexer.store import (
     iter_documents,
     load_abbreviations,
     load_segmenter,
+    open_ledger,
     open_whoosh,
     require_index,
 )
@@ -179,6 +180,7 @@ class PolicyIndex:
             labels = Labels(reports)
             glossary = IndexedGlossary(searcher, reports)
             abbreviations = load_abbreviations(searcher)
+            ledger = open_ledger(searcher, self.path)
         except BaseException:
             searcher.close()
             raise
@@ -187,7 +189,7 @@ class PolicyIndex:
             self._commits += 1
         self._segmenter, self._labels, self._glossary = segmenter, labels, glossary
         self._reports = reports
-        self._abbreviations = abbreviations
+        self._abbreviations, self._ledger = abbreviations, ledger
         self._snapshot = snapshot
 
     @contextmanager
@@ -383,12 +385,12 @@ class PolicyIndex:
 
     def lexicon(self) -> PinyinLexicon:
         """The corpus vocabulary with pinyin, loaded on first use."""
-        searcher = self.searcher()
+        self.searcher()  # the newest commit
         with self._lock:
             lexicon, commit, jargon = self._lexicon, self._commits, self._segmenter.user_words
+            ledger = self._ledger
         if lexicon is None:  # built outside the lock (seconds on a large corpus): searches go on
-            record = searcher.document(id=LEXICON_ID)
-            lexicon = load_lexicon(record["data"] if record else {}, jargon, self.snapshot())
+            lexicon = load_lexicon(ledger, jargon, self.snapshot())
             with self._lock:
                 if self._commits == commit:  # still the commit it was read from
                     self._lexicon = lexicon

@@ -26,7 +26,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
-from indexer import abbreviations, expansions
+from indexer import expanding, tally
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
 from indexer.errors import CannotRepair, ReaderError, UsageError
@@ -41,11 +41,11 @@ from indexer.ingest.overrides import (
     overrides_for,
 )
 from indexer.ingest.readers import max_file_bytes, read_with_meta
-from indexer.lexicon import Counts, count_words, lexicon_table
+from indexer.ledger import LedgerWriter, remove_runs
+from indexer.lexicon import Counts, count_words
 from indexer.matching import Matcher
 from indexer.parallel import index_in_workers
 from indexer.query import AnyOf, Literal
-from indexer.readings import pack_bigrams
 from indexer.records import COMPOUND, Source, add_document, document_lists, match_fields
 from indexer.schema import (
     ABBREVIATIONS,
@@ -56,15 +56,14 @@ from indexer.schema import (
     EXPANSIONS,
     EXPANSIONS_ID,
     GLOSSARY_ENTRY,
-    LEXICON,
-    LEXICON_ID,
-    LISTS,
-    LISTS_ID,
+    LEDGER,
+    LEDGER_ID,
     PARAGRAPH,
+    RESOLVED,
+    RESOLVED_ID,
     SCHEMA_VERSION,
-    WORD_TOTALS,
-    WORD_TOTALS_ID,
     build_schema,
+    document_id,
 )
 from indexer.snapshot import Snapshot
 from indexer.storage import (
@@ -77,7 +76,14 @@ from indexer.storage import (
     write_error,
     write_lock,
 )
-from indexer.store import is_index, load_segmenter, open_whoosh
+from indexer.store import (
+    RUN_DAMAGE,
+    is_index,
+    load_abbreviation_pairs,
+    load_segmenter,
+    open_ledger,
+    open_whoosh,
+)
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
@@ -208,6 +214,9 @@ def repair_index(index_dir: Path, damaged: set[str], progress: bool | None = Non
     is gone or no longer the file that was indexed — then only ``index --rebuild`` can.
     The word totals stay exact: the same files, cut with the same dictionary, count the
     same words."""
+    runs = sorted(key[len(RUN_DAMAGE) :] for key in damaged if key.startswith(RUN_DAMAGE))
+    if runs:  # a table holds the whole corpus's counts: no report alone can restore them
+        raise CannotRepair(f"the corpus's table file {runs[0]} is damaged; {_REBUILD}")
     try:
         require_writable(index_dir)
         ix = open_whoosh(index_dir)
@@ -304,11 +313,10 @@ def _update_with(
 ) -> IndexReport:
     report = IndexReport()
     with ix.searcher() as searcher:
-        known = {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
-        lexicon = searcher.document(id=LEXICON_ID)
-        totals = searcher.document(id=WORD_TOTALS_ID)
-        lists = searcher.document(id=LISTS_ID)
-    vocabulary: dict[str, list[Any]] = lexicon["data"]["words"] if lexicon else {}
+        known = _known(searcher, files, prune)
+        resolved = searcher.document(id=RESOLVED_ID)
+        pairs = load_abbreviation_pairs(searcher)
+        ledger = open_ledger(searcher, Path(ix.storage.folder))
     sources = _read_changed(files, known, report, progress, meta)
     removed = [
         doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
@@ -317,19 +325,22 @@ def _update_with(
     report.new_words = len(new_words)
     index_dir = Path(ix.storage.folder)
     if not sources and not removed and not new_words:
+        ledger.close()
         tidy(index_dir)
         return report
     try:
         writer = BulkWriter(ix, compound=COMPOUND)
     except LockError:
+        ledger.close()
         raise locked_error(index_dir) from None
+    tables = LedgerWriter(ledger, writer.generation, writer.storage.create_file)
     try:
         with lock_noted(index_dir):
             crash_point(LOCK_HELD)
             changed = {s.doc for s in sources} | set(removed)
             retokenized = _retokenize(ix, writer, new_words, skip=changed)
             report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
-            counts = Counter(totals["data"] if totals else {})
+            delta: Counts = Counter()  # what the commit changes in the corpus's word counts
             stale = sorted(changed & set(known))  # documents whose counts come off
             relearned = new_words and (stale or retokenized)
             with ix.searcher() as searcher:
@@ -337,12 +348,12 @@ def _update_with(
                 for doc in stale:
                     # What the totals hold for it: its stored paragraphs, counted as committed.
                     texts, terms = _stored_texts(searcher, doc)
-                    counts.subtract(count_words(texts, before, terms))
+                    delta.subtract(count_words(texts, before, terms))
             for texts, terms in retokenized.values():
                 # Only the re-tokenized paragraphs may be cut differently now: their counts
                 # under the new dictionary replace those under the old one.
-                counts.update(count_words(texts, segmenter, terms))
-                counts.subtract(count_words(texts, before, terms))
+                delta.update(count_words(texts, segmenter, terms))
+                delta.subtract(count_words(texts, before, terms))
             for doc in removed:
                 writer.delete_by_term("doc", doc)
                 report.removed.append(doc)
@@ -353,41 +364,42 @@ def _update_with(
                 segments, words = index_in_workers(ix, sources, procs, progress)
             else:
                 segments, words = [], _index_here(writer, sources, progress)
-            counts.update(words)
+            delta.update(words)
             for source in sources:
                 report.indexed.append(str(source.path))
                 report.paragraphs += len(source.parsed.paragraphs)
-            counts = +counts  # words no document uses any more are gone
-            writer.update_document(id=WORD_TOTALS_ID, kind=WORD_TOTALS, data=dict(counts))
-            table = lexicon_table(counts, vocabulary, segmenter.user_words, segmenter.is_known)
-            pairs = ((key, n) for key, n in counts.items() if isinstance(key, int))
-            writer.update_document(
-                id=LEXICON_ID, kind=LEXICON, data={"words": table, "bigrams": pack_bigrams(pairs)}
+            pairs = tally.record(
+                tables, delta, new_words, segmenter.user_words, segmenter.is_known, pairs
             )
-            by_doc = dict(lists["data"]) if lists else {}
-            for doc in changed:
-                by_doc.pop(doc, None)
-            by_doc.update((source.doc, document_lists(source)) for source in sources)
-            writer.update_document(id=LISTS_ID, kind=LISTS, data=by_doc)
-            writer.update_document(
-                id=EXPANSIONS_ID,
-                kind=EXPANSIONS,
-                data={"entries": expansions.resolve(by_doc, segmenter.words)},
+            writer.update_document(id=ABBREVIATIONS_ID, kind=ABBREVIATIONS, data={"pairs": pairs})
+            state, entries = expanding.update(
+                tables,
+                resolved["data"] if resolved else {},
+                changed,
+                {source.doc: document_lists(source) for source in sources},
+                segmenter.words,
             )
-            writer.update_document(
-                id=ABBREVIATIONS_ID,
-                kind=ABBREVIATIONS,
-                data={"pairs": abbreviations.learn(counts)},
-            )
+            writer.update_document(id=RESOLVED_ID, kind=RESOLVED, data=state)
+            writer.update_document(id=EXPANSIONS_ID, kind=EXPANSIONS, data={"entries": entries})
+            writer.update_document(id=LEDGER_ID, kind=LEDGER, data={"tables": tables.manifest})
             writer.update_document(
                 id=DICTIONARY_ID,
                 kind=DICTIONARY,
-                data={"schema": SCHEMA_VERSION, "words": list(segmenter.user_words.items())},
+                data={
+                    "schema": SCHEMA_VERSION,
+                    "words": list(segmenter.user_words.items()),
+                    "surplus": segmenter.surplus,
+                },
             )
         commit_segments(writer, segments)
     except BaseException:
         discard(writer)  # a full disk gets its space back at once
         raise
+    finally:
+        tables.close()
+        ledger.close()
+    # The runs this commit and the one before it name: a reader may have just opened that.
+    remove_runs(index_dir, keep=tables.files | ledger.files)
     return report
 
 
@@ -479,6 +491,17 @@ def _read_one(job: tuple[Path, str, str | None]) -> tuple[str, Path, Any]:
     if not parsed.paragraphs:
         return "failed", path, "no text found"
     return "source", path, Source(path, doc, sha256, parsed, len(data))
+
+
+def _known(searcher: Searcher, files: list[Path], every: bool) -> dict[str, Any]:
+    """The document records of the reports ``files`` may be (a file's name, or its folder
+    and name): adding a report to thousands reads a few, not all; ``every`` reads all
+    (to find the reports whose files are gone)."""
+    if every:
+        return {rec["doc"]: rec for rec in searcher.documents(kind=DOCUMENT)}
+    names = {name for path in files for name in (path.name, f"{path.parent.name}/{path.name}")}
+    found = (searcher.document(id=document_id(name)) for name in sorted(names))
+    return {rec["doc"]: rec for rec in found if rec}
 
 
 def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:

@@ -420,7 +420,8 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     else:
         click.echo(
             f"ok: {read['segments']} segment(s), {read['records']} records, "
-            f"{read['postings']} postings and {read['keys']} match keys read"
+            f"{read['postings']} postings, {read['keys']} match keys and {read['runs']} table "
+            "runs read"
         )
     if problems:
         sys.exit(EXIT_USAGE)

@@ -26,10 +26,12 @@ elsewhere, a list of three 区 is more often another region's three areas than i
 
 from __future__ import annotations
 
+import hashlib
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from analyzers.normalize import match_key
 from indexer.ingest.enumerations import MEASURES, NUMERALS, counted_parts, tidy, unpacked
@@ -149,62 +151,174 @@ def _following(after: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Place:
-    """One list as the record of a document keeps it."""
+    """One list where a document prints it, with what of the document ranks it."""
 
     doc: str
     paragraph: int
     items: tuple[str, ...]
     before: str
     after: str
+    year: int | None = None  # the document's
+    defined: tuple[str, ...] = ()  # the keys the document defines in this paragraph
+
+
+@dataclass(frozen=True)
+class Use:
+    """How one document uses a term: in which paragraphs (none: it only quotes it)."""
+
+    paragraphs: tuple[int, ...]
+    year: int | None
+    quoted: bool
+
+
+Ask = tuple[Any, ...]  # a key of the lists a term may stand for (``_asks``)
+
+
+class Corpus(Protocol):
+    """What resolving a term reads of the corpus."""
+
+    def uses(self, term: str) -> dict[str, Use]:
+        """Each document that mentions or quotes ``term``, and how."""
+
+    def places(self, asks: set[Ask]) -> set[Place]:
+        """Every place of a list with one of these keys (``_signatures``)."""
+
+    def defines(self, key: str) -> bool:
+        """Whether a definition of the corpus explains the term of this match key."""
+
+
+def uses_of(doc: str, data: Mapping[str, Any]) -> dict[str, Use]:
+    """The terms a document's record (``records.document_lists``) mentions or quotes."""
+    quoted = set(data.get("quoted", ()))
+    mentions = data["mentions"]
+    return {
+        term: Use(tuple(mentions.get(term, ())), data.get("year"), term in quoted)
+        for term in {*mentions, *quoted}
+    }
+
+
+def places_of(
+    doc: str, data: Mapping[str, Any], wanted: Mapping[Any, set[Any]]
+) -> Iterator[tuple[Ask, Place]]:
+    """A document's lists under each key some term asks for (``wanted``)."""
+    defined: dict[int, list[str]] = defaultdict(list)
+    for key, paragraphs in data.get("defined", {}).items():
+        for paragraph in paragraphs:
+            defined[paragraph].append(key)
+    for joined, paragraph, before, after in unpacked(data["lists"]):
+        items = tuple(joined.split("、"))
+        keys = list(_signatures(items, before, after, wanted))
+        if keys:
+            place = Place(
+                doc,
+                paragraph,
+                items,
+                before,
+                after,
+                data.get("year"),
+                tuple(defined.get(paragraph, ())),
+            )
+            for key in keys:
+                yield key, place
+
+
+def wanted_by(asks: Iterable[Ask]) -> dict[Any, set[Any]]:
+    """The asks by kind and size, as ``_signatures`` looks them up."""
+    wanted: dict[Any, set[Any]] = defaultdict(set)
+    for kind, size, value in asks:
+        wanted[kind, size].add(value)
+        if kind == "edges":  # what an item's edge may be, to skip the rest at once
+            wanted["edge", 0].update((ch, size) for ch in value)
+        elif kind == "acronym":  # what a first item must hold, likewise
+            wanted["acronym-first", size].add(value[0])
+    return wanted
+
+
+def asks_of(term: str, uses: Mapping[str, Use]) -> set[Ask]:
+    """The keys of the lists ``term`` may stand for, if it names a list and is used
+    enough to be resolved (quoted once, or in ``MIN_USES`` paragraphs); else none."""
+    form = shape(term)
+    if form is None or not any(use.paragraphs for use in uses.values()):
+        return set()  # names no list, or only quoted: no paragraph uses it
+    quoted = any(use.quoted for use in uses.values())
+    if not quoted and sum(len(use.paragraphs) for use in uses.values()) < MIN_USES:
+        return set()
+    return _asks(form)
+
+
+def term_found(term: str, corpus: Corpus) -> list[dict[str, Any]]:
+    """The lists ``term`` stands for, best first, as found (items untidied)."""
+    uses = corpus.uses(term)
+    asks = asks_of(term, uses)
+    if not asks:
+        return []
+    where = {doc: list(use.paragraphs) for doc, use in uses.items() if use.paragraphs}
+    candidates = corpus.places(asks)
+    if corpus.defines(match_key(term)):  # explained already: only lists where it is used
+        candidates = {p for p in candidates if p.doc in where}
+    years = sorted({use.year for doc, use in uses.items() if doc in where and use.year})
+    return list(_expand(term, shape(term), where, years, candidates))  # type: ignore[arg-type]
+
+
+def finished(
+    found: Iterable[dict[str, Any]],
+    uses: Mapping[str, Any],
+    cut: Callable[[str], Iterable[tuple[str, int, int]]],
+) -> list[dict[str, Any]]:
+    """The expansions found, each term's in order (``uses``: something equal for two
+    terms exactly when the same paragraphs use them), items as a reader lists them
+    (``tidy``, with the segmenter's ``cut``)."""
+    return [{**e, "items": list(tidy(tuple(e["items"]), cut))} for e in _longest(list(found), uses)]
+
+
+def uses_key(uses: Mapping[str, Use]) -> str:
+    """A digest of where a term is used: equal for terms used in the same paragraphs."""
+    where = sorted((doc, use.paragraphs) for doc, use in uses.items() if use.paragraphs)
+    return hashlib.blake2b(repr(where).encode(), digest_size=16).hexdigest()
+
+
+class _Documents:
+    """A corpus held in memory: every document's record (``records.document_lists``)."""
+
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        self._uses: dict[str, dict[str, Use]] = defaultdict(dict)
+        for doc, data in documents.items():
+            for term, use in uses_of(doc, data).items():
+                self._uses[term][doc] = use
+        self.terms = sorted(self._uses)
+        asks = {a for term in self.terms for a in asks_of(term, self._uses[term])}
+        wanted = wanted_by(asks)
+        self._places: dict[Ask, set[Place]] = defaultdict(set)
+        for doc, data in documents.items():
+            for key, place in places_of(doc, data, wanted):
+                self._places[key].add(place)
+        self._defined = {key for data in documents.values() for key in data.get("defined", ())}
+
+    def uses(self, term: str) -> dict[str, Use]:
+        return self._uses.get(term, {})
+
+    def places(self, asks: set[Ask]) -> set[Place]:
+        return {p for ask in asks for p in self._places.get(ask, ())}
+
+    def defines(self, key: str) -> bool:
+        return key in self._defined
 
 
 def resolve(
     documents: Mapping[str, Mapping[str, Any]],
     cut: Callable[[str], Iterable[tuple[str, int, int]]] = lambda text: (),
 ) -> list[dict[str, Any]]:
-    """Expansions of every term the documents mention: ``documents`` maps a document to
-    its ``year``, ``lists`` (its closed lists, ``enumerations.packed``), ``mentions`` ({term: [paragraphs]}), ``quoted`` (the mentions it quotes:
-    names, whose one use is enough) and ``defined`` ({term key: [paragraphs of its own
-    definitions]}, which need no expansion). Each expansion: term, items (as a reader
-    lists them: ``tidy``, with the segmenter's ``cut``), doc, paragraph, rank (lower
-    first), places (how many places print the list)."""
-    uses: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    quoted: set[str] = set()
-    for doc, data in documents.items():
-        for term, paragraphs in data["mentions"].items():
-            uses[term][doc] = paragraphs
-        quoted.update(data.get("quoted", ()))
-    forms = {
-        term: form
-        for term, where in uses.items()
-        if (form := shape(term)) is not None
-        and (term in quoted or sum(map(len, where.values())) >= MIN_USES)
-    }
-    wanted: dict[tuple[str, int], set[Any]] = defaultdict(set)
-    for form in forms.values():
-        for kind, size, value in _asks(form):
-            wanted[kind, size].add(value)
-            if kind == "edges":  # what an item's edge may be, to skip the rest at once
-                wanted["edge", 0].update((ch, size) for ch in value)
-            elif kind == "acronym":  # what a first item must hold, likewise
-                wanted["acronym-first", size].add(value[0])
-    printed: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(list)
-    for doc, data in documents.items():
-        for joined, paragraph, before, after in unpacked(data["lists"]):
-            printed[joined, before, after].append((doc, paragraph))
-    places: dict[tuple[Any, ...], list[Place]] = defaultdict(list)
-    for (joined, before, after), where in printed.items():  # each list once, however often
-        items = tuple(joined.split("、"))
-        for key in _signatures(items, before, after, wanted):
-            places[key].extend(Place(doc, p, items, before, after) for doc, p in where)
-    defined = {key for data in documents.values() for key in data.get("defined", ())}
-    found = []
-    for term, form in sorted(forms.items()):
-        candidates = {p for key in _asks(form) for p in places.get(key, ())}
-        if match_key(term) in defined:  # explained already: only lists where it is used
-            candidates = {p for p in candidates if p.doc in uses[term]}
-        found.extend(_expand(term, form, uses[term], candidates, documents, cut))
-    return _longest(found, uses)
+    """Expansions of every term the documents mention, from the whole corpus at once
+    (the index resolves them commit by commit, ``indexer.expanding``, to the same
+    result): ``documents`` maps a document to its ``year``, ``lists`` (its closed lists,
+    ``enumerations.packed``), ``mentions`` ({term: [paragraphs]}), ``quoted`` (the
+    mentions it quotes: names, whose one use is enough) and ``defined`` ({term key:
+    [paragraphs of its own definitions]}, which need no expansion). Each expansion:
+    term, items (as a reader lists them: ``tidy``, with the segmenter's ``cut``), doc,
+    paragraph, rank (lower first), places (how many places print the list)."""
+    corpus = _Documents(documents)
+    found = [e for term in corpus.terms for e in term_found(term, corpus)]
+    return finished(found, {t: uses_key(corpus.uses(t)) for t in corpus.terms}, cut)
 
 
 def _signatures(
@@ -255,12 +369,10 @@ def _expand(
     term: str,
     form: Shape,
     where: dict[str, list[int]],
+    years: list[int],
     candidates: Iterable[Place],
-    documents: Mapping[str, Mapping[str, Any]],
-    cut: Callable[[str], Iterable[tuple[str, int, int]]],
 ) -> Iterator[dict[str, Any]]:
     key = match_key(term)
-    years = [documents[d].get("year") for d in where if documents[d].get("year")]
     found: dict[tuple[str, ...], list[tuple[tuple[Any, ...], Place]]] = {}
     for place in candidates:
         if any(term in item for item in place.items):
@@ -268,8 +380,7 @@ def _expand(
         fit = fits(form, place.items, place.before, place.after)
         if not fit:
             continue
-        doc = documents[place.doc]
-        if place.paragraph in doc.get("defined", {}).get(key, ()):
+        if key in place.defined:
             continue  # the term's own definition: an appendix entry already says it
         if place.paragraph in where.get(place.doc, ()):
             evidence = SAME_PARAGRAPH
@@ -277,8 +388,8 @@ def _expand(
             evidence = SAME_DOCUMENT if place.doc in where else ELSEWHERE
         if fit == WEAK and evidence == ELSEWHERE:
             continue
-        year = doc.get("year") or 0
-        distance = min((abs(year - y) for y in years), default=0) if year else 99
+        year = place.year or 0
+        distance = _nearest(year, years) if year else 99
         order = (evidence, distance, -year, place.doc, place.paragraph, place.items)
         found.setdefault(tuple(map(match_key, place.items)), []).append((order, place))
     ranked = sorted(
@@ -292,12 +403,18 @@ def _expand(
     for (order, place), count in ranked[:MAX_PER_TERM]:
         yield {
             "term": term,
-            "items": list(tidy(place.items, cut)),
+            "items": list(place.items),
             "doc": place.doc,
             "paragraph": place.paragraph,
             "rank": order[0] * 1000 + order[1],
             "places": count,
         }
+
+
+def _nearest(year: int, years: list[int]) -> int:
+    """Years from ``year`` to the nearest of ``years`` (sorted; 0 if there are none)."""
+    at = bisect_left(years, year)
+    return min((abs(year - y) for y in years[max(at - 1, 0) : at + 1]), default=0)
 
 
 def _by_chance(form: Shape, found: list[tuple[tuple[Any, ...], Place]]) -> bool:
@@ -312,7 +429,7 @@ def _by_chance(form: Shape, found: list[tuple[tuple[Any, ...], Place]]) -> bool:
     )
 
 
-def _longest(found: list[dict[str, Any]], uses: Mapping[str, dict[str, list[int]]]) -> list:
+def _longest(found: list[dict[str, Any]], uses: Mapping[str, Any]) -> list:
     """Drop a term that only ever appears inside a longer term with expansions of its own
     (三大攻坚 inside 三大攻坚战): the text never uses it alone."""
     longer: dict[str, set[str]] = defaultdict(set)

@@ -13,7 +13,7 @@ is counted in the paragraphs themselves, most promising first, until the best ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -46,19 +46,19 @@ def bigram_paragraphs(keys: list[str]) -> dict[int, int]:
     return dict(zip(codes.tolist(), counts.tolist(), strict=True))
 
 
-def pack_bigrams(counts: Iterable[tuple[int, int]]) -> dict[str, bytes | str]:
-    """Bigram codes with their paragraph counts as the lexicon record stores them: the
-    characters once, then arrays (a pickled dict of a million pairs took seconds to load;
-    these take none)."""
-    kept = sorted((code, n) for code, n in counts if n > 0)
-    codes = np.array([code for code, _ in kept], dtype=np.int64)
+def pack_bigrams(codes: np.ndarray, counts: np.ndarray) -> dict[str, bytes | str]:
+    """Bigram codes with their paragraph counts as ``BigramGraph`` reads them: the
+    characters once, then arrays of character numbers, by code."""
+    order = np.argsort(codes, kind="stable")
+    kept = order[np.asarray(counts)[order] > 0]
+    codes, counts = np.asarray(codes, dtype=np.int64)[kept], np.asarray(counts)[kept]
     firsts, seconds = codes >> _SHIFT, codes & ((1 << _SHIFT) - 1)
     chars = np.unique(np.concatenate([firsts, seconds]))
     pairs = np.stack([np.searchsorted(chars, firsts), np.searchsorted(chars, seconds)], axis=1)
     return {
         "chars": "".join(map(chr, chars.tolist())),
         "pairs": pairs.astype(np.int32).tobytes(),
-        "counts": np.array([n for _, n in kept], dtype=np.int64).tobytes(),
+        "counts": counts.astype(np.int64).tobytes(),
     }
 
 

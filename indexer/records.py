@@ -46,15 +46,16 @@ def doc_words(source: Source, keys: list[str]) -> Counts:
 
 
 def document_lists(source: Source) -> dict[str, Any]:
-    """What the document gives the corpus's expansions (``indexer.expansions.resolve``):
-    its year, its closed lists, the abbreviations it mentions and where, and where it
-    defines terms itself."""
+    """What the document gives the corpus's expansions (``indexer.expanding``): its
+    name and year, its closed lists, the abbreviations it mentions and where, and where
+    it defines terms itself."""
     parsed = source.parsed
     defined: dict[str, list[int]] = {}
     for entry in parsed.glossary:
         for key in entry.keys:
             defined.setdefault(key, []).append(entry.paragraph)
     return {
+        "doc": source.doc,
         "year": parsed.meta.year,
         "lists": parsed.lists,
         "mentions": {term: list(paragraphs) for term, paragraphs in parsed.mentions},

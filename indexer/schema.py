@@ -14,11 +14,12 @@ query path reads whole posting lists into numpy (``indexer.bulk``). Document rec
 incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition,
 and index the match keys they are found by (``glossary_keys``: a lookup reads the
 entries it finds, and opening the index reads none);
-one ``kind="word-totals"`` record sums every document's word counts (read only by
-indexing: a changed document's own are recounted from its stored paragraphs), one ``kind="lexicon"`` record holds the words worth a pinyin
-lookup with their pinyin and the Han bigrams with their paragraph counts, one ``kind="abbreviations"``
-record the abbreviations the corpus pairs with their full forms, and one ``kind="dictionary"`` record holds the user
-dictionary, so it is committed atomically with the paragraphs it segmented.
+one ``kind="ledger"`` record names the run files of the corpus's tables (word counts,
+bigrams, lexicon, abbreviation contexts: ``indexer.ledger``; a changed document's own
+counts are recounted from its stored paragraphs), one ``kind="abbreviations"`` record
+holds the abbreviations the corpus pairs with their full forms, and one
+``kind="dictionary"`` record the user dictionary, so each is committed atomically with
+the paragraphs it describes.
 """
 
 from __future__ import annotations
@@ -28,21 +29,40 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
+from indexer.ledger import Kind
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
 DICTIONARY, DICTIONARY_ID = "dictionary", "__dictionary__"
-LEXICON, LEXICON_ID = "lexicon", "__lexicon__"  # words worth a pinyin lookup, Han bigrams
-# Every word and word pair counted in the corpus, read only by indexing: most pairs occur
-# once, and loading them all made a 200 MB corpus's first pinyin query take 11 s and 900 MB.
-WORD_TOTALS, WORD_TOTALS_ID = "word-totals", "__word_totals__"
-# Every document's lists and the abbreviations it uses (read only by indexing), and the
-# abbreviations resolved to the lists they stand for (六稳 -> 稳就业、稳金融、…).
-LISTS, LISTS_ID = "lists", "__lists__"
+# The corpus's tables, kept as runs of deltas (``indexer.ledger``) that one record names:
+# every word and word pair counted (read only by indexing: most pairs occur once), every
+# Han bigram's paragraphs, the lexicon (words worth a pinyin lookup, with their pinyin),
+# and what abbreviations are learned from (each form's neighbouring words; full forms
+# under their abbreviations' shapes).
+LEDGER, LEDGER_ID = "ledger", "__ledger__"
+WORD_TOTALS, BIGRAM_TOTALS, LEXICON_WORDS = "words", "bigrams", "lexicon"
+CONTEXTS, SHAPES = "contexts", "shapes"
+LISTS, MENTIONS, PLACES, DEFINED = "lists", "mentions", "places", "defined"
+TABLES = {
+    WORD_TOTALS: Kind(additive=True, dtype="<i4"),
+    BIGRAM_TOTALS: Kind(additive=True, dtype="<i4"),
+    LEXICON_WORDS: Kind(additive=False, dtype="<i4", payloads=True),
+    CONTEXTS: Kind(additive=True, dtype="<i1"),
+    SHAPES: Kind(additive=True, dtype="<i1", payloads=True),
+    LISTS: Kind(additive=False, dtype="<i1", payloads=True),
+    MENTIONS: Kind(additive=False, dtype="<i1", payloads=True),
+    PLACES: Kind(additive=False, dtype="<i1", payloads=True),
+    DEFINED: Kind(additive=True, dtype="<i4"),
+}
+# The abbreviations resolved to the lists they stand for (六稳 -> 稳就业、稳金融、…), and
+# what resolving them again needs (read only by indexing): each resolved term's keys,
+# uses and lists found, and, in the ledger, every document's lists and the abbreviations
+# it uses, each term's uses, each list under the keys terms ask for, the keys defined.
 EXPANSIONS, EXPANSIONS_ID = "expansions", "__expansions__"
+RESOLVED, RESOLVED_ID = "resolved", "__resolved__"
 # Abbreviations paired with their full forms (电商 ↔ 电子商务), learned from the word totals.
 ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
 GLOSSARY_KEYS = "glossary_keys"
-SCHEMA_VERSION = 10  # 9: the lists and expansions records; 10: glossary_keys
+SCHEMA_VERSION = 11  # 9: the lists and expansions records; 10: glossary_keys; 11: the ledger
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash

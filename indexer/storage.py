@@ -40,6 +40,7 @@ from whoosh.index import TOC, EmptyIndexError, clean_files
 from whoosh.util import random_name
 
 from indexer.errors import IndexWriteError, PolicySearchError
+from indexer.ledger import remove_runs
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files MAIN_*, _MAIN_<generation>.toc
 
@@ -183,6 +184,7 @@ def remove_uncommitted(index_dir: Path) -> None:
     except EmptyIndexError:
         return
     clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+    remove_runs(index_dir, keep=set(), newer_than=toc.generation)  # the ledger's
     for name in os.listdir(index_dir):
         if _TEMPORARY_TOC.match(name):
             with suppress(FileNotFoundError):

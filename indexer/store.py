@@ -24,6 +24,7 @@ from indexer import abbreviations, bulk
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import document_label
+from indexer.ledger import Ledger, Run
 from indexer.lookup import Glossary, GlossaryLookup, TermEntry, ordered
 from indexer.schema import (
     ABBREVIATIONS_ID,
@@ -32,7 +33,9 @@ from indexer.schema import (
     EXPANSIONS_ID,
     GLOSSARY_ENTRY,
     GLOSSARY_KEYS,
+    LEDGER_ID,
     SCHEMA_VERSION,
+    TABLES,
     build_schema,
     document_id,
 )
@@ -79,9 +82,31 @@ def check_index(index_dir: Path) -> tuple[dict[str, str], Counter[str]]:
                 except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
                     files = index_dir / f"{segment}.*"
                     problems[segment] = f"{files}: damaged ({type(exc).__name__}: {exc})"
+            problems.update(_check_runs(searcher, index_dir, read))
     finally:
         ix.close()
     return problems, read
+
+
+RUN_DAMAGE = "ledger:"  # a damaged run's key among ``check_index``'s problems
+
+
+def _check_runs(searcher: Searcher, index_dir: Path, read: Counter[str]) -> dict[str, str]:
+    """Read every run of the commit's tables; the damaged ones, by file name."""
+    record = searcher.document(id=LEDGER_ID)
+    problems = {}
+    for runs in (record["data"]["tables"] if record else {}).values():
+        for name, _ in runs:
+            try:
+                run = Run(index_dir / name)
+                run.verify()
+                run.close()
+            except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
+                reason = f"{type(exc).__name__}: {exc}"
+                problems[RUN_DAMAGE + name] = f"{index_dir / name}: damaged ({reason})"
+                continue
+            read["runs"] += 1
+    return problems
 
 
 def open_whoosh(index_dir: Path) -> Index:
@@ -105,14 +130,25 @@ def _schema_version(ix: Index) -> int | None:
 def load_segmenter(searcher: Searcher) -> Segmenter:
     """The segmenter with the user dictionary of the searcher's commit."""
     record = searcher.document(id=DICTIONARY_ID)
-    words = record["data"]["words"] if record else []
-    return Segmenter((w, f) for w, f in words)
+    data = record["data"] if record else {}
+    return Segmenter(((w, f) for w, f in data.get("words", ())), data.get("surplus"))
+
+
+def load_abbreviation_pairs(searcher: Searcher) -> list[tuple[str, str]]:
+    """The ``(abbreviation, full form)`` pairs of the searcher's commit."""
+    record = searcher.document(id=ABBREVIATIONS_ID)
+    return [tuple(pair) for pair in record["data"]["pairs"]] if record else []
 
 
 def load_abbreviations(searcher: Searcher) -> dict[str, tuple[str, ...]]:
     """Each form's other forms (``abbreviations.table``) at the searcher's commit."""
-    record = searcher.document(id=ABBREVIATIONS_ID)
-    return abbreviations.table(map(tuple, record["data"]["pairs"]) if record else ())
+    return abbreviations.table(load_abbreviation_pairs(searcher))
+
+
+def open_ledger(searcher: Searcher, index_dir: Path) -> Ledger:
+    """The corpus's tables at the searcher's commit, their run files mapped."""
+    record = searcher.document(id=LEDGER_ID)
+    return Ledger(index_dir, record["data"]["tables"] if record else {}, TABLES)
 
 
 def iter_glossary(searcher: Searcher, reports: Mapping[str, dict[str, Any]]) -> Iterator[TermEntry]:

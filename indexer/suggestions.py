@@ -5,24 +5,37 @@ string of the corpus by its reading, ``indexer.readings``) and the glossary."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+
+import numpy as np
 
 from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from indexer.ingest.glossary import bare
+from indexer.ledger import Ledger
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import GlossaryLookup
 from indexer.matching import LiteralCounts
-from indexer.readings import BigramGraph
+from indexer.readings import BigramGraph, pack_bigrams
+from indexer.schema import BIGRAM_TOTALS, LEXICON_WORDS
 from indexer.snapshot import Snapshot
 
 TYPO_RATIO = 5  # with a few hits, only a sound-alike this many times as frequent is a typo
 
 
-def load_lexicon(data: dict[str, Any], jargon: Iterable[str], snapshot: Snapshot) -> PinyinLexicon:
-    """The lexicon record's words and bigrams, counted against ``snapshot``'s commit."""
-    graph = BigramGraph(data["bigrams"]) if "bigrams" in data else None
-    return PinyinLexicon(data.get("words", {}), jargon, graph, LiteralCounts(snapshot))
+def load_lexicon(ledger: Ledger, jargon: Iterable[str], snapshot: Snapshot) -> PinyinLexicon:
+    """The commit's lexicon and bigrams (``ledger``), counted against its ``snapshot``."""
+    lexicon = ledger.table(LEXICON_WORDS).entries()
+    table = {}
+    for payload, freq in zip(lexicon.payloads or (), lexicon.values.tolist(), strict=True):
+        word, full, initials = payload.split("\t")
+        table[word] = [freq, full, initials]
+    return PinyinLexicon(table, jargon, load_bigrams(ledger), LiteralCounts(snapshot))
+
+
+def load_bigrams(ledger: Ledger) -> BigramGraph:
+    """The commit's Han bigrams with their paragraph counts."""
+    bigrams = ledger.table(BIGRAM_TOTALS).entries()
+    return BigramGraph(pack_bigrams(bigrams.groups.astype(np.int64), bigrams.values))
 
 
 def suggestions(

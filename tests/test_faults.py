@@ -185,8 +185,9 @@ def test_power_cut_after_every_step_of_a_run(seeded, tmp_path, seed_variants):
 def test_files_reach_the_disk_before_the_commit_names_them(
     seeded, tmp_path, monkeypatch, seed_variants
 ):
-    """fsync order, as SQLite and Lucene keep it: every file of the new commit, and the
-    new TOC, is synced before the TOC is renamed into place; the directory right after."""
+    """fsync order, as SQLite and Lucene keep it: every file of the new commit (its
+    segments and its tables' runs), and the new TOC, is synced before the TOC is renamed
+    into place; the directory right after."""
     events: list[str] = []
     real_fsync, real_rename = os.fsync, MappedStorage.rename_file
 
@@ -206,7 +207,8 @@ def test_files_reach_the_disk_before_the_commit_names_them(
     _, temporary, toc = events[publish].split()
     synced_before = {event.split()[1] for event in events[:publish] if event.startswith("sync")}
     new_files = listing(seeded) - listed - {toc}
-    assert new_files and all(name.startswith("MAIN_") for name in new_files)
+    assert new_files and all(name.startswith(("MAIN_", "ledger-")) for name in new_files)
+    assert any(name.startswith("ledger-") for name in new_files)  # the tables' new runs
     assert new_files | {temporary} <= synced_before
     assert events[publish + 1] == f"sync {seeded.name}"  # the rename itself made durable
 

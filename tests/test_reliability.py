@@ -199,6 +199,30 @@ def test_check_names_the_damaged_segment(seed_index_dir, tmp_path, runner, patte
     assert problem.startswith(str(index_dir / target.name.split(".")[0])) and "damaged" in problem
 
 
+@pytest.mark.parametrize("damage", [_truncate, _flip], ids=["truncated", "flipped"])
+def test_check_names_a_damaged_table_run_and_repair_refuses_it(
+    seed_index_dir, tmp_path, runner, damage
+):
+    """The corpus's tables (``indexer.ledger``) are read whole and checksummed; a damaged
+    run is named, and only a rebuild mends it (it sums every report)."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    clean = json.loads(runner.invoke(cli, ["check", "--index", str(index_dir), "--json"]).stdout)
+    assert clean["runs"] >= 9
+    target = max(index_dir.glob("ledger-contexts-*.run"), key=lambda p: p.stat().st_size)
+    damage(target)
+    damaged = runner.invoke(cli, ["check", "--index", str(index_dir), "--json"])
+    assert damaged.exit_code == 2
+    (problem,) = json.loads(damaged.stdout)["problems"]
+    assert problem.startswith(str(target)) and "damaged" in problem
+    before = {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()}
+    refused = runner.invoke(cli, ["check", "--repair", "--index", str(index_dir)])
+    assert refused.exit_code == 2
+    [line] = refused.output.strip().splitlines()
+    assert target.name in line and "index --rebuild" in line, line
+    assert {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()} == before
+
+
 REPAIR_QUERIES = ["三个一批", "独有标记", "营商环境", "发展", "工一批"]
 
 

@@ -224,3 +224,15 @@ def test_zero_frequency_falls_back(monkeypatch, seed_texts):
     fast.add_words(words[1:])
     assert fast.engine == "jieba" and not fast.is_known("发展")
     assert first_difference(fast, ref, [TOTAL_SENSITIVE, *seed_texts[::6]]) is None
+
+
+def test_a_dictionary_loaded_with_its_surplus_cuts_as_one_that_reads_dict_txt(monkeypatch):
+    """The index keeps the surplus with its words: a process that opens it does not read
+    jieba's dict.txt for the old frequencies of re-added words, and cuts the same."""
+    words = [("了", 5), ("三个一批", 200), ("科技研发", 3000)]
+    read = make(monkeypatch, "auto", words)
+    monkeypatch.setattr(segment, "_dictionary_freqs", lambda words: pytest.fail("read dict.txt"))
+    kept = Segmenter(words, read.surplus)
+    assert kept.surplus == read.surplus > segment._PY_TOTAL - segment._RS_TOTAL
+    texts = [TOTAL_SENSITIVE, "抓好三个一批推进科技研发了"]
+    assert first_difference(kept, read, texts) is None

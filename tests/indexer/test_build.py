@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
@@ -198,16 +199,24 @@ def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(c
     assert _word_counts(index_dir) == _word_counts(fresh)
 
 
-def _word_counts(index_dir: Path) -> tuple[dict, ...]:
-    from indexer.schema import LEXICON_ID, WORD_TOTALS_ID
+def _word_counts(index_dir: Path) -> dict[str, Any]:
+    """Every table of the corpus's ledger, whole (by key hashes), and the abbreviations."""
+    from indexer.schema import TABLES, WORD_TOTALS
+    from indexer.store import load_abbreviation_pairs, open_ledger
 
-    ix = whoosh_index.open_dir(str(index_dir))
-    with ix.searcher() as searcher:
-        totals = searcher.document(id=WORD_TOTALS_ID)["data"]
-        lexicon = searcher.document(id=LEXICON_ID)["data"]
-    ix.close()
-    assert "数字乡村" in totals and ord("乡") << 21 | ord("村") in totals  # and the bigrams
-    return totals, lexicon
+    with PolicyIndex.open(index_dir) as ix:
+        ledger = open_ledger(ix.searcher(), index_dir)
+        assert ledger.table(WORD_TOTALS).values(["数字乡村"])[0] > 0
+        tables = {}
+        for name in TABLES:
+            whole = ledger.table(name).entries()
+            rows = zip(
+                whole.groups.tolist(), whole.members.tolist(), whole.values.tolist(), strict=True
+            )
+            tables[name] = ({(g, m): v for g, m, v in rows}, sorted(whole.payloads or []))
+        tables["abbreviations"] = load_abbreviation_pairs(ix.searcher())
+    assert tables["bigrams"][0][ord("乡") << 21 | ord("村"), 0] > 0
+    return tables
 
 
 def test_dictionary_is_used_by_a_fresh_process(seed_index_dir):

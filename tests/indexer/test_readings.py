@@ -13,7 +13,8 @@ from analyzers.segment import HAN_RUN
 from indexer import readings
 from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph, pack_bigrams
-from indexer.schema import LEXICON_ID
+from indexer.store import open_ledger
+from indexer.suggestions import load_bigrams
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def keys(seed_index) -> list[str]:
 
 @pytest.fixture(scope="module")
 def graph(seed_index) -> BigramGraph:
-    return BigramGraph(seed_index.searcher().document(id=LEXICON_ID)["data"]["bigrams"])
+    return load_bigrams(open_ledger(seed_index.searcher(), seed_index.path))
 
 
 def _count(seed_index):
@@ -117,7 +118,8 @@ def test_bounded_lookups_return_real_strings_counted_exactly(
 
 
 def test_an_empty_corpus_reads_nothing():
-    graph = BigramGraph(pack_bigrams([]))
+    none = np.zeros(0, dtype=np.int64)
+    graph = BigramGraph(pack_bigrams(none, none))
     assert graph.top([(("zuo", True), ("da", True))], lambda t: 1, 5) == {}
 
 
