@@ -363,6 +363,24 @@ def cold_queries(cli: list[str], queries: list[str]) -> list[float]:
     return [timed_child([*search, q, "--json", "--limit", "10"], ok=(0, 1))[0] for q in queries]
 
 
+UPDATES = 3  # reports added one at a time, a process each
+
+
+def update_times(cli: list[str], corpus: Path, folder: Path) -> list[float]:
+    """Seconds to add one new report to the index, as a process (``index FILE``), for
+    ``UPDATES`` reports one after another: each a copy of a report of the corpus under a
+    new name with a new first line, so it is new to the index but speaks its language.
+    Run last: the index has these reports afterwards."""
+    folder.mkdir()
+    times = []
+    for i, source in enumerate(sorted(corpus.glob("*.txt"))[:UPDATES]):
+        added = folder / f"added_{i}.txt"
+        added.write_text(f"增补材料{i}\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+        seconds, _, _ = timed_child([*cli, "index", str(added)])
+        times.append(round(seconds, 2))
+    return times
+
+
 def per_query_rows(
     times: dict[str, dict[str, list[float]]],
 ) -> dict[str, dict[str, Any]]:
@@ -511,6 +529,7 @@ def measure(
             row[key] = server_row(load, workers)
         if previous is not None:
             row["previous_server"] = previous_server(previous, corpus, Path(tmp), 200 * repeat)
+        row["ours_update_s"] = update_times(build[:5], corpus, Path(tmp) / "added")
     row["grep"] = grep_counts(corpus, engines)
     return row
 
@@ -552,6 +571,11 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f" p50 {row['ours_cold_p50_ms']} ms, p95 {row['ours_cold_p95_ms']} ms;"
             f" ours/{tool} {row['ours_cold_rg_p50_ratio']} / {row['ours_cold_rg_p95_ratio']}"
         )
+        if updates := row.get("ours_update_s"):
+            print(
+                f"  add one report (a process each, {len(updates)} in turn): median"
+                f" {statistics.median(updates):.2f} s, max {max(updates):.2f} s"
+            )
         if pinyin := row.get("ours_pinyin"):
             print(
                 f"  pinyin: lexicon load {pinyin['lexicon_load_s']} s"
