@@ -16,7 +16,9 @@ the whole corpus, which the tests check.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -102,6 +104,17 @@ def _place_entry(ask: Ask, place: Place) -> tuple[str, str]:
     return ask_key(ask) + GROUP + _FIELD.join(fields), payload
 
 
+def _packed(record: Mapping[str, Any]) -> str:
+    """A document's record as the ``LISTS`` table keeps it: compressed (read only when
+    the document changes, or a new key is asked for), in characters a payload may hold."""
+    text = json.dumps(record, ensure_ascii=False).encode()
+    return base64.b85encode(zlib.compress(text)).decode("ascii")
+
+
+def _unpacked(payload: str) -> dict[str, Any]:
+    return json.loads(zlib.decompress(base64.b85decode(payload)))
+
+
 def _add(writer: LedgerWriter, table: str, changes: Changes) -> None:
     keys = list(changes)
     values = (changes[k][0] for k in keys)
@@ -129,20 +142,12 @@ def update(
         by_key[held["key"]].add(term)
     changed = sorted(set(changed) | set(documents))
     old = {
-        doc: json.loads(payload)
+        doc: _unpacked(payload)
         for doc, (_, payload) in writer.table(LISTS).lookup(changed).items()
         if payload
     }
-    _add(
-        writer,
-        LISTS,
-        {
-            doc: (1, json.dumps(documents[doc], ensure_ascii=False))
-            if doc in documents
-            else (0, "")
-            for doc in changed
-        },
-    )
+    packed = {doc: (1, _packed(documents[doc])) if doc in documents else (0, "") for doc in changed}
+    _add(writer, LISTS, packed)
     mentions: Changes = {}
     places: Changes = {}
     defined: Counter[str] = Counter()
@@ -193,7 +198,7 @@ def _discover(writer: LedgerWriter, asks: set[Ask]) -> Changes:
     wanted = wanted_by(asks)
     places: Changes = {}
     for payload in records:
-        data = json.loads(payload)
+        data = _unpacked(payload)
         for ask, place in places_of(data["doc"], data, wanted):
             key, row = _place_entry(ask, place)
             places[key] = (1, row)

@@ -24,7 +24,6 @@ text carries it in the payload.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
@@ -38,10 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from xxhash import xxh3_64_intdigest
 
 GROUP = "\x1f"  # ``group + GROUP + member``: a key in a group
 GROWTH = 4  # a run is merged into the one before it unless that is this much bigger
-_MAGIC = b"PSRUN003"
+_MAGIC = b"PSRUN004"
 _SEPARATOR = "\0"  # between payloads in a run's blob
 _NAME = re.compile(r"^ledger-(?P<table>[a-z-]+)-(?P<generation>[0-9]+)-[0-9a-f]+\.run$")
 
@@ -55,9 +55,12 @@ class Kind:
     payloads: bool = False
 
 
-def _hashes(texts: Iterable[str], person: bytes) -> np.ndarray:
-    digests = [hashlib.blake2b(t.encode(), digest_size=8, person=person).digest() for t in texts]
-    return np.frombuffer(b"".join(digests), dtype=np.uint64)
+_GROUP_SEED, _KEY_SEED = 1, 2  # two independent 64-bit hashes of a key
+
+
+def _hashes(texts: Iterable[str], seed: int) -> np.ndarray:
+    hashed = (xxh3_64_intdigest(t.encode(), seed) for t in texts)
+    return np.fromiter(hashed, dtype=np.uint64)
 
 
 def key_hashes(keys: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,11 +68,12 @@ def key_hashes(keys: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     if len(keys) and isinstance(keys[0], int):
         return np.array(keys, dtype=np.uint64), np.zeros(len(keys), dtype=np.uint64)
     parts = [k.partition(GROUP) for k in keys]
-    return _hashes((p[0] for p in parts), b"group"), _hashes((p[2] or p[0] for p in parts), b"key")
+    groups = _hashes((p[0] for p in parts), _GROUP_SEED)
+    return groups, _hashes((p[2] or p[0] for p in parts), _KEY_SEED)
 
 
 def group_hash(group: str) -> int:
-    return int(_hashes([group], b"group")[0])
+    return int(_hashes([group], _GROUP_SEED)[0])
 
 
 @dataclass
