@@ -55,8 +55,12 @@ class LedgerCorpus:
 
     def uses(self, term: str) -> dict[str, Use]:
         if term not in self._uses:
-            group = self._writer.table(MENTIONS).group(term)
-            self._uses[term] = dict(map(_use, group.payloads or ()))
+            group = self._writer.table(MENTIONS).group(term)  # in the order of doc hashes
+            rows = (payload.split(_FIELD) for payload in group.payloads or ())
+            self._uses[term] = {
+                doc: Use(paragraphs, int(year) if year else None, quoted == "1")
+                for doc, year, quoted, paragraphs in rows
+            }
         return self._uses[term]
 
     def places(self, asks: set[Ask]) -> set[Place]:
@@ -86,14 +90,7 @@ def ask_key(ask: Ask) -> str:
 
 
 def _use_payload(doc: str, use: Use) -> str:
-    paragraphs = ",".join(map(str, use.paragraphs))
-    return _FIELD.join([doc, str(use.year or ""), "1" if use.quoted else "", paragraphs])
-
-
-def _use(payload: str) -> tuple[str, Use]:
-    doc, year, quoted, paragraphs = payload.split(_FIELD)
-    numbers = tuple(map(int, paragraphs.split(","))) if paragraphs else ()
-    return doc, Use(numbers, int(year) if year else None, bool(quoted))
+    return _FIELD.join([doc, str(use.year or ""), "1" if use.quoted else "", use.paragraphs])
 
 
 def _place_entry(ask: Ask, place: Place) -> tuple[str, str]:

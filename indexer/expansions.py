@@ -31,7 +31,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from analyzers.normalize import match_key
 from indexer.ingest.enumerations import MEASURES, NUMERALS, counted_parts, tidy, unpacked
@@ -149,8 +149,7 @@ def _following(after: str) -> tuple[str, str]:
     return after, ""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):  # a tuple: tens of thousands are read for a term in use everywhere
     """One list where a document prints it, with what of the document ranks it."""
 
     doc: str
@@ -162,11 +161,11 @@ class Place:
     defined: tuple[str, ...] = ()  # the keys the document defines in this paragraph
 
 
-@dataclass(frozen=True)
-class Use:
-    """How one document uses a term: in which paragraphs (none: it only quotes it)."""
+class Use(NamedTuple):
+    """How one document uses a term: in which paragraphs, as the record writes them
+    ("3,7"; "" when it only quotes it: parsed only where a list of the document asks)."""
 
-    paragraphs: tuple[int, ...]
+    paragraphs: str
     year: int | None
     quoted: bool
 
@@ -192,7 +191,7 @@ def uses_of(doc: str, data: Mapping[str, Any]) -> dict[str, Use]:
     quoted = set(data.get("quoted", ()))
     mentions = data["mentions"]
     return {
-        term: Use(tuple(mentions.get(term, ())), data.get("year"), term in quoted)
+        term: Use(",".join(map(str, mentions.get(term, ()))), data.get("year"), term in quoted)
         for term in {*mentions, *quoted}
     }
 
@@ -240,10 +239,14 @@ def asks_of(term: str, uses: Mapping[str, Use]) -> set[Ask]:
     form = shape(term)
     if form is None or not any(use.paragraphs for use in uses.values()):
         return set()  # names no list, or only quoted: no paragraph uses it
-    quoted = any(use.quoted for use in uses.values())
-    if not quoted and sum(len(use.paragraphs) for use in uses.values()) < MIN_USES:
-        return set()
-    return _asks(form)
+    if any(use.quoted for use in uses.values()):
+        return _asks(form)
+    paragraphs = 0
+    for use in uses.values():  # enough once MIN_USES are seen: hot terms have thousands
+        paragraphs += use.paragraphs.count(",") + 1 if use.paragraphs else 0
+        if paragraphs >= MIN_USES:
+            return _asks(form)
+    return set()
 
 
 def term_found(term: str, corpus: Corpus) -> list[dict[str, Any]]:
@@ -252,7 +255,7 @@ def term_found(term: str, corpus: Corpus) -> list[dict[str, Any]]:
     asks = asks_of(term, uses)
     if not asks:
         return []
-    where = {doc: list(use.paragraphs) for doc, use in uses.items() if use.paragraphs}
+    where = {doc: use.paragraphs for doc, use in uses.items() if use.paragraphs}
     candidates = corpus.places(asks)
     if corpus.defines(match_key(term)):  # explained already: only lists where it is used
         candidates = {p for p in candidates if p.doc in where}
@@ -272,9 +275,10 @@ def finished(
 
 
 def uses_key(uses: Mapping[str, Use]) -> str:
-    """A digest of where a term is used: equal for terms used in the same paragraphs."""
-    where = sorted((doc, use.paragraphs) for doc, use in uses.items() if use.paragraphs)
-    return hashlib.blake2b(repr(where).encode(), digest_size=16).hexdigest()
+    """A digest of where a term is used: equal for terms used in the same paragraphs, as
+    long as every term's uses come in one order of documents (a corpus's own)."""
+    where = "\n".join(f"{doc}\t{use.paragraphs}" for doc, use in uses.items() if use.paragraphs)
+    return hashlib.blake2b(where.encode(), digest_size=16).hexdigest()
 
 
 class _Documents:
@@ -368,11 +372,12 @@ def _asks(form: Shape) -> set[tuple[Any, ...]]:
 def _expand(
     term: str,
     form: Shape,
-    where: dict[str, list[int]],
+    where: dict[str, str],
     years: list[int],
     candidates: Iterable[Place],
 ) -> Iterator[dict[str, Any]]:
     key = match_key(term)
+    read: dict[str, set[int]] = {}  # the paragraphs of ``where`` a candidate asks about
     found: dict[tuple[str, ...], list[tuple[tuple[Any, ...], Place]]] = {}
     for place in candidates:
         if any(term in item for item in place.items):
@@ -382,7 +387,9 @@ def _expand(
             continue
         if key in place.defined:
             continue  # the term's own definition: an appendix entry already says it
-        if place.paragraph in where.get(place.doc, ()):
+        if place.doc in where and place.doc not in read:
+            read[place.doc] = set(map(int, where[place.doc].split(",")))
+        if place.paragraph in read.get(place.doc, ()):
             evidence = SAME_PARAGRAPH
         else:
             evidence = SAME_DOCUMENT if place.doc in where else ELSEWHERE

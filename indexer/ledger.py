@@ -67,9 +67,8 @@ def key_hashes(keys: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """The (group, member) hashes of ``keys``; an int key is its own group."""
     if len(keys) and isinstance(keys[0], int):
         return np.array(keys, dtype=np.uint64), np.zeros(len(keys), dtype=np.uint64)
-    parts = [k.partition(GROUP) for k in keys]
-    groups = _hashes((p[0] for p in parts), _GROUP_SEED)
-    return groups, _hashes((p[2] or p[0] for p in parts), _KEY_SEED)
+    groups = _hashes((k.partition(GROUP)[0] for k in keys), _GROUP_SEED)
+    return groups, _hashes((k.partition(GROUP)[2] or k for k in keys), _KEY_SEED)
 
 
 def group_hash(group: str) -> int:
@@ -91,6 +90,21 @@ class Entries:
     ) -> Entries:
         groups, members = key_hashes(keys)
         return cls(groups, members, np.fromiter(values, dtype=np.int64, count=len(keys)), payloads)
+
+    @classmethod
+    def grouped(cls, rows: Iterable[tuple[str, str, int]]) -> Entries:
+        """Entries from ``(group, member, value)`` rows, hashed as they come: millions of
+        rows need no key strings in memory."""
+        hashed = (
+            (
+                xxh3_64_intdigest(g.encode(), _GROUP_SEED),
+                xxh3_64_intdigest(m.encode(), _KEY_SEED),
+                v,
+            )
+            for g, m, v in rows
+        )
+        table = np.fromiter(hashed, dtype=[("g", "<u8"), ("m", "<u8"), ("v", "<i8")])
+        return cls(table["g"].copy(), table["m"].copy(), table["v"].copy())
 
     def __len__(self) -> int:
         return len(self.values)

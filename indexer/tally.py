@@ -12,7 +12,7 @@ counts give (``lexicon_table``, ``abbreviations.learn``), which the tests check.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from indexer import abbreviations
@@ -32,13 +32,13 @@ def record(
     """Write the tables' changes for the word counts' change ``delta`` (``relabelled``:
     words whose standing changed without a count changing: newly learned jargon), and
     return the abbreviation pairs ``pairs`` become."""
-    delta = Counter({k: n for k, n in delta.items() if n})
-    codes = [k for k in delta if isinstance(k, int)]
+    codes = [k for k, n in delta.items() if n and isinstance(k, int)]
     writer.add(BIGRAM_TOTALS, Entries.of(codes, (delta[c] for c in codes)))
-    words = [k for k in delta if isinstance(k, str)]
-    before = dict(zip(words, writer.table(WORD_TOTALS).values(words), strict=True))
+    words = [k for k, n in delta.items() if n and isinstance(k, str)]
+    counted = writer.table(WORD_TOTALS)  # a new index counts nothing yet: nothing to look up
+    before = dict(zip(words, counted.values(words), strict=True)) if counted.runs else {}
     writer.add(WORD_TOTALS, Entries.of(words, (delta[w] for w in words)))
-    after = {w: before[w] + delta[w] for w in words}
+    after = {w: before.get(w, 0) + delta[w] for w in words}
     standing = [w for w in relabelled if w not in after]
     counts = writer.table(WORD_TOTALS)
     _lexicon(
@@ -88,15 +88,17 @@ def _abbreviations(
 ) -> list[tuple[str, str]]:
     appeared = [w for w, n in after.items() if n > 0 and not before.get(w, 0)]
     gone = [w for w, n in after.items() if n <= 0 and before.get(w, 0)]
-    changes: Counter[str] = Counter()
     touched = {w for w in after if len(w) in (2, 4)}
-    for sign, texts in ((1, appeared), (-1, gone)):
-        for text in texts:
-            for form, neighbour in abbreviations.contexts(text):
-                changes[form + GROUP + neighbour] += sign
-                touched.add(form)
-    keys = [k for k, n in changes.items() if n]
-    writer.add(CONTEXTS, Entries.of(keys, (changes[k] for k in keys)))
+
+    def contexts() -> Iterator[tuple[str, str, int]]:
+        # A form's context comes from one text, which appears or goes: no key twice.
+        for sign, texts in ((1, appeared), (-1, gone)):
+            for text in texts:
+                for form, neighbour in abbreviations.contexts(text):
+                    touched.add(form)
+                    yield form, neighbour, sign
+
+    writer.add(CONTEXTS, Entries.grouped(contexts()))
     # A full form counted often enough is listed under each of its abbreviations' shapes.
     crossed = [
         (w, 1 if after[w] >= abbreviations.MIN_COUNT else -1)
