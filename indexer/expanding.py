@@ -105,11 +105,11 @@ def _packed(record: Mapping[str, Any]) -> str:
     """A document's record as the ``LISTS`` table keeps it: compressed (read only when
     the document changes, or a new key is asked for), in characters a payload may hold."""
     text = json.dumps(record, ensure_ascii=False).encode()
-    return base64.b85encode(zlib.compress(text)).decode("ascii")
+    return base64.b64encode(zlib.compress(text)).decode("ascii")
 
 
 def _unpacked(payload: str) -> dict[str, Any]:
-    return json.loads(zlib.decompress(base64.b85decode(payload)))
+    return json.loads(zlib.decompress(base64.b64decode(payload)))
 
 
 def _add(writer: LedgerWriter, table: str, changes: Changes) -> None:

@@ -236,3 +236,33 @@ def test_a_dictionary_loaded_with_its_surplus_cuts_as_one_that_reads_dict_txt(mo
     assert kept.surplus == read.surplus > segment._PY_TOTAL - segment._RS_TOTAL
     texts = [TOTAL_SENSITIVE, "抓好三个一批推进科技研发了"]
     assert first_difference(kept, read, texts) is None
+
+
+def test_learning_needs_no_python_jieba_and_suggests_its_frequencies(monkeypatch):
+    """A new word's frequency is Python jieba's suggest_freq, computed from jieba-rs's cut,
+    dict.txt and the words added so far (prefixes count 0, as in its FREQ): indexing one
+    report with new jargon no longer loads Python jieba (0.8 s)."""
+    rng = random.Random(5)
+    pool = dictionary_words()
+    # 仫 and 蒺 only begin words of dict.txt (仫佬族, 蒺藜): prefixes, of frequency 0 there.
+    words = [
+        "一体化",
+        "三个一批",
+        "放管服",
+        "稳六保",
+        "六稳",
+        "一带一路",
+        "仫发展",
+        "新蒺",
+        "蒺藜园",
+    ]
+    for _ in range(400):  # joined dictionary words, word fragments and single characters
+        parts = rng.sample(pool, rng.randint(1, 3))
+        word = "".join(p if rng.random() < 0.7 else p[: rng.randint(1, len(p))] for p in parts)
+        words.append(word[:8])
+    fast, ref = make(monkeypatch, "auto"), make(monkeypatch, "jieba")
+    for word in words:
+        assert fast.learn(word) == ref.learn(word)
+        assert fast.user_words == ref.user_words, word
+    assert fast._reference is None and fast.engine == "rjieba"
+    assert first_difference(fast, ref, words) is None
