@@ -62,7 +62,9 @@ RESOLVED, RESOLVED_ID = "resolved", "__resolved__"
 # Abbreviations paired with their full forms (电商 ↔ 电子商务), learned from the word totals.
 ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
 GLOSSARY_KEYS = "glossary_keys"
-SCHEMA_VERSION = 12  # 9: lists, expansions; 10: glossary_keys; 11: the ledger; 12: its lists in base64
+# 9: the lists and expansions records; 10: glossary_keys; 11: the ledger; 12: its lists
+# table's records in base64.
+SCHEMA_VERSION = 12
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash
