@@ -164,9 +164,7 @@ class Segmenter:
         # words that indexing cut a moment before: remember recent texts.
         self._cut = lru_cache(maxsize=CACHED_TEXTS)(self._cut_uncached)
         self._subwords = lru_cache(maxsize=CACHED_WORDS)(self._subwords_uncached)
-        self._known_surplus = surplus
-        self.add_words(user_words)
-        self._known_surplus = None
+        self.add_words(user_words, surplus)
 
     @property
     def surplus(self) -> int | None:
@@ -194,12 +192,13 @@ class Segmenter:
                 self._reference = tok
             return self._reference
 
-    def add_words(self, words: Iterable[tuple[str, int]]) -> None:
-        """Teach jieba words with the frequencies recorded in the user dictionary."""
+    def add_words(self, words: Iterable[tuple[str, int]], surplus: int | None = None) -> None:
+        """Teach jieba words with the frequencies recorded in the user dictionary
+        (``surplus``: as for ``__init__``, when these are all its words)."""
         batch = list(words)
         with self._lock:
             if self._rust is not None:
-                self._teach_rust(batch)
+                self._teach_rust(batch, surplus)
             self._added += batch
             if self._reference is not None:
                 for word, freq in batch:
@@ -210,13 +209,14 @@ class Segmenter:
             self._cut.cache_clear()
             self._subwords.cache_clear()
 
-    def _teach_rust(self, batch: list[tuple[str, int]]) -> None:
-        """Add words to jieba-rs, and to the surplus the old frequencies it forgets; drop
-        jieba-rs if it cannot store a word as Python jieba does."""
-        if self._known_surplus is not None and all(_rust_stores(w, f) for w, f in batch):
+    def _teach_rust(self, batch: list[tuple[str, int]], surplus: int | None) -> None:
+        """Add words to jieba-rs, and to the surplus the old frequencies it forgets (or
+        take the ``surplus`` recorded with them); drop jieba-rs if it cannot store a word
+        as Python jieba does."""
+        if surplus is not None and all(_rust_stores(w, f) for w, f in batch):
             for word, freq in batch:
                 self._rust.add_word(word, int(freq), None)
-            self._surplus = self._known_surplus
+            self._surplus = surplus
             self._rust.add_word(_SURPLUS, self._surplus, None)
             return
         known = {w for w, _ in batch if w not in self.user_words and self._rust.has_word(w)}

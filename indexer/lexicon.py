@@ -105,6 +105,18 @@ def lexicon_table(
     }
 
 
+def lexicon_payload(word: str, entry: list[Any]) -> str:
+    """A lexicon entry (``lexicon_table``'s) as the lexicon table keeps its text: the word,
+    its pinyin and initials; its frequency is the entry's value."""
+    return "\t".join([word, *entry[1:]])
+
+
+def lexicon_entry(payload: str, freq: int) -> tuple[str, list[Any]]:
+    """The word and its ``lexicon_table`` entry, from ``lexicon_payload`` and its value."""
+    word, full, initials = payload.split("\t")
+    return word, [freq, full, initials]
+
+
 def _readings(words: list[str]) -> Iterable[tuple[str, str]]:
     """The pinyin of ``words`` (~0.1 ms each: a large corpus has hundreds of thousands
     of new words), in forked processes when there are many."""

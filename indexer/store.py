@@ -93,9 +93,8 @@ RUN_DAMAGE = "ledger:"  # a damaged run's key among ``check_index``'s problems
 
 def _check_runs(searcher: Searcher, index_dir: Path, read: Counter[str]) -> dict[str, str]:
     """Read every run of the commit's tables; the damaged ones, by file name."""
-    record = searcher.document(id=LEDGER_ID)
     problems = {}
-    for runs in (record["data"]["tables"] if record else {}).values():
+    for runs in _manifest(searcher).values():
         for name, _ in runs:
             try:
                 run = Run(index_dir / name)
@@ -147,8 +146,13 @@ def load_abbreviations(searcher: Searcher) -> dict[str, tuple[str, ...]]:
 
 def open_ledger(searcher: Searcher, index_dir: Path) -> Ledger:
     """The corpus's tables at the searcher's commit, their run files mapped."""
+    return Ledger(index_dir, _manifest(searcher), TABLES)
+
+
+def _manifest(searcher: Searcher) -> dict[str, list[list[Any]]]:
+    """Each table's runs at the searcher's commit (the ledger record)."""
     record = searcher.document(id=LEDGER_ID)
-    return Ledger(index_dir, record["data"]["tables"] if record else {}, TABLES)
+    return record["data"]["tables"] if record else {}
 
 
 def iter_glossary(searcher: Searcher, reports: Mapping[str, dict[str, Any]]) -> Iterator[TermEntry]:

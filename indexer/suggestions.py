@@ -12,7 +12,7 @@ from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from indexer.ingest.glossary import bare
 from indexer.ledger import Ledger
-from indexer.lexicon import PinyinLexicon
+from indexer.lexicon import PinyinLexicon, lexicon_entry
 from indexer.lookup import GlossaryLookup
 from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph, pack_bigrams
@@ -25,10 +25,8 @@ TYPO_RATIO = 5  # with a few hits, only a sound-alike this many times as frequen
 def load_lexicon(ledger: Ledger, jargon: Iterable[str], snapshot: Snapshot) -> PinyinLexicon:
     """The commit's lexicon and bigrams (``ledger``), counted against its ``snapshot``."""
     lexicon = ledger.table(LEXICON_WORDS).entries()
-    table = {}
-    for payload, freq in zip(lexicon.payloads or (), lexicon.values.tolist(), strict=True):
-        word, full, initials = payload.split("\t")
-        table[word] = [freq, full, initials]
+    pairs = zip(lexicon.payloads or (), lexicon.values.tolist(), strict=True)
+    table = dict(lexicon_entry(payload, freq) for payload, freq in pairs)
     return PinyinLexicon(table, jargon, load_bigrams(ledger), LiteralCounts(snapshot))
 
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
 
 from indexer import abbreviations
 from indexer.ledger import GROUP, Entries, LedgerWriter
-from indexer.lexicon import Counts, lexicon_table
+from indexer.lexicon import Counts, lexicon_entry, lexicon_payload, lexicon_table
 from indexer.schema import BIGRAM_TOTALS, CONTEXTS, LEXICON_WORDS, SHAPES, WORD_TOTALS
 
 
@@ -39,14 +38,9 @@ def record(
     before = dict(zip(words, counted.values(words), strict=True)) if counted.runs else {}
     writer.add(WORD_TOTALS, Entries.of(words, (delta[w] for w in words)))
     after = {w: before.get(w, 0) + delta[w] for w in words}
-    standing = [w for w in relabelled if w not in after]
-    counts = writer.table(WORD_TOTALS)
-    _lexicon(
-        writer,
-        {**after, **dict(zip(standing, counts.values(standing), strict=True))},
-        jargon,
-        is_word,
-    )
+    standing = [w for w in relabelled if w not in after]  # counts this commit leaves as they are
+    standings = dict(zip(standing, counted.values(standing), strict=True))
+    _lexicon(writer, {**after, **standings}, jargon, is_word)
     return _abbreviations(writer, before, after, pairs)
 
 
@@ -57,13 +51,13 @@ def _lexicon(
     is_word: Callable[[str], bool],
 ) -> None:
     """Words whose entry changes: new or changed frequency, or no longer worth one."""
-    held = {
-        word: [value, *payload.split("\t")[1:]]
-        for word, (value, payload) in writer.table(LEXICON_WORDS).lookup(list(counts)).items()
+    held = dict(
+        lexicon_entry(payload, value)
+        for value, payload in writer.table(LEXICON_WORDS).lookup(list(counts)).values()
         if payload is not None
-    }
+    )
     table = lexicon_table(Counter(counts), held, jargon, is_word)
-    changed = [w for w in counts if (w in table) != (w in held) or table.get(w) != held.get(w)]
+    changed = [w for w in counts if table.get(w) != held.get(w)]
     writer.add(
         LEXICON_WORDS,
         Entries.of(
@@ -72,12 +66,6 @@ def _lexicon(
             [lexicon_payload(w, table[w]) if w in table else "" for w in changed],
         ),
     )
-
-
-def lexicon_payload(word: str, entry: list[Any]) -> str:
-    """A lexicon entry's text: the word, its pinyin and initials (its frequency is the
-    entry's value)."""
-    return "\t".join([word, *entry[1:]])
 
 
 def _abbreviations(
