@@ -29,7 +29,7 @@ import struct
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -274,7 +274,13 @@ class BulkWriter(SegmentWriter):
     them as field boosts (``_text_boost``).
     """
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        ix: Any,
+        before_commit: Callable[[Any, Any, list[Any]], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._before_commit = before_commit  # with the storage, schema and segments to commit
         try:
             super().__init__(ix, **kwargs)  # takes the lock, then writes file headers
         except OSError:
@@ -352,7 +358,10 @@ class BulkWriter(SegmentWriter):
             buffer.set_length(docnum, reader.doc_field_length(old, name) or 0)
 
     def _commit_toc(self, segments: list[Any]) -> None:
-        """Whoosh's commit, then what it leaves: TOCs that runs died writing."""
+        """What the segments need besides their own files (``before_commit``), Whoosh's
+        commit, then what it leaves: TOCs that runs died writing."""
+        if self._before_commit is not None:
+            self._before_commit(self.storage, self.schema, segments)
         super()._commit_toc(segments)
         remove_uncommitted(Path(self.storage.folder))
 

@@ -24,12 +24,9 @@ text carries it in the payload.
 
 from __future__ import annotations
 
-import json
-import mmap
 import os
 import re
 import secrets
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -39,9 +36,11 @@ from typing import Any
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
+from indexer import mapped
+
 GROUP = "\x1f"  # ``group + GROUP + member``: a key in a group
 GROWTH = 4  # a run is merged into the one before it unless that is this much bigger
-_MAGIC = b"PSRUN004"
+_MAGIC = b"PSRUN005"
 _SEPARATOR = "\0"  # between payloads in a run's blob
 _NAME = re.compile(r"^ledger-(?P<table>[a-z-]+)-(?P<generation>[0-9]+)-[0-9a-f]+\.run$")
 
@@ -120,30 +119,18 @@ class Run:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with open(path, "rb") as f:
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        if self._map[:8] != _MAGIC:
-            raise ValueError(f"{path.name} is not a ledger run")
-        size = int.from_bytes(self._map[8:16], "little")
-        header = json.loads(self._map[16 : 16 + size])
-        base = 16 + size + (-(16 + size) % 8)
-        arrays = {
-            name: np.frombuffer(self._map, dtype=dtype, count=count, offset=base + start)
-            for name, (dtype, start, count) in header["arrays"].items()
-        }
+        self._file = mapped.Mapped(path, _MAGIC)
+        arrays = self._file.arrays
         self.groups, self.members, self.values = (
             arrays["groups"],
             arrays["members"],
             arrays["values"],
         )
         self._offsets = arrays.get("offsets")
-        self._blob = base + header.get("payloads", 0)
-        self._base, self._crc32 = base, header["crc32"]
 
     def verify(self) -> None:
         """Read every byte of the run; ValueError if they are not the bytes written."""
-        if zlib.crc32(self._map[self._base :]) != self._crc32:
-            raise ValueError(f"{self.path.name}: checksum mismatch")
+        self._file.verify()
 
     def __len__(self) -> int:
         return len(self.values)
@@ -155,7 +142,7 @@ class Run:
         if start >= stop:
             return []
         first, last = int(self._offsets[start]), int(self._offsets[stop])
-        return self._map[self._blob + first : self._blob + last - 1].decode().split(_SEPARATOR)
+        return self._file.blob("payloads", first, last - 1).decode().split(_SEPARATOR)
 
     def entries(self, start: int = 0, stop: int | None = None) -> Entries:
         rows = slice(start, stop)
@@ -171,15 +158,14 @@ class Run:
         )
 
     def close(self) -> None:
-        with suppress(BufferError):  # arrays still viewing the map keep it alive
-            self._map.close()
+        self._file.close()
 
 
 def write_run(table: str, generation: int, entries: Entries, kind: Kind, create: Any) -> str:
     """Write ``entries`` sorted as a run file (through ``create(name)``, the index
     storage's durable files); its name."""
     order = np.lexsort((entries.members, entries.groups))
-    parts: list[tuple[str, np.ndarray | bytes]] = [
+    parts: list[mapped.Part] = [
         ("groups", np.ascontiguousarray(entries.groups[order], dtype=np.uint64)),
         ("members", np.ascontiguousarray(entries.members[order], dtype=np.uint64)),
         ("values", np.asarray(entries.values[order], dtype=kind.dtype)),
@@ -190,26 +176,8 @@ def write_run(table: str, generation: int, entries: Entries, kind: Kind, create:
         offsets = np.zeros(len(encoded) + 1, dtype=np.uint64)
         np.cumsum([len(e) for e in encoded], out=offsets[1:])
         parts += [("offsets", offsets), ("payloads", b"".join(encoded))]
-    header: dict[str, Any] = {"arrays": {}, "crc32": 0}
-    position = 0  # from the end of the header, which is padded to 8 bytes
-    for name, part in parts:
-        header["crc32"] = zlib.crc32(part, header["crc32"])
-        if isinstance(part, np.ndarray):
-            header["arrays"][name] = [part.dtype.str, position, len(part)]
-            position += part.nbytes
-        else:
-            header[name] = position
-            position += len(part)
-    encoded_header = json.dumps(header).encode()
-    padding = b"\0" * (-(16 + len(encoded_header)) % 8)
     name = f"ledger-{table}-{generation}-{secrets.token_hex(6)}.run"
-    out = create(name)
-    try:
-        out.write(_MAGIC + len(encoded_header).to_bytes(8, "little") + encoded_header + padding)
-        for _, part in parts:
-            out.write(part if isinstance(part, bytes) else part.tobytes())
-    finally:
-        out.close()
+    mapped.write(create, name, _MAGIC, parts)
     return name
 
 

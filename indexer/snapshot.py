@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer import bulk
+from indexer import bulk, codes
 from indexer.schema import (
     BOOST_TYPECODE,
     LEAD_TYPECODE,
@@ -52,9 +52,10 @@ class Snapshot:
         self.alive = alive
         self.paragraphs = np.zeros(self.size, dtype=bool)  # live ones: _read drops the rest
         self.paragraphs[self._read("kind", PARAGRAPH)[0]] = True
-        self.doc_codes, self.doc_names, self.doc_ranks = self._codes("doc")
+        coded = [codes.read(reader) for reader in self.readers]
+        self.doc_codes, self.doc_names, self.doc_ranks = self._codes(coded, "doc")
         self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
-        self.region_codes, self.region_names, self.region_ranks = self._codes("region")
+        self.region_codes, self.region_names, self.region_ranks = self._codes(coded, "region")
         year = searcher.schema["year"]
         self.years = self._concat([bulk.int_column(r, "year", year) for r in self.readers])
         self.boosts = self._concat(
@@ -85,16 +86,22 @@ class Snapshot:
     def _concat(parts: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    def _codes(self, name: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    def _codes(
+        self, coded: list[dict[str, codes.Coded]], name: str
+    ) -> tuple[np.ndarray, list[str], np.ndarray]:
         """A string column as integer codes per record (0 is "none"), the names, and
-        each name's place in sorted order (facets break ties by name, in numpy)."""
-        names: dict[bytes, int] = {b"": 0}
-        parts = [_run_codes(bulk.BytesColumn(reader, name), names) for reader in self.readers]
-        codes = self._concat(parts).astype(np.int32)
-        decoded = [v.decode("utf-8") for v in names]
-        ranks = np.empty(len(decoded), dtype=np.int64)
-        ranks[sorted(range(len(decoded)), key=decoded.__getitem__)] = np.arange(len(decoded))
-        return codes, decoded, ranks
+        each name's place in sorted order (facets break ties by name, in numpy): each
+        segment's codes (``indexer.codes``) renumbered into one numbering."""
+        numbers: dict[str, int] = {"": 0}
+        parts = []
+        for segment in coded:
+            local, values = segment[name]
+            renumber = [numbers.setdefault(value, len(numbers)) for value in values]
+            parts.append(np.asarray(renumber, dtype=np.int32)[local])
+        names = list(numbers)
+        ranks = np.empty(len(names), dtype=np.int64)
+        ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        return self._concat(parts).astype(np.int32), names, ranks
 
     def paragraphs_of(self, doc: str) -> np.ndarray:
         """The live paragraphs of one report (document numbers, sorted)."""
@@ -229,51 +236,3 @@ class Snapshot:
 def _arrays(value: Any) -> list[np.ndarray]:
     items = value if isinstance(value, tuple) else (value,)
     return [a for a in items if isinstance(a, np.ndarray)]
-
-
-def _run_codes(column: bulk.BytesColumn, names: dict[bytes, int]) -> np.ndarray:
-    """Each record's code for its value in ``column`` (``names`` gives each value its
-    code, new values the next one), coded run by run: a report's records are consecutive
-    and hold the same value, so a run is found by comparing a stretch of the column's
-    bytes (values lie back to back) with the value repeated — not by reading each of
-    hundreds of thousands of records in Python."""
-    starts, ends, buffer = column.starts, column.ends, column.buffer
-    size = len(starts)
-    codes = np.zeros(size, dtype=np.int32)
-    # Where each stretch of equal-length values ends: a run never crosses one.
-    lengths = ends - starts
-    breaks = np.append(np.flatnonzero(np.diff(lengths)) + 1, size)
-    stretch_ends = np.repeat(breaks, np.diff(np.concatenate(([0], breaks))))
-    at = 0
-    while at < size:
-        start = int(starts[at])
-        value = bytes(buffer[start : int(ends[at])])
-        run = _run_length(buffer, start, value, int(stretch_ends[at]) - at)
-        codes[at : at + run] = names.setdefault(value, len(names))
-        at += run
-    return codes
-
-
-def _run_length(buffer: Any, start: int, value: bytes, limit: int) -> int:
-    """How many values from ``start`` on (at most ``limit``, all of ``value``'s length)
-    equal ``value``: doubling, then halving the count tried.
-
-    >>> _run_length(b"abababcd", 0, b"ab", 4), _run_length(b"aaa", 0, b"", 3)
-    (3, 3)
-    """
-    if not value:
-        return limit
-    width = len(value)
-
-    def same(count: int) -> bool:
-        return count <= limit and buffer[start : start + width * count] == value * count
-
-    run = 1
-    while same(run * 2):
-        run *= 2
-    step = run // 2
-    while step:
-        if same(run + step):
-            run += step
-        step //= 2
-    return run

@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter
-from indexer import abbreviations, bulk
+from indexer import abbreviations, bulk, codes
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import document_label
@@ -79,6 +79,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, str], Counter[str]]:
                 segment = reader.segment().segment_id()
                 try:
                     read.update(bulk.check_segment(reader))
+                    codes.verify(reader)
                 except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
                     files = index_dir / f"{segment}.*"
                     problems[segment] = f"{files}: damaged ({type(exc).__name__}: {exc})"

@@ -182,8 +182,22 @@ def _truncate(path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "damage"),
-    [("*.pst", _truncate), ("*.pst", _flip), ("*._stored.col", _flip), ("*.key.col", _flip)],
-    ids=["postings-truncated", "postings-flipped", "records-flipped", "keys-flipped"],
+    [
+        ("*.pst", _truncate),
+        ("*.pst", _flip),
+        ("*._stored.col", _flip),
+        ("*.key.col", _flip),
+        ("*.codes", _flip),
+        ("*.codes", os.remove),
+    ],
+    ids=[
+        "postings-truncated",
+        "postings-flipped",
+        "records-flipped",
+        "keys-flipped",
+        "codes-flipped",
+        "codes-missing",
+    ],
 )
 def test_check_names_the_damaged_segment(seed_index_dir, tmp_path, runner, pattern, damage):
     index_dir = tmp_path / "index"

@@ -1,4 +1,4 @@
-"""The snapshot codes a string column run by run (a report's records are consecutive):
+"""The writer codes a string column run by run (a report's records are consecutive):
 the codes must be those of coding every record on its own."""
 
 import random
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from indexer.snapshot import _run_codes
+from indexer.codes import run_codes
 
 
 def _column(values: list[bytes]) -> SimpleNamespace:
@@ -25,5 +25,5 @@ def test_run_codes_are_the_codes_of_every_record():
         expected: dict[bytes, int] = {b"": 0}
         codes = [expected.setdefault(v, len(expected)) for v in values]
         names: dict[bytes, int] = {b"": 0}
-        assert _run_codes(_column(values), names).tolist() == codes, values
+        assert run_codes(_column(values), names).tolist() == codes, values
         assert names == expected
