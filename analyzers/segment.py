@@ -40,6 +40,7 @@ from analyzers.charsets import HAN
 from analyzers.normalize import fold
 
 log = logging.getLogger(__name__)
+_LOCK = threading.Lock()
 
 CACHED_TEXTS = 4096
 CACHED_WORDS = 1 << 16  # long words whose subwords are remembered
@@ -105,7 +106,7 @@ def _rust_model() -> Any | None:
         import rjieba
     except ImportError:
         return None
-    model = rjieba.Jieba()
+    model = _unused_model(rjieba)
     # suggest_freq of a planted word reveals the total: it must be jieba-rs's copy of dict.txt.
     model.add_word(_SURPLUS, _PROBE, None)
     total = _RS_TOTAL + _PROBE
@@ -117,6 +118,20 @@ def _rust_model() -> Any | None:
         log.warning("rjieba does not cut like jieba 0.42.1 here: using Python jieba")
         return None
     return model
+
+
+_import_model = {"free": True}  # whether rjieba's own model is still unused
+
+
+def _unused_model(rjieba: Any) -> Any:
+    """A jieba-rs model no one has taught a word. Importing rjieba builds one for its
+    module-level ``cut`` (0.1 s: dict.txt into a trie), which nothing here calls: the
+    first model a process asks for is that one, so a command-line query builds one
+    model, not two; later ones are built."""
+    with _LOCK:
+        free, _import_model["free"] = _import_model["free"], False
+    found = getattr(rjieba, "_DEFAULT_JIEBA", None) if free else None
+    return found if found is not None else rjieba.Jieba()
 
 
 @lru_cache(maxsize=1)

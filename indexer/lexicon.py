@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from analyzers.normalize import match_key
@@ -136,21 +136,41 @@ class PinyinLexicon:
         self,
         table: dict[str, list[Any]],
         jargon: Iterable[str] = (),
-        strings: BigramGraph | None = None,
+        strings: Callable[[], BigramGraph] | None = None,
         counts: LiteralCounts | None = None,
     ) -> None:
+        """``strings`` loads the bigram graph when a typed reading first needs it."""
         special = set(jargon)
         self.words = {w: Word(w, f, full, ini, w in special) for w, (f, full, ini) in table.items()}
-        self._full = sorted((w.full, w.text) for w in self.words.values())
-        self._initials = sorted((w.initials, w.text) for w in self.words.values())
-        self._texts = sorted((w, w) for w in self.words)  # for prefixes of the words
-        # Words by first and by last character: a typo keeps one of them, most often.
-        self._by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for w in self.words:
-            self._by_end[0, w[0]].append(w)
-            self._by_end[-1, w[-1]].append(w)
-        self._strings, self._counts = strings, counts
+        self._load_strings, self._counts = strings, counts
         self._read = lru_cache(maxsize=1024)(self._read_strings)  # per commit, as self is
+
+    # Each view of the words is built on first use: a query with no hits asks for words
+    # read like it and spelled like it, a typed reading for readings and the bigrams.
+    @cached_property
+    def _full(self) -> list[tuple[str, str]]:
+        return sorted((w.full, w.text) for w in self.words.values())
+
+    @cached_property
+    def _initials(self) -> list[tuple[str, str]]:
+        return sorted((w.initials, w.text) for w in self.words.values())
+
+    @cached_property
+    def _texts(self) -> list[tuple[str, str]]:
+        return sorted((w, w) for w in self.words)  # for prefixes of the words
+
+    @cached_property
+    def _by_end(self) -> dict[tuple[int, str], list[str]]:
+        """Words by first and by last character: a typo keeps one of them, most often."""
+        by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for w in self.words:
+            by_end[0, w[0]].append(w)
+            by_end[-1, w[-1]].append(w)
+        return by_end
+
+    @cached_property
+    def _strings(self) -> BigramGraph | None:
+        return None if self._load_strings is None else self._load_strings()
 
     def __len__(self) -> int:
         return len(self.words)

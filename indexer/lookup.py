@@ -171,7 +171,24 @@ class GlossaryLookup:
         return list(dict.fromkeys(e for k in chosen for e in self.entries_of(k)))
 
     def closest(self, text: str, n: int = 5) -> list[str]:
-        return self.whole.closest(text, n)
+        """Terms that look like ``text``: a key (term or alias, not a bare number) that
+        contains it (the shortest first), is contained in it (in the order it is written
+        there) or is spelled alike (the likest first) names its entry's term. Found
+        among the keys alone, then the entries of the first few are read: a glossary of
+        tens of thousands of entries is not read for a query with no hits."""
+        key = match_key(text)
+        if not key:
+            return []
+        keys = [k for k in self.keys_from("") if not _is_code(k)]
+        near = sorted((k for k in keys if key in k), key=len)
+        near += sorted((k for k in keys if len(k) >= 2 and k in key), key=key.index)
+        near += difflib.get_close_matches(key, keys, n=n, cutoff=0.5)
+        terms: dict[str, None] = {}
+        for k in dict.fromkeys(near):
+            terms.update(dict.fromkeys(entry.term for entry in self.entries_of(k)[:1]))
+            if len(terms) >= n:
+                break
+        return list(terms)[:n]
 
     def grouped(self) -> dict[str, list[TermEntry]]:
         return self.whole.grouped()
@@ -210,21 +227,6 @@ class Glossary(GlossaryLookup):
             found.append(keys[at])
             at += 1
         return found
-
-    def closest(self, text: str, n: int = 5) -> list[str]:
-        """Terms that look like ``text``: containing it, contained in it, or spelled alike."""
-        key = match_key(text)
-        if not key:
-            return []
-        names = self._names
-        near = [k for k in names if key in k or (len(k) >= 2 and k in key)]
-        near += difflib.get_close_matches(key, list(names), n=n, cutoff=0.5)
-        return list(dict.fromkeys(names[k] for k in near))[:n]
-
-    @cached_property
-    def _names(self) -> dict[str, str]:
-        """Headword and first alias keys (not bare numbers) to their terms."""
-        return {k: e.term for e in self.entries for k in e.keys[:2] if not _is_code(k)}
 
     def grouped(self) -> dict[str, list[TermEntry]]:
         """Entries grouped by their bare term, in term order."""

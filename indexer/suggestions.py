@@ -5,6 +5,7 @@ string of the corpus by its reading, ``indexer.readings``) and the glossary."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 import numpy as np
 
@@ -27,7 +28,7 @@ def load_lexicon(ledger: Ledger, jargon: Iterable[str], snapshot: Snapshot) -> P
     lexicon = ledger.table(LEXICON_WORDS).entries()
     pairs = zip(lexicon.payloads or (), lexicon.values.tolist(), strict=True)
     table = dict(lexicon_entry(payload, freq) for payload, freq in pairs)
-    return PinyinLexicon(table, jargon, load_bigrams(ledger), LiteralCounts(snapshot))
+    return PinyinLexicon(table, jargon, partial(load_bigrams, ledger), LiteralCounts(snapshot))
 
 
 def load_bigrams(ledger: Ledger) -> BigramGraph:
