@@ -113,6 +113,7 @@ class PolicyIndex:
         self._commits = 0  # commits seen since opening: a key for caches of results
         self._seen_mtime = 0  # the directory's mtime when its commit was last checked
         self._lexicon: PinyinLexicon | None = None
+        self._segmenter: Segmenter | None = None
         self._move_to_newest()
 
     @classmethod
@@ -171,11 +172,13 @@ class PolicyIndex:
         leaves the current one in place."""
         searcher = self._ix.searcher()
         try:
-            snapshot = Snapshot(searcher)
+            # The previous commit's arrays and posting lists serve the segments it shares
+            # with this one, and its dictionary if this commit's is the same.
+            snapshot = Snapshot(searcher, previous=self._snapshot)
             # What comes with a commit besides postings: the dictionary; the reports'
             # metadata and labels (where a hit, a copy or an expansion is) and the
             # glossary, both read from the index as queries ask: nothing read yet.
-            segmenter = load_segmenter(searcher)
+            segmenter = load_segmenter(searcher, self._segmenter)
             reports = Reports(searcher)
             labels = Labels(reports)
             glossary = IndexedGlossary(searcher, reports)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -38,37 +38,48 @@ Postings = tuple[np.ndarray, np.ndarray | None]  # global document numbers, weig
 class Snapshot:
     """One commit's columns and posting lists; safe to share between threads."""
 
-    def __init__(self, searcher: Searcher, cache_bytes: int = TERM_CACHE_BYTES) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        cache_bytes: int = TERM_CACHE_BYTES,
+        previous: Snapshot | None = None,
+    ) -> None:
+        """``previous``: the snapshot of an earlier commit of the index, whose arrays and
+        posting lists this one takes over for the segments both hold (``_Carried``)."""
         self.searcher = searcher
         # An empty index has one reader without segment files: nothing to read there.
         leaves = [(leaf, at) for leaf, at in searcher.leaf_searchers() if leaf.doc_count_all()]
         self.readers = [leaf.reader() for leaf, _ in leaves]
         self.offsets = np.array([offset for _, offset in leaves], dtype=np.int64)
+        self.segments = [reader.segment().segment_id() for reader in self.readers]
         sizes = [reader.doc_count_all() for reader in self.readers]
         self.size = int(sum(sizes))  # records, deleted ones included (Whoosh's doc_count_all)
+        self._carried = _Carried(previous, self.segments)
         alive = np.ones(self.size, dtype=bool)
         for reader, offset in zip(self.readers, self.offsets, strict=True):
             alive[bulk.deleted(reader) + offset] = False
         self.alive = alive
-        self.paragraphs = np.zeros(self.size, dtype=bool)  # live ones: _read drops the rest
-        self.paragraphs[self._read("kind", PARAGRAPH)[0]] = True
+        self.paragraphs = self._per_record(
+            "paragraphs", lambda r: _mask(bulk.postings(r, "kind", PARAGRAPH)[0], r)
+        )
+        self.paragraphs &= alive
         coded = [codes.read(reader) for reader in self.readers]
         self.doc_codes, self.doc_names, self.doc_ranks = self._codes(coded, "doc")
         self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
         self.region_codes, self.region_names, self.region_ranks = self._codes(coded, "region")
         year = searcher.schema["year"]
-        self.years = self._concat([bulk.int_column(r, "year", year) for r in self.readers])
-        self.boosts = self._concat(
-            [bulk.numeric_column(r, "boost", BOOST_TYPECODE, 1.0) for r in self.readers]
+        self.years = self._per_record("years", lambda r: bulk.int_column(r, "year", year))
+        self.boosts = self._per_record(
+            "boosts", lambda r: bulk.numeric_column(r, "boost", BOOST_TYPECODE, 1.0)
         )
-        self.shapes = self._concat(
-            [bulk.numeric_column(r, "shape", SHAPE_TYPECODE, 0) for r in self.readers]
+        self.shapes = self._per_record(
+            "shapes", lambda r: bulk.numeric_column(r, "shape", SHAPE_TYPECODE, 0)
         )
-        self.same = self._concat(
-            [bulk.numeric_column(r, "same", SAME_TYPECODE, 0) for r in self.readers]
+        self.same = self._per_record(
+            "same", lambda r: bulk.numeric_column(r, "same", SAME_TYPECODE, 0)
         )
-        self.leads = self._concat(
-            [bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0) for r in self.readers]
+        self.leads = self._per_record(
+            "leads", lambda r: bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0)
         )
         self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
         key_bytes = self._concat([k.ends - k.starts for k in self.keys])
@@ -81,6 +92,16 @@ class Snapshot:
         self._cache_bytes, self._cache_limit = 0, cache_bytes
         self._lock = threading.Lock()
         self.doc_frequency = lru_cache(maxsize=TERM_FREQUENCIES)(self._doc_frequency)
+
+    def _per_record(self, name: str, read: Callable[[Any], np.ndarray]) -> np.ndarray:
+        """One value per record: what the previous snapshot's array ``name`` holds for a
+        segment it held, ``read(reader)`` for the others."""
+        return self._concat(
+            [
+                self._carried.records(name, segment, read, reader)
+                for reader, segment in zip(self.readers, self.segments, strict=True)
+            ]
+        )
 
     @staticmethod
     def _concat(parts: list[np.ndarray]) -> np.ndarray:
@@ -111,10 +132,14 @@ class Snapshot:
         return np.flatnonzero(self.paragraphs & (self.doc_codes == code))
 
     def _read(self, field: str, text: str) -> Postings:
-        """A term's live global document numbers, from every segment."""
+        """A term's live global document numbers, from every segment (from the previous
+        snapshot's list of the term for a segment it held, if it had read it)."""
+        carried = self._carried.postings((field, text))
         ids, weights = [], []
-        for reader, offset in zip(self.readers, self.offsets, strict=True):
-            local, local_weights = bulk.postings(reader, field, text)
+        for reader, segment, offset in zip(self.readers, self.segments, self.offsets, strict=True):
+            local, local_weights = self._carried.slice(carried, segment)
+            if local is None:
+                local, local_weights = bulk.postings(reader, field, text)
             if len(local):
                 ids.append(local + offset)
                 weights.append(local_weights)
@@ -162,6 +187,23 @@ class Snapshot:
                     self._cache_bytes -= sum(a.nbytes for a in _arrays(dropped))
         return value
 
+    def handover(self) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], Any]]:
+        """Its per-record arrays, by name, and the posting lists it has read: what the
+        next commit's snapshot takes over (``_Carried``)."""
+        arrays = {
+            "paragraphs": self.paragraphs,
+            "years": self.years,
+            "boosts": self.boosts,
+            "shapes": self.shapes,
+            "same": self.same,
+            "leads": self.leads,
+        }
+        with self._lock:
+            if self._numbers is not None:
+                arrays["numbers"] = self._numbers
+            arrays.update((f"lengths:{f}", a) for f, a in self._lengths.items())
+            return arrays, dict(self._cache)
+
     def _doc_frequency(self, field: str, text: str) -> int:  # cached as doc_frequency
         """Records holding the term (deleted ones included, as in Whoosh's idf): a lookup
         in every segment's term table, asked for each bigram of every longer literal."""
@@ -189,7 +231,7 @@ class Snapshot:
             numbers = self._numbers
         if numbers is None:
             field = self.searcher.schema["n"]
-            numbers = self._concat([bulk.int_column(r, "n", field) for r in self.readers])
+            numbers = self._per_record("numbers", lambda r: bulk.int_column(r, "n", field))
             with self._lock:
                 self._numbers = numbers
         return numbers
@@ -199,7 +241,7 @@ class Snapshot:
         with self._lock:
             lengths = self._lengths.get(field)
         if lengths is None:
-            lengths = self._concat([bulk.field_lengths(r, field) for r in self.readers])
+            lengths = self._per_record(f"lengths:{field}", lambda r: bulk.field_lengths(r, field))
             with self._lock:
                 self._lengths[field] = lengths
         return lengths
@@ -236,3 +278,62 @@ class Snapshot:
 def _arrays(value: Any) -> list[np.ndarray]:
     items = value if isinstance(value, tuple) else (value,)
     return [a for a in items if isinstance(a, np.ndarray)]
+
+
+def _mask(docs: np.ndarray, reader: Any) -> np.ndarray:
+    mask = np.zeros(reader.doc_count_all(), dtype=bool)
+    mask[docs] = True
+    return mask
+
+
+class _Carried:
+    """What a snapshot takes over from the previous commit's: its per-record arrays and
+    the posting lists it had read, for the segments both commits hold. A segment never
+    changes once written (only deletions, which each snapshot reads), so after a commit
+    that adds a report, the next query reads the new report's segment and nothing
+    else. Taken at construction and kept until the next commit: a copy of the previous
+    LRU's index (its arrays are shared), never the previous snapshot itself, whose
+    searcher and files go when its last query ends."""
+
+    def __init__(self, previous: Snapshot | None, segments: list[str]) -> None:
+        places = (
+            {
+                segment: (start, reader.doc_count_all())
+                for segment, start, reader in zip(
+                    previous.segments, previous.offsets.tolist(), previous.readers, strict=True
+                )
+            }
+            if previous
+            else {}
+        )
+        # Where each segment both commits hold lay in the previous one's numbering.
+        self._places = {segment: places[segment] for segment in segments if segment in places}
+        self._arrays, self._postings = (
+            previous.handover() if previous and self._places else ({}, {})
+        )
+
+    def records(
+        self, name: str, segment: str, read: Callable[[Any], np.ndarray], reader: Any
+    ) -> np.ndarray:
+        """A segment's values of the per-record array ``name`` (else ``read(reader)``)."""
+        place, array = self._places.get(segment), self._arrays.get(name)
+        if place is None or array is None:
+            return read(reader)
+        start, size = place
+        return array[start : start + size]
+
+    def postings(self, key: tuple[str, str]) -> Postings | None:
+        """The previous snapshot's postings of a term, if it had read them."""
+        found = self._postings.get(key)
+        return found if isinstance(found, tuple) else None
+
+    def slice(self, carried: Postings | None, segment: str) -> Postings | tuple[None, None]:
+        """A segment's part of ``carried`` (local numbers; live ones at the previous
+        commit), or ``(None, None)`` when it must be read."""
+        place = self._places.get(segment) if carried is not None else None
+        if place is None:
+            return None, None
+        start, size = place
+        ids, weights = carried
+        lo, hi = np.searchsorted(ids, [start, start + size]).tolist()
+        return ids[lo:hi] - start, None if weights is None else weights[lo:hi]

@@ -127,11 +127,16 @@ def _schema_version(ix: Index) -> int | None:
     return record["data"].get("schema") if record else SCHEMA_VERSION
 
 
-def load_segmenter(searcher: Searcher) -> Segmenter:
-    """The segmenter with the user dictionary of the searcher's commit."""
+def load_segmenter(searcher: Searcher, current: Segmenter | None = None) -> Segmenter:
+    """The segmenter with the user dictionary of the searcher's commit: ``current`` if
+    it has that dictionary (a commit that learned no word), else a new one."""
     record = searcher.document(id=DICTIONARY_ID)
     data = record["data"] if record else {}
-    return Segmenter(((w, f) for w, f in data.get("words", ())), data.get("surplus"))
+    words = [(w, f) for w, f in data.get("words", ())]  # in the order they were taught
+    surplus = data.get("surplus")
+    if current is not None and current.user_words == dict(words) and current.surplus == surplus:
+        return current
+    return Segmenter(words, surplus)
 
 
 def load_abbreviation_pairs(searcher: Searcher) -> list[tuple[str, str]]:
