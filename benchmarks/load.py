@@ -58,18 +58,26 @@ def quoted(path: str) -> str:
     return urllib.parse.quote(path, safe="/?=&")
 
 
+def get(port: int, path: str, timeout: float = 60) -> int:
+    """One request's status, its body read."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
 def wait_ready(port: int, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(HOST, port, timeout=2)
         try:
-            connection.request("GET", "/api/docs")
-            connection.getresponse().read()
+            get(port, "/api/docs", timeout=2)
             return
         except OSError:
             time.sleep(0.1)
-        finally:
-            connection.close()
     raise RuntimeError("server did not start")
 
 
@@ -179,8 +187,9 @@ def serve_and_load(
     workers: int = 1,
 ) -> dict[str, Any]:
     """Start `policy-search serve --workers N` on loopback over ``index_dir``, load it,
-    stop it; the report includes the server's memory after the load: the total PSS of
-    its processes and the master's peak RSS. ``result_cache=0`` makes every request
+    stop it; the report includes the seconds from starting the server to its first
+    search answered (a search of the mix, right when it listens) and the server's
+    memory after the load: the total PSS of its processes and the master's peak RSS. ``result_cache=0`` makes every request
     search (the query mix repeats, so the server's result cache would otherwise answer
     most)."""
     with PolicyIndex.open(index_dir) as ix:
@@ -190,6 +199,7 @@ def serve_and_load(
     command = [sys.executable, "-m", "indexer.cli", "--index", str(index_dir), "serve"]
     if result_cache is not None:
         command += ["--result-cache", str(result_cache)]
+    started = time.perf_counter()
     server = subprocess.Popen(
         [*command, "--host", HOST, "--port", str(port), "--threads", str(threads)]
         + ["--workers", str(workers)],
@@ -198,7 +208,11 @@ def serve_and_load(
     )
     try:
         wait_ready(port)
+        if get(port, quoted(paths[0])) != 200:
+            raise RuntimeError(f"the server failed {paths[0]}")
+        first_answer = time.perf_counter() - started
         report = run_load(port, paths, clients, requests, max_seconds)
+        report["start_to_first_answer_s"] = round(first_answer, 2)
         report["workers"] = workers
         report["server_pss_mb"] = tree_pss_mb(server.pid)
         report["server_peak_rss_mb"] = peak_rss_mb(server.pid)

@@ -1,7 +1,7 @@
 """Speed harness: our engine against the naive Whoosh + jieba baseline, same corpus, one run.
 
-    python benchmarks/run.py --sizes 1 20 [--json OUT] [--quick] [--ours-only] [--no-server]
-                             [--previous CHECKOUT]
+    python benchmarks/run.py --sizes 1 20 [--corpus DIR...] [--json OUT] [--quick]
+                             [--ours-only] [--no-server] [--previous CHECKOUT]
 
 For each size (MB) it generates a corpus (benchmarks/corpus.py, cached under
 benchmarks/corpus/) and measures, for ours and for the baseline (Whoosh 2.7.4 with
@@ -21,6 +21,11 @@ Options:
 
     --sizes MB...  corpus sizes in MB (default 1 20); any size works, 1000 included: the
                    corpus is written file by file (~45 KB each, ~20 MB/s) and cached.
+    --corpus DIR...
+                   folders of real reports (``*.txt``) measured like a size, after the
+                   sizes (``--sizes --corpus DIR`` for that folder alone): real text has
+                   several times the distinct words and bigrams per MB of the generated
+                   corpus, which is what the build pays for.
     --quick        one timed repetition of each query instead of five (smoke test).
     --json OUT     where the JSON report goes (default benchmarks/out/bench-DATE.json).
     --ours-only    no baseline at all, at every size: no Whoosh build (hours at 200 MB
@@ -400,6 +405,7 @@ def per_query_rows(
 def server_row(load: dict[str, Any], workers: int) -> dict[str, Any]:
     keys = ("throughput_rps", "p50_ms", "p95_ms", "non_2xx", "server_peak_rss_mb")
     row = {k: load.get(k) for k in keys}
+    row["start_to_first_answer_s"] = load.get("start_to_first_answer_s")
     row["server_pss_mb"] = load.get("server_pss_mb")  # None before load.py reports it
     row["workers"] = workers
     return row
@@ -440,21 +446,24 @@ def previous_server(checkout: Path, corpus: Path, work: Path, requests: int) -> 
 
 
 def measure(
-    size: float,
+    corpus: Path,
     repeat: int,
     *,
     baseline: bool = True,
     server: bool = True,
     previous: Path | None = None,
 ) -> dict[str, Any]:
-    """One size's row. ``baseline=False`` (--ours-only) leaves out everything of the
+    """One corpus's row. ``baseline=False`` (--ours-only) leaves out everything of the
     baseline (no base_* keys); ``server=False`` (--no-server) the server rows;
     ``previous`` adds an earlier engine's server row (``previous_server``)."""
-    corpus = corpus_dir(size)
     text_bytes = corpus_bytes(corpus)
     megabytes = text_bytes / 2**20
     me = [sys.executable, str(Path(__file__).resolve())]
-    row: dict[str, Any] = {"mb": round(megabytes, 2), "files": len(list(corpus.glob("*.txt")))}
+    row: dict[str, Any] = {
+        "corpus": corpus.name,
+        "mb": round(megabytes, 2),
+        "files": len(list(corpus.glob("*.txt"))),
+    }
     engines = ("ours", "base") if baseline else ("ours",)
     with tempfile.TemporaryDirectory() as tmp:
         ours, base = Path(tmp) / "ours", Path(tmp) / "baseline"
@@ -551,7 +560,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("max query ms", "max_query_ms"),
     ]
     for row in rows:
-        print(f"\n{row['mb']} MB, {row['files']} files")
+        print(f"\n{row.get('corpus', '')}: {row['mb']} MB, {row['files']} files")
         print(f"  {'metric':<18}{'ours':>10}{'baseline':>10}{'ours/base':>11}")
         for label, key in metrics:
             ours, base = row.get(f"ours_{key}"), row.get(f"base_{key}")
@@ -601,6 +610,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 f" peak RSS {server['server_peak_rss_mb']} MB"
                 + (f", PSS {pss} MB" if pss is not None else "")
                 + f", {server['non_2xx']} non-2xx"
+                + f"; started to first answer {server.get('start_to_first_answer_s')} s"
             )
         if old := row.get("previous_server"):
             print(
@@ -639,7 +649,14 @@ def main() -> None:
         worker[name](*(int(a) if a.isdigit() else a for a in args))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 20])
+    parser.add_argument("--sizes", type=float, nargs="*", default=[1, 20])
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="folders of .txt reports to measure too (real text: see README)",
+    )
     parser.add_argument("--quick", action="store_true", help="few query repetitions (smoke test)")
     parser.add_argument(
         "--ours-only",
@@ -658,13 +675,13 @@ def main() -> None:
     args = parser.parse_args()
     rows = [
         measure(
-            size,
+            corpus,
             1 if args.quick else 5,
             baseline=not args.ours_only,
             server=not args.no_server,
             previous=args.previous,
         )
-        for size in args.sizes
+        for corpus in [*map(corpus_dir, args.sizes), *args.corpus]
     ]
     print_table(rows)
     report = {
