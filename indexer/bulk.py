@@ -613,11 +613,12 @@ class _Blocks:
         no block to find in the postings file, and ~40 bytes smaller."""
         ids = self.docs[start:end].tolist()
         if self.weights is None:  # Whoosh's matcher reads no weights as 1.0
-            weights, values = None, (None,) * len(ids)
-        else:
-            weights = tuple(self.weights[start:end].tolist())
-            values = tuple(self.freqs[4 * i : 4 * i + 4] for i in range(start, end))
-        return pickle.dumps((tuple(ids), weights, values), 2)
+            return pickle.dumps((tuple(ids), None, (None,) * len(ids)), 2)
+        weights = tuple(self.weights[start:end].tolist())
+        values = tuple(self.freqs[4 * i : 4 * i + 4] for i in range(start, end))
+        # Protocol 2 spells each frequency's bytes as a call (~30 bytes); a later one
+        # writes them raw: 121 -> 71 bytes for three postings, read by pickle all the same.
+        return pickle.dumps((tuple(ids), weights, values), PICKLE_PROTOCOL)
 
     def info(self, term: int, start: int, end: int, inlined: bool = False) -> bytes:
         """A term's statistics as ``W3TermInfo`` packs them (its extent or inlined
