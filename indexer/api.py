@@ -113,6 +113,7 @@ class PolicyIndex:
         self._commits = 0  # commits seen since opening: a key for caches of results
         self._seen_mtime = 0  # the directory's mtime when its commit was last checked
         self._lexicon: PinyinLexicon | None = None
+        self._lexicon_lock = threading.Lock()
         self._segmenter: Segmenter | None = None
         self._move_to_newest()
 
@@ -179,7 +180,7 @@ class PolicyIndex:
             # metadata and labels (where a hit, a copy or an expansion is) and the
             # glossary, both read from the index as queries ask: nothing read yet.
             segmenter = load_segmenter(searcher, self._segmenter)
-            reports = Reports(searcher)
+            reports = Reports(searcher, snapshot)
             labels = Labels(reports)
             glossary = IndexedGlossary(searcher, reports)
             abbreviations = load_abbreviations(searcher)
@@ -387,16 +388,19 @@ class PolicyIndex:
         return replace(result, **notes)
 
     def lexicon(self) -> PinyinLexicon:
-        """The corpus vocabulary with pinyin, loaded on first use."""
+        """The corpus vocabulary with pinyin, loaded on first use: by one thread at a
+        time (another asking meanwhile waits for it, not reading a second copy), outside
+        the index's lock (seconds on a large corpus): searches go on."""
         self.searcher()  # the newest commit
-        with self._lock:
-            lexicon, commit, jargon = self._lexicon, self._commits, self._segmenter.user_words
-            ledger = self._ledger
-        if lexicon is None:  # built outside the lock (seconds on a large corpus): searches go on
-            lexicon = load_lexicon(ledger, jargon, self.snapshot())
+        with self._lexicon_lock:
             with self._lock:
-                if self._commits == commit:  # still the commit it was read from
-                    self._lexicon = lexicon
+                lexicon, commit = self._lexicon, self._commits
+                jargon, ledger = self._segmenter.user_words, self._ledger
+            if lexicon is None:
+                lexicon = load_lexicon(ledger, jargon, self.snapshot())
+                with self._lock:
+                    if self._commits == commit:  # still the commit it was read from
+                        self._lexicon = lexicon
         return lexicon
 
     @_segmented

@@ -37,8 +37,8 @@ from indexer.schema import (
     SCHEMA_VERSION,
     TABLES,
     build_schema,
-    document_id,
 )
+from indexer.snapshot import Snapshot
 from indexer.storage import MappedStorage
 
 
@@ -257,18 +257,31 @@ REPORT_FIELDS = ("doc", "label", "title", "region", "year", "date")
 class Reports(Mapping[str, dict[str, Any]]):
     """Each report's metadata and label (``REPORT_FIELDS``), read from its document
     record when first asked: a page of hits, their copies and a term's expansions name a
-    few reports, and opening a commit of thousands reads none."""
+    few reports, and opening a commit of thousands reads none. The records are found in
+    the snapshot's arrays (the document records' postings and report codes), not by a
+    query each: a term defined in 14,000 reports of 1 GB asked 14,000 (4.9 s)."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self._searcher = searcher
+    def __init__(self, searcher: Searcher, snapshot: Snapshot) -> None:
+        self._searcher, self._snapshot = searcher, snapshot
         self._read: dict[str, dict[str, Any]] = {}
+        self._numbers: dict[str, int] | None = None
+
+    def _record_numbers(self) -> dict[str, int]:
+        """Each report's document record number, by its name, found on first use."""
+        if self._numbers is None:
+            snapshot = self._snapshot
+            records = snapshot.postings("kind", DOCUMENT)[0]
+            names = [snapshot.doc_names[c] for c in snapshot.doc_codes[records].tolist()]
+            self._numbers = dict(zip(names, records.tolist(), strict=True))
+        return self._numbers
 
     def __getitem__(self, doc: str) -> dict[str, Any]:
         if doc not in self._read:
-            record = self._searcher.document(id=document_id(doc))
-            if record is None:
+            number = self._record_numbers().get(doc)
+            if number is None:
                 raise KeyError(doc)
-            data = {**record["data"], "label": document_label(record["data"])}
+            data = self._searcher.stored_fields(number)["data"]
+            data = {**data, "label": document_label(data)}
             self._read[doc] = {k: data.get(k) for k in REPORT_FIELDS}
         return self._read[doc]
 
