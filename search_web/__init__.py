@@ -5,6 +5,7 @@ Every HTML page has a JSON twin under ``/api`` built by the same data function.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from os import PathLike
 from typing import Any
@@ -17,6 +18,7 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, PolicySearchError
 from search_web.cache import ResultCache
 from search_web.jsonio import OrjsonProvider
 
+LEXICON_LOADS = ("start", "background", "first use")
 CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
@@ -24,7 +26,10 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     """Build the app; the index (jieba with its dictionary, the pinyin lexicon) is opened
     once, here.
 
-    ``config`` is a mapping of settings, or just the index directory.
+    ``config`` is a mapping of settings, or just the index directory. ``LEXICON``: when
+    the pinyin lexicon is read — ``"start"`` (here: processes forked later share it),
+    ``"background"`` (in a thread, while the server answers searches: seconds at 1 GB,
+    which the first search need not wait for) or ``"first use"``.
     """
     if isinstance(config, (str, PathLike)):
         config = {"INDEX_DIR": str(config)}
@@ -35,11 +40,18 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
         PER_PAGE=10,
         RESULT_CACHE=512,  # search results kept per server (0: none)
         MAX_CONTENT_LENGTH=64 * 1024,  # a read-only API takes no bodies worth the name
+        LEXICON="start",
     )
     if config:
         app.config.from_mapping(config)
-    app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
-    app.extensions["policy_search"].lexicon()  # at start, not on the first autocomplete
+    when = app.config["LEXICON"]
+    if when not in LEXICON_LOADS:
+        raise ValueError(f"LEXICON={when!r}: expected one of {', '.join(LEXICON_LOADS)}")
+    index = app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
+    if when == "start":  # not on the first autocomplete
+        index.lexicon()
+    elif when == "background":
+        threading.Thread(target=index.lexicon, name="lexicon", daemon=True).start()
     app.extensions["policy_search_results"] = ResultCache(app.config["RESULT_CACHE"])
 
     from search_web import api, pages
