@@ -29,7 +29,7 @@ class Arrangement:
     docs: np.ndarray  # matches and related paragraphs, sorted document numbers
     exact: np.ndarray  # whether each holds the query as written
     same: np.ndarray  # each one's text hash
-    shared: np.ndarray  # whether another paragraph of the corpus has its text
+    shared: np.ndarray  # whether another match has its text
     listed: np.ndarray  # the positions a hit may stand for: all but headings
     tiers: list[np.ndarray]  # the hits, each text once: content, then fragments
     headings: np.ndarray
@@ -42,7 +42,11 @@ class Arrangement:
 def arrange(ranker: Ranker, related: np.ndarray) -> Arrangement:
     """The ranker's paragraphs in tiers of shape, each text once, and the headings."""
     snapshot, docs = ranker.snapshot, ranker.docs
-    shapes, same, shared = snapshot.shapes[docs], snapshot.same[docs], snapshot.shared()[docs]
+    shapes, same = snapshot.shapes[docs], snapshot.same[docs]
+    # Copies of a matching text match too (the same match key): whether a text is
+    # shared is decided among the matches, not by sorting the corpus's 1.5 M hashes.
+    _, inverse, counts = np.unique(same, return_inverse=True, return_counts=True)
+    shared = counts[inverse] > 1
     exact = np.ones(len(docs), dtype=bool)
     exact[np.searchsorted(docs, related)] = False
     tiers = [np.flatnonzero(shapes == CONTENT), np.flatnonzero(shapes == FRAGMENT)]

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+import orjson
+
 from indexer.highlight import terminal_snippet
 from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
 from indexer.lookup import TermEntry
@@ -26,7 +28,10 @@ def use_color(stream: TextIO) -> bool:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """Indented JSON, as ``json.dumps(data, ensure_ascii=False, indent=2)`` writes it,
+    through orjson: a common word's answer at 1 GB lists 23,000 report facets, which the
+    standard library took 0.1 s to encode."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _styles(color: bool) -> tuple[str, str, str]:

@@ -86,7 +86,6 @@ class Snapshot:
         count = int(self.paragraphs.sum())
         self.avg_key_bytes = float(key_bytes[self.paragraphs].sum() / count) if count else 1.0
         self._lengths: dict[str, np.ndarray] = {}
-        self._shared: np.ndarray | None = None
         self._numbers: np.ndarray | None = None
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_bytes, self._cache_limit = 0, cache_bytes
@@ -208,21 +207,6 @@ class Snapshot:
         """Records holding the term (deleted ones included, as in Whoosh's idf): a lookup
         in every segment's term table, asked for each bigram of every longer literal."""
         return self.searcher.doc_frequency(field, text)
-
-    def shared(self) -> np.ndarray:
-        """Which records are live paragraphs whose text another live paragraph has too
-        (the same report printed twice, a paragraph two reports share), found on first use:
-        the rest need no grouping of copies."""
-        with self._lock:
-            shared = self._shared
-        if shared is None:
-            live = np.flatnonzero(self.paragraphs)
-            _, inverse, counts = np.unique(self.same[live], return_inverse=True, return_counts=True)
-            shared = np.zeros(self.size, dtype=bool)
-            shared[live] = counts[inverse] > 1
-            with self._lock:
-                self._shared = shared
-        return shared
 
     def numbers(self) -> np.ndarray:
         """Each record's paragraph number in its report (the ``n`` column), read on first
