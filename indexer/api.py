@@ -31,7 +31,7 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, QuerySyntaxError,
 from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import EXPANSION, bare
 from indexer.ingest.metadata import document_label
-from indexer.lexicon import PinyinLexicon
+from indexer.lexicon import LexiconTable, PinyinLexicon
 from indexer.lookup import TermEntry
 from indexer.matching import Matcher
 from indexer.query import (
@@ -52,7 +52,7 @@ from indexer.query import (
 )
 from indexer.ranking import HEADING, Ranker
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_hit
-from indexer.schema import DOCUMENT
+from indexer.schema import DOCUMENT, LEXICON_WORDS
 from indexer.snapshot import Snapshot
 from indexer.store import (
     IndexedGlossary,
@@ -406,7 +406,10 @@ class PolicyIndex:
     @_segmented
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
         """Corpus terms the user may have meant (``indexer.suggestions.suggestions``)."""
-        return suggestions(self.lexicon(), self._glossary, text, hits=hits, n=n)
+        self.searcher()  # the newest commit
+        with self._lock:
+            words = LexiconTable(self._ledger.table(LEXICON_WORDS), self._segmenter.user_words)
+        return suggestions(self.lexicon, words, self._glossary, text, hits=hits, n=n)
 
     @_segmented
     def glossary(self, term: str) -> GlossaryResult:

@@ -42,6 +42,7 @@ GROUP = "\x1f"  # ``group + GROUP + member``: a key in a group
 GROWTH = 4  # a run is merged into the one before it unless that is this much bigger
 _MAGIC = b"PSRUN005"
 _SEPARATOR = "\0"  # between payloads in a run's blob
+ENTRY_START = _SEPARATOR  # a needle starting with it matches at a payload's start
 _NAME = re.compile(r"^ledger-(?P<table>[a-z-]+)-(?P<generation>[0-9]+)-[0-9a-f]+\.run$")
 
 
@@ -144,6 +145,21 @@ class Run:
         first, last = int(self._offsets[start]), int(self._offsets[stop])
         return self._file.blob("payloads", first, last - 1).decode().split(_SEPARATOR)
 
+    def payloads_with(self, needle: bytes) -> list[str]:
+        """The payloads whose text, preceded by the separator, holds ``needle`` (UTF-8,
+        no separator but maybe a first one): found by searching the mapped blob,
+        decoding only the entries found (each where the needle ends)."""
+        if self._offsets is None or not len(self.values):
+            return []
+        ends = np.array(self._file.positions("payloads", needle), dtype=np.int64) + len(needle) - 1
+        rows = np.unique(np.searchsorted(self._offsets, ends, "right") - 1).tolist()
+        separator = _SEPARATOR.encode()
+        if needle.startswith(separator) and self._file.blob(
+            "payloads", 0, len(needle) - 1
+        ) == needle.removeprefix(separator):
+            rows = [0, *(r for r in rows if r)]  # the first entry has no separator before it
+        return [text for row in rows for text in self.payloads(row, row + 1) or ()]
+
     def entries(self, start: int = 0, stop: int | None = None) -> Entries:
         rows = slice(start, stop)
         values = np.asarray(self.values[rows], dtype=np.int64)
@@ -236,6 +252,12 @@ class Table:
                     value += found.get(keys[i], (0, None))[0]
                 found[keys[i]] = (value, payload)
         return {k: v for k, v in found.items() if v[0] != 0}
+
+    def payloads_with(self, needle: bytes) -> set[str]:
+        """The payloads of any run whose text holds ``needle`` (``Run.payloads_with``):
+        a superset of the live entries' (a newer run may have changed or deleted one;
+        ``lookup`` says what they are now)."""
+        return {text for run in self.runs for text in run.payloads_with(needle)}
 
     def values(self, keys: Sequence[Any]) -> list[int]:
         found = self.lookup(keys)

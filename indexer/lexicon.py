@@ -14,8 +14,8 @@ import heapq
 import multiprocessing
 import os
 from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from analyzers.normalize import match_key
 from analyzers.pinyin import syllable_splits, word_pinyin
 from analyzers.segment import Segmenter, is_han_word
+from indexer.ledger import ENTRY_START, Table
 from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph, bigram_paragraphs
 
@@ -145,8 +146,8 @@ class PinyinLexicon:
         self._load_strings, self._counts = strings, counts
         self._read = lru_cache(maxsize=1024)(self._read_strings)  # per commit, as self is
 
-    # Each view of the words is built on first use: a query with no hits asks for words
-    # read like it and spelled like it, a typed reading for readings and the bigrams.
+    # Each view of the words is built on first use: a typed reading needs readings and
+    # the bigrams, a prefix the words in order.
     @cached_property
     def _full(self) -> list[tuple[str, str]]:
         return sorted((w.full, w.text) for w in self.words.values())
@@ -158,15 +159,6 @@ class PinyinLexicon:
     @cached_property
     def _texts(self) -> list[tuple[str, str]]:
         return sorted((w, w) for w in self.words)  # for prefixes of the words
-
-    @cached_property
-    def _by_end(self) -> dict[tuple[int, str], list[str]]:
-        """Words by first and by last character: a typo keeps one of them, most often."""
-        by_end: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for w in self.words:
-            by_end[0, w[0]].append(w)
-            by_end[-1, w[-1]].append(w)
-        return by_end
 
     @cached_property
     def _strings(self) -> BigramGraph | None:
@@ -253,17 +245,42 @@ class PinyinLexicon:
         found = [self.words[t] for t, _ in self._with_prefix(self._texts, prefix)]
         return sorted(found, key=lambda w: (-w.freq, not w.jargon, w.text))[:n]
 
+
+class LexiconTable:
+    """The lexicon where it lies, in its table: the words a suggestion for a query with
+    no hits asks for (read like it, spelled like it), found by searching the table's
+    text in place — never the whole lexicon loaded (seconds at 1 GB) for one query."""
+
+    def __init__(self, table: Table, jargon: Container[str]) -> None:
+        self._table, self._jargon = table, jargon
+
+    def _words(self, needle: str) -> list[Word]:
+        """The live words whose entry (``lexicon_payload``, the separator before it)
+        holds ``needle``."""
+        texts = sorted({lexicon_entry(p, 0)[0] for p in self._table.payloads_with(needle.encode())})
+        return [
+            Word(word, freq, *lexicon_entry(payload or "", freq)[1][1:], word in self._jargon)
+            for word, (freq, payload) in self._table.lookup(texts).items()
+        ]
+
     def homophones(self, text: str) -> list[Word]:
         """Other words read exactly like ``text`` (a typo by sound), most frequent first."""
         full = word_pinyin(text)[0]
-        found = [self.words[w] for key, w in self._with_prefix(self._full, full) if key == full]
-        return sorted((w for w in found if w.text != text), key=lambda w: -w.freq)
+        found = [w for w in self._words(f"\t{full}\t") if w.full == full and w.text != text]
+        return sorted(found, key=lambda w: (-w.freq, w.text))
 
     def similar(self, text: str, n: int = 5) -> list[str]:
-        """Words of about the same length that differ in a character or two."""
-        ends = self._by_end.get((0, text[0]), []) + self._by_end.get((-1, text[-1]), [])
-        pool = [w for w in dict.fromkeys(ends) if abs(len(w) - len(text)) <= 1]
-        return difflib.get_close_matches(text, pool, n=n, cutoff=0.6)
+        """Words of about the same length that differ in a character or two: among those
+        that keep its first or its last character (a typo keeps one of them, most often)."""
+        first, last = text[0], text[-1]
+        pool = self._words(ENTRY_START + first) if is_han_word(first) else []
+        pool += self._words(last + "\t") if is_han_word(last) else []
+        near = {
+            w.text
+            for w in pool
+            if (w.text[0] == first or w.text[-1] == last) and abs(len(w.text) - len(text)) <= 1
+        }
+        return difflib.get_close_matches(text, near, n=n, cutoff=0.6)
 
 
 def _likeliest(words: Iterable[Word], n: int) -> list[Word]:

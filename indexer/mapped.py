@@ -79,6 +79,15 @@ class Mapped:
         stop = size if stop is None else stop
         return self._map[offset + start : offset + stop]
 
+    def positions(self, name: str, needle: bytes) -> list[int]:
+        """Where ``needle`` starts in a blob (offsets in it), searched in place."""
+        offset, size = self._parts[name]
+        found, at, end = [], offset, offset + size
+        while (at := self._map.find(needle, at, end)) != -1:
+            found.append(at - offset)
+            at += 1
+        return found
+
     def verify(self) -> None:
         """Read every part; ValueError if they are not the bytes written."""
         crc = 0

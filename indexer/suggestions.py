@@ -4,7 +4,7 @@ string of the corpus by its reading, ``indexer.readings``) and the glossary."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 import numpy as np
@@ -13,7 +13,7 @@ from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
 from indexer.ingest.glossary import bare
 from indexer.ledger import Ledger
-from indexer.lexicon import PinyinLexicon, lexicon_entry
+from indexer.lexicon import LexiconTable, PinyinLexicon, lexicon_entry
 from indexer.lookup import GlossaryLookup
 from indexer.matching import LiteralCounts
 from indexer.readings import BigramGraph, pack_bigrams
@@ -38,21 +38,29 @@ def load_bigrams(ledger: Ledger) -> BigramGraph:
 
 
 def suggestions(
-    lexicon: PinyinLexicon, glossary: GlossaryLookup, text: str, *, hits: int = 0, n: int = 5
+    lexicon: Callable[[], PinyinLexicon],
+    words: LexiconTable,
+    glossary: GlossaryLookup,
+    text: str,
+    *,
+    hits: int = 0,
+    n: int = 5,
 ) -> list[str]:
     """Corpus terms the user may have meant: same sound, close spelling, or a glossary
-    term; with some hits, only terms far more common than the query (a likely typo)."""
+    term; with some hits, only terms far more common than the query (a likely typo).
+    A typed reading asks the ``lexicon`` (loaded on first use); anything else, the
+    lexicon's table (``words``) and the glossary's keys, in place."""
     typed = typed_pinyin(text)
     if typed:
-        return [w.text for w in lexicon.candidates(typed, n)]
+        return [w.text for w in lexicon().candidates(typed, n)]
     key = match_key(text)
     if not key:
         return []
-    sounds = lexicon.homophones(key)
+    sounds = words.homophones(key)
     if hits:
         floor = TYPO_RATIO * max(hits, 1)
         return [w.text for w in sounds if w.freq >= floor][:n]
-    found = [w.text for w in sounds] + lexicon.similar(key, n) + glossary.closest(key, n)
+    found = [w.text for w in sounds] + words.similar(key, n) + glossary.closest(key, n)
     return [w for w in dict.fromkeys(found) if match_key(w) != key][:n]
 
 
