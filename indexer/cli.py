@@ -348,8 +348,8 @@ def serve(
     if workers > 1 and get_path is None and (reason := prefork_unavailable()):
         raise CommandError(f"--workers {workers} needs gunicorn on Linux: {reason}")
     # Forked workers share a lexicon read before the fork; one process answers searches
-    # while it reads the lexicon (seconds at 1 GB) in a thread.
-    lexicon = "start" if workers > 1 or get_path is not None else "background"
+    # at once and reads the lexicon (seconds at 1 GB) when a request first needs it.
+    lexicon = "start" if workers > 1 or get_path is not None else "first use"
     app = create_app({"INDEX_DIR": str(ctx.obj), "RESULT_CACHE": result_cache, "LEXICON": lexicon})
     if get_path is not None:
         response = app.test_client().get(get_path)

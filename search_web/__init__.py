@@ -5,7 +5,6 @@ Every HTML page has a JSON twin under ``/api`` built by the same data function.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from os import PathLike
 from typing import Any
@@ -18,7 +17,7 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, PolicySearchError
 from search_web.cache import ResultCache
 from search_web.jsonio import OrjsonProvider
 
-LEXICON_LOADS = ("start", "background", "first use")
+LEXICON_LOADS = ("start", "first use")
 CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
@@ -27,9 +26,10 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     once, here.
 
     ``config`` is a mapping of settings, or just the index directory. ``LEXICON``: when
-    the pinyin lexicon is read — ``"start"`` (here: processes forked later share it),
-    ``"background"`` (in a thread, while the server answers searches: seconds at 1 GB,
-    which the first search need not wait for) or ``"first use"``.
+    the pinyin lexicon is read — ``"start"`` (here: processes forked later share it) or
+    ``"first use"`` (by the first request for a typed reading or a completion: seconds
+    at 1 GB, which searches need not wait for; read in a thread instead, it held the
+    interpreter's lock in long sorts and the first search took 16 s, not 3).
     """
     if isinstance(config, (str, PathLike)):
         config = {"INDEX_DIR": str(config)}
@@ -50,8 +50,6 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     index = app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
     if when == "start":  # not on the first autocomplete
         index.lexicon()
-    elif when == "background":
-        threading.Thread(target=index.lexicon, name="lexicon", daemon=True).start()
     app.extensions["policy_search_results"] = ResultCache(app.config["RESULT_CACHE"])
 
     from search_web import api, pages
