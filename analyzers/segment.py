@@ -40,7 +40,6 @@ from analyzers.charsets import HAN
 from analyzers.normalize import fold
 
 log = logging.getLogger(__name__)
-_LOCK = threading.Lock()
 
 CACHED_TEXTS = 4096
 CACHED_WORDS = 1 << 16  # long words whose subwords are remembered
@@ -120,7 +119,7 @@ def _rust_model() -> Any | None:
     return model
 
 
-_import_model = {"free": True}  # whether rjieba's own model is still unused
+_IMPORT_MODEL_TAKEN = threading.Lock()  # acquired, never released, by its first taker
 
 
 def _unused_model(rjieba: Any) -> Any:
@@ -128,9 +127,8 @@ def _unused_model(rjieba: Any) -> Any:
     module-level ``cut`` (0.1 s: dict.txt into a trie), which nothing here calls: the
     first model a process asks for is that one, so a command-line query builds one
     model, not two; later ones are built."""
-    with _LOCK:
-        free, _import_model["free"] = _import_model["free"], False
-    found = getattr(rjieba, "_DEFAULT_JIEBA", None) if free else None
+    first = _IMPORT_MODEL_TAKEN.acquire(blocking=False)
+    found = getattr(rjieba, "_DEFAULT_JIEBA", None) if first else None
     return found if found is not None else rjieba.Jieba()
 
 

@@ -189,9 +189,9 @@ def serve_and_load(
     """Start `policy-search serve --workers N` on loopback over ``index_dir``, load it,
     stop it; the report includes the seconds from starting the server to its first
     search answered (a search of the mix, right when it listens) and the server's
-    memory after the load: the total PSS of its processes and the master's peak RSS. ``result_cache=0`` makes every request
-    search (the query mix repeats, so the server's result cache would otherwise answer
-    most)."""
+    memory after the load: the total PSS of its processes and the master's peak RSS.
+    ``result_cache=0`` makes every request search (the query mix repeats, so the
+    server's result cache would otherwise answer most)."""
     with PolicyIndex.open(index_dir) as ix:
         doc = ix.documents()[0]["doc"]
     paths = [path.format(doc=doc) for path in PATHS]

@@ -31,6 +31,10 @@ def file_name(segment: Any) -> str:
     return segment.make_filename(EXTENSION)
 
 
+def _path(reader: Any) -> Path:
+    return Path(reader.storage().folder) / file_name(reader.segment())
+
+
 def write(reader: Any, create: Callable[[str], BinaryIO]) -> None:
     """Code a segment's columns into its codes file, through ``create``."""
     parts: list[mapped.Part] = []
@@ -43,9 +47,8 @@ def write(reader: Any, create: Callable[[str], BinaryIO]) -> None:
 
 def read(reader: Any) -> dict[str, Coded]:
     """A segment's codes for each of ``CODED``, in place."""
-    path = Path(reader.storage().folder) / file_name(reader.segment())
     try:
-        found = mapped.Mapped(path, _MAGIC)
+        found = mapped.Mapped(_path(reader), _MAGIC)
     except FileNotFoundError:
         return {name: _from_columns(reader, name) for name in CODED}
     return {name: (found.arrays[name], found.header["values"][name]) for name in CODED}
@@ -53,15 +56,14 @@ def read(reader: Any) -> dict[str, Coded]:
 
 def verify(reader: Any) -> None:
     """ValueError unless the segment's codes file holds what its columns say."""
-    path = Path(reader.storage().folder) / file_name(reader.segment())
-    found = mapped.Mapped(path, _MAGIC)
+    found = mapped.Mapped(_path(reader), _MAGIC)
     try:
         found.verify()
         for name in CODED:
             codes, values = _from_columns(reader, name)
             stored = found.arrays[name]
             if found.header["values"][name] != values or not np.array_equal(stored, codes):
-                raise ValueError(f"{path.name}: the {name} codes differ from the column")
+                raise ValueError(f"{found.path.name}: the {name} codes differ from the column")
     finally:
         found.close()
 

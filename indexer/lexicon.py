@@ -259,7 +259,7 @@ class LexiconTable:
         holds ``needle``."""
         texts = sorted({lexicon_entry(p, 0)[0] for p in self._table.payloads_with(needle.encode())})
         return [
-            Word(word, freq, *lexicon_entry(payload or "", freq)[1][1:], word in self._jargon)
+            Word(word, freq, *lexicon_entry(payload, freq)[1][1:], word in self._jargon)
             for word, (freq, payload) in self._table.lookup(texts).items()
         ]
 

@@ -61,12 +61,13 @@ class Mapped:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         if self._map[:8] != magic:
             raise ValueError(f"{path.name} is not a {magic[:-3].decode()} file")
-        size = int.from_bytes(self._map[8:16], "little")
-        self.header: dict[str, Any] = json.loads(self._map[16 : 16 + size])
-        base = 16 + size + (-(16 + size) % 8)
-        self._parts = {name: (base + start, size) for name, _, start, size in self.header["parts"]}
+        header_size = int.from_bytes(self._map[8:16], "little")
+        self.header: dict[str, Any] = json.loads(self._map[16 : 16 + header_size])
+        base = 16 + header_size + (-(16 + header_size) % 8)
+        self._parts: dict[str, tuple[int, int]] = {}  # each part's offset in the file, size
         self.arrays: dict[str, np.ndarray] = {}
         for name, dtype, start, size in self.header["parts"]:
+            self._parts[name] = (base + start, size)
             if dtype is not None:
                 count = size // np.dtype(dtype).itemsize
                 self.arrays[name] = np.frombuffer(
