@@ -26,7 +26,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
-from indexer import codes, expanding, tally
+from indexer import codes, expanding, firsts, tally
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
 from indexer.errors import CannotRepair, ReaderError, UsageError
@@ -237,7 +237,9 @@ def _repair(ix: Index, damaged: set[str], progress: bool | None) -> list[Source]
         records = _damaged_records(searcher, damaged)
     with using(committed):
         sources = [_source_again(doc, record) for doc, record in sorted(records.items())]
-        writer = BulkWriter(ix, before_commit=codes.write_missing, compound=COMPOUND)
+        writer = BulkWriter(
+            ix, before_commit=codes.write_missing, watch=firsts.WATCH, compound=COMPOUND
+        )
         try:
             with lock_noted(Path(ix.storage.folder)):
                 drop_segments(writer, damaged)
@@ -329,7 +331,9 @@ def _update_with(
         tidy(index_dir)
         return report
     try:
-        writer = BulkWriter(ix, before_commit=codes.write_missing, compound=COMPOUND)
+        writer = BulkWriter(
+            ix, before_commit=codes.write_missing, watch=firsts.WATCH, compound=COMPOUND
+        )
     except LockError:
         ledger.close()
         raise locked_error(index_dir) from None

@@ -31,6 +31,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,19 @@ def postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray
     if (field, btext) not in reader._terms:
         return _EMPTY_IDS, None
     return _postings(reader._terms.term_info(field, btext), reader)
+
+
+def sorted_postings(reader: Any, field: str) -> SortedPostings:
+    """Every term of ``field`` in one segment with its document numbers (deleted ones
+    included), as the segment's writer had them."""
+    terms, lists = [], []
+    for btext in reader.lexicon(field):
+        terms.append(btext)
+        lists.append(_postings(reader._terms.term_info(field, btext), reader)[0])
+    ends = np.cumsum([len(ids) for ids in lists], dtype=np.int64)
+    starts = ends - np.array([len(ids) for ids in lists], dtype=np.int64)
+    docs = np.concatenate(lists) if lists else _EMPTY_IDS
+    return SortedPostings(terms, starts, ends, docs)
 
 
 def check_segment(reader: Any) -> Counter[str]:
@@ -256,6 +270,29 @@ _TERM_INFO = W3TermInfo._struct  # flags, weight, doc freq, min/max length byte,
 _EXTENT = struct.Struct("!qi")  # ... then the posting list's offset and length
 
 
+@dataclass(frozen=True)
+class SortedPostings:
+    """One field's postings as its segment is written: the terms in order, and term
+    ``t``'s documents ``docs[starts[t]:ends[t]]`` (ascending)."""
+
+    terms: list[bytes]
+    starts: np.ndarray
+    ends: np.ndarray
+    docs: np.ndarray
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What a segment's writer hands on when it writes the segment: ``field``'s sorted
+    postings and each document's value of the ``column`` (an int field; 0 for none), to
+    ``written(storage, segment, postings, values)`` — what the per-segment files made
+    from a segment's postings are written from, for new and merged segments alike."""
+
+    field: str
+    column: str
+    written: Callable[[Any, Any, SortedPostings, np.ndarray], None]
+
+
 class BulkWriter(SegmentWriter):
     """A Whoosh segment writer that keeps postings in arrays and writes whole blocks.
 
@@ -278,9 +315,12 @@ class BulkWriter(SegmentWriter):
         self,
         ix: Any,
         before_commit: Callable[[Any, Any, list[Any]], None] | None = None,
+        watch: Watch | None = None,
         **kwargs: Any,
     ) -> None:
         self._before_commit = before_commit  # with the storage, schema and segments to commit
+        self._watch = watch
+        self._watched = array("i")  # each document's value of the watched column
         try:
             super().__init__(ix, **kwargs)  # takes the lock, then writes file headers
         except OSError:
@@ -338,6 +378,8 @@ class BulkWriter(SegmentWriter):
                     length = 0
                 buffer.set_length(docnum, length)
             stored = fields.get(f"_stored_{name}", value)
+            if self._watch is not None and name == self._watch.column:
+                self._watch_value(docnum, int(value))
             perdoc.add_field(name, field, stored if field.stored else None, length)
             if field.column_type and stored is not None:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
@@ -349,6 +391,13 @@ class BulkWriter(SegmentWriter):
         """Postings of a segment merged into this one go to the arrays too (``docmap``
         renumbers a segment with deletions; its deleted documents have no postings)."""
         schema = self.schema
+        if self._watch is not None:
+            column = self._watch.column
+            values = int_column(reader, column, schema[column]).tolist()
+            for old, value in enumerate(values):
+                new = startdoc + old if docmap is None else docmap.get(old)
+                if new is not None and value:
+                    self._watch_value(new, value)
         for name, btext, old, weight, value in reader.iter_postings():
             if name not in schema:
                 continue
@@ -356,6 +405,12 @@ class BulkWriter(SegmentWriter):
             buffer = self._buffer(name)
             buffer.add_items(docnum, [(btext, 1, weight, value)], 1.0)
             buffer.set_length(docnum, reader.doc_field_length(old, name) or 0)
+
+    def _watch_value(self, docnum: int, value: int) -> None:
+        missing = docnum + 1 - len(self._watched)
+        if missing > 0:
+            self._watched.extend([0] * missing)
+        self._watched[docnum] = value
 
     def _commit_toc(self, segments: list[Any]) -> None:
         """What the segments need besides their own files (``before_commit``), Whoosh's
@@ -368,13 +423,20 @@ class BulkWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
+        watched = SortedPostings([], _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS)
         for name in sorted(self._buffers):
             buffer = self._buffers.pop(name)
             if buffer.docs:  # Whoosh starts no field that has no terms
                 fieldwriter.start_field(name, self.schema[name])
-                buffer.write(fieldwriter)
+                written = buffer.write(fieldwriter)
                 fieldwriter.finish_field()
+                if self._watch is not None and name == self._watch.field:
+                    watched = written
         fieldwriter.close()
+        if self._watch is not None and self.docnum:  # a segment without the field too
+            values = np.zeros(self.docnum, dtype=np.int32)
+            values[: len(self._watched)] = np.frombuffer(self._watched, dtype=np.int32)
+            self._watch.written(self.storage, self.newsegment, watched, values)
 
 
 def finish_segment(writer: SegmentWriter) -> Any:
@@ -488,7 +550,7 @@ class _FieldPostings:
             self.length_bytes.extend(bytes(missing))
         self.length_bytes[docnum] = length_to_byte(length)
 
-    def write(self, fieldwriter: Any) -> None:
+    def write(self, fieldwriter: Any) -> SortedPostings:
         """Every term's posting list, in term order, to the segment being written."""
         texts = [t if isinstance(t, bytes) else t.encode("utf-8") for t in self.numbers]
         ordered = sorted(set(texts))
@@ -532,6 +594,7 @@ class _FieldPostings:
             postings = blocks.postings(t, start, end)
             postfile.write(postings)
             tindex.add(key, blocks.info(t, start, end) + _EXTENT.pack(offset, len(postings)))
+        return SortedPostings([ordered[r] for r in term_ranks], starts, ends, docs)
 
 
 class _Blocks:

@@ -13,6 +13,7 @@ from typing import Any
 
 from whoosh.index import Index
 
+from indexer import firsts
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, abandon_segment, finish_segment
 from indexer.errors import PolicySearchError
@@ -114,7 +115,7 @@ def _worker(ix: Index, sources: list[Source], number: int, results: Any) -> None
         size = 0
         for source in sources:
             if writer is None:
-                writer, size = BulkWriter(ix, _lk=False, compound=COMPOUND), 0
+                writer, size = BulkWriter(ix, _lk=False, watch=firsts.WATCH, compound=COMPOUND), 0
             words.update(add_document(writer, source))
             size += source.size
             results.put(("done", source.size))

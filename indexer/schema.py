@@ -64,8 +64,8 @@ ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
 GLOSSARY_KEYS = "glossary_keys"
 # 9: the lists and expansions records; 10: glossary_keys; 11: the ledger; 12: its lists
 # table's records in base64; 13: each segment's codes file, runs in ``indexer.mapped``'s
-# layout.
-SCHEMA_VERSION = 13
+# layout; 14: each segment's first years of its words (``indexer.firsts``).
+SCHEMA_VERSION = 14
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash
