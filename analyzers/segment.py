@@ -142,8 +142,9 @@ def _dictionary_table() -> dict[str, int]:
     return {word: int(freq) for word, freq in _DICTIONARY_LINE.findall(text)}
 
 
-def _dictionary_freqs(words: Iterable[str]) -> dict[str, int]:
-    """The frequencies jieba's dict.txt gives those of ``words`` it lists."""
+def dictionary_frequencies(words: Iterable[str]) -> dict[str, int]:
+    """The frequencies jieba's dict.txt gives those of ``words`` it lists: how common
+    each is in general Chinese text (a coined term is rare there or absent)."""
     table = _dictionary_table()
     return {word: table[word] for word in words if word in table}
 
@@ -234,7 +235,7 @@ class Segmenter:
             return
         known = {w for w, _ in batch if w not in self.user_words and self._rust.has_word(w)}
         if self._reference is None:
-            old = _dictionary_freqs(known)
+            old = dictionary_frequencies(known)
         else:  # learning: no need to read dict.txt again for every word
             old = {w: self._reference.FREQ[w] for w in known if self._reference.FREQ.get(w)}
         if len(old) < len(known) or not all(_rust_stores(w, f) for w, f in batch):
@@ -266,7 +267,7 @@ class Segmenter:
         then gets ``int(f1 * f2 / total) + 1`` either way: 1.)"""
         total = _PY_TOTAL + sum(freq for _, freq in self._added)
         pieces = self._rust.cut(word, False)
-        listed = {**_dictionary_freqs([word, *pieces]), **self.user_words}
+        listed = {**dictionary_frequencies([word, *pieces]), **self.user_words}
         share = 1.0
         for piece in pieces:
             share *= listed.get(piece, 1) / float(total)

@@ -368,6 +368,33 @@ def cold_queries(cli: list[str], queries: list[str]) -> list[float]:
     return [timed_child([*search, q, "--json", "--limit", "10"], ok=(0, 1))[0] for q in queries]
 
 
+def what_changed_times(cli: list[str]) -> dict[str, Any]:
+    """Seconds of a new process for "what is new this year" (``new-terms --year Y
+    --json`` for each of the two latest years indexed) and "what changed against last
+    year" (``compare A B --json``, a region's two latest reports): set against a cold
+    search in the same run."""
+    _, _, out = timed_child([*cli, "docs", "--json"])
+    documents = [d for d in json.loads(out)["documents"] if d["year"]]
+    years = sorted({d["year"] for d in documents})
+    # exit 1 says nothing new, or nothing earlier to compare with: an answer too
+    new_terms = {
+        str(year): round(
+            timed_child([*cli, "new-terms", "--year", str(year), "--json"], ok=(0, 1))[0], 2
+        )
+        for year in years[-2:]
+    }
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for d in documents:
+        by_region.setdefault(d["region"], []).append(d)
+    pairs = [sorted(ds, key=lambda d: (d["year"], d["doc"]))[-2:] for ds in by_region.values()]
+    pairs = [p for p in pairs if len(p) == 2]
+    if not pairs:
+        return {"new_terms": new_terms, "compare": None}
+    a, b = max(pairs, key=lambda p: (p[1]["year"], p[1]["paragraphs"]))
+    seconds = timed_child([*cli, "compare", a["doc"], b["doc"], "--json"])[0]
+    return {"new_terms": new_terms, "compare": round(seconds, 2)}
+
+
 UPDATES = 3  # reports added one at a time, a process each
 
 
@@ -521,6 +548,7 @@ def measure(
             row[f"ours_cold_p{p}_ms"] = ours_ms
             rg = row[f"rg_literal_p{p}_ms"]
             row[f"ours_cold_rg_p{p}_ratio"] = round(ours_ms / rg, 1) if rg else None
+        row["ours_what_changed_s"] = what_changed_times(build[:5])
         has_workers = "workers" in inspect.signature(serve_and_load).parameters
         for key, cache, workers in SERVER_ROWS if server else []:
             if workers > 1 and not has_workers:
@@ -580,6 +608,12 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f" p50 {row['ours_cold_p50_ms']} ms, p95 {row['ours_cold_p95_ms']} ms;"
             f" ours/{tool} {row['ours_cold_rg_p50_ratio']} / {row['ours_cold_rg_p95_ratio']}"
         )
+        if changed := row.get("ours_what_changed_s"):
+            print(
+                "  what changed (a process each, --json): new-terms "
+                + ", ".join(f"{y} {t:.2f} s" for y, t in changed["new_terms"].items())
+                + f"; compare two reports {changed['compare']} s"
+            )
         if updates := row.get("ours_update_s"):
             print(
                 f"  add one report (a process each, {len(updates)} in turn): median"

@@ -27,7 +27,9 @@ from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
 from analyzers.traditional import t2s_table
 from indexer.arrange import HitReader, arrange
+from indexer.comparison import Comparison, compare, previous_report
 from indexer.errors import DocumentNotFound, IndexUnavailable, QuerySyntaxError, UsageError
+from indexer.formulations import NewTerms, new_terms
 from indexer.highlight import highlight_spans, html_marked
 from indexer.ingest.glossary import EXPANSION, bare
 from indexer.ingest.metadata import document_label
@@ -66,6 +68,7 @@ from indexer.store import (
     require_index,
 )
 from indexer.suggestions import completions, load_lexicon, suggestions
+from indexer.targets import TargetsTable, targets_table
 from indexer.variants import SHOWN as VARIANTS
 from indexer.variants import offered
 
@@ -533,8 +536,62 @@ class PolicyIndex:
                     "highlights": [list(span) for span in spans],
                 }
             )
-        meta = {k: v for k, v in record["data"].items() if k not in ("path", "sha256")}
+        meta = {k: v for k, v in record["data"].items() if k not in ("path", "sha256", "targets")}
         return {**meta, "label": document_label(meta), "paragraph_list": paragraphs}
+
+    def targets(
+        self,
+        *,
+        year: str | None = None,
+        region: str | None = None,
+        doc: str | None = None,
+        indicator: str | None = None,
+    ) -> TargetsTable:
+        """The targets the reports state (``indexer.targets``), filtered like a search:
+        ``year`` (``2023`` or ``2021-2023``), ``region``, ``doc`` (a name or its prefix),
+        and the indicator's text."""
+        return targets_table(
+            self.snapshot(), year=year, region=region, doc=doc, indicator=indicator
+        )
+
+    @_segmented
+    def compare(self, a: str, b: str, *, limit: int = 50) -> Comparison:
+        """Report ``b`` against report ``a`` (``indexer.comparison``): the terms added
+        and dropped, most salient first, and the targets side by side.
+
+        :raises DocumentNotFound: either is no indexed report.
+        """
+        return compare(self.snapshot(), a, b, limit, self._reports, self._glossary)
+
+    def previous_report(self, doc: str) -> str | None:
+        """The report of ``doc``'s region from the latest year before its own, if any."""
+        return previous_report(self.snapshot(), self._reports, doc)
+
+    def years(self) -> list[int]:
+        """The years of the indexed reports, ascending."""
+        return sorted(int(y) for y in np.unique(self.snapshot().years) if y > 0)
+
+    def regions(self) -> list[str]:
+        """The regions of the indexed reports, sorted."""
+        return sorted(name for name in self.snapshot().region_names if name)
+
+    @_segmented
+    def new_terms(self, year: int, *, region: str | None = None, limit: int = 50) -> NewTerms:
+        """What the reports of ``year`` (of ``region``) say that no earlier report did
+        (``indexer.formulations``).
+
+        :raises UsageError: no report of that year (or region) is indexed.
+        """
+        snapshot = self.snapshot()
+        if region is not None and region not in snapshot.region_names:
+            raise UsageError(f"no report of region {region!r} in the index")
+        found = new_terms(snapshot, year, region, limit, self._reports, self._glossary)
+        if not found.reports:
+            years = self.years()
+            known = f"{years[0]}–{years[-1]}" if years else "none"
+            where = f" of {region}" if region else ""
+            raise UsageError(f"no report{where} of {year} in the index (years: {known})")
+        return found
 
     @_segmented
     def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:

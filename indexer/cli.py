@@ -10,6 +10,7 @@ import functools
 import re
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,18 @@ from indexer.ingest.metadata import FIELDS
 from indexer.ingest.overrides import load_meta_file
 from indexer.output import (
     counts_table,
+    format_comparison,
     format_documents,
     format_glossary,
+    format_new_terms,
     format_search,
+    format_targets,
     format_terms,
     format_usage,
     hits_csv,
     hits_ndjson,
+    new_terms_csv,
+    targets_csv,
     to_json,
     use_color,
 )
@@ -91,6 +97,28 @@ def one_line_errors(command: Any) -> Any:
             raise CommandError(str(exc)) from None
 
     return run
+
+
+def table_format_option(row: str) -> Any:
+    """``--format text|json|csv`` for a command whose answer is a table of ``row``s."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "csv"]),
+        default="text",
+        help=f"Output format (csv: one row per {row}, with a byte-order mark).",
+    )
+
+
+def echo_table(fmt: str, data: dict[str, Any], csv: Any, text: Callable[[], str]) -> None:
+    """A table's answer as ``fmt`` says: JSON of ``data``, the ``csv`` lines, or ``text()``."""
+    if fmt == "json":
+        click.echo(to_json(data))
+    elif fmt == "csv":
+        for line in csv:
+            click.echo(line, nl=False)
+    else:
+        click.echo(text())
 
 
 def json_option(what: str) -> Any:
@@ -295,6 +323,89 @@ def glossary(
             click.echo(f"\nsearch every use: policy-search search {typed}{hint}")
     if not result.entries and not used:
         click.echo(f"no glossary entry for {term}, nor any use of it{hint}", err=True)
+        sys.exit(EXIT_NO_HITS)
+
+
+@cli.command("new-terms")
+@click.option("--year", required=True, type=click.IntRange(1), help="The year, e.g. 2023.")
+@click.option("--region", help="Compare with this region's earlier reports only.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@json_option("the terms")
+@table_format_option("term")
+@index_option
+@click.pass_context
+@one_line_errors
+def new_terms(
+    ctx: click.Context, year: int, region: str | None, limit: int, as_json: bool, fmt: str
+) -> None:
+    """What the reports of a year say that no earlier report did.
+
+    A listed term occurs in a report of YEAR (of --region) and in no report of an
+    earlier year (of that region; of the whole index otherwise), under the same literal
+    matching as search: `search TERM --year 1000-<YEAR-1>` finds nothing. Most salient first
+    (repeated, quoted, in headings or the glossary, used later and by other regions).
+    Exit status 1 when nothing is new or there is nothing earlier to compare with.
+    """
+    fmt = "json" if as_json else fmt
+    with PolicyIndex.open(ctx.obj) as ix:
+        found = ix.new_terms(year, region=region, limit=limit)
+    text = functools.partial(format_new_terms, found, use_color(sys.stdout))
+    echo_table(fmt, found.as_dict(), new_terms_csv(found), text)
+    if not found.terms:
+        sys.exit(EXIT_NO_HITS)
+
+
+@cli.command()
+@click.argument("doc_a")
+@click.argument("doc_b")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@json_option("the comparison")
+@index_option
+@click.pass_context
+@one_line_errors
+def compare(ctx: click.Context, doc_a: str, doc_b: str, limit: int, as_json: bool) -> None:
+    """Report DOC_B against report DOC_A (document ids, as `docs` lists them).
+
+    `added`: terms B uses and A never does; `dropped`: the reverse — exact, like
+    new-terms, ranked as it ranks them, each with where it stands; then both reports'
+    targets side by side by indicator (the values as printed, `-` where one has none).
+    """
+    with PolicyIndex.open(ctx.obj) as ix:
+        found = ix.compare(doc_a, doc_b, limit=limit)
+    if as_json:
+        click.echo(to_json(found.as_dict()))
+    else:
+        click.echo(format_comparison(found, use_color(sys.stdout)))
+
+
+@cli.command()
+@click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
+@click.option("--region", help="Only this region, e.g. 新华区.")
+@click.option("--doc", help="Only this document (file name or its prefix).")
+@click.option("--indicator", help="Only indicators holding this text, e.g. 生产总值.")
+@json_option("the table")
+@table_format_option("target")
+@index_option
+@click.pass_context
+@one_line_errors
+def targets(
+    ctx: click.Context,
+    year: str | None,
+    region: str | None,
+    doc: str | None,
+    indicator: str | None,
+    as_json: bool,
+    fmt: str,
+) -> None:
+    """The targets each report states for its year (its 主要预期目标), one row per
+    indicator: the value as printed, its numbers, unit and modifier (左右, 以上, 以内).
+    Last year's results, quoted in the same words, are not targets. Exit status 1 when
+    no report states one."""
+    fmt = "json" if as_json else fmt
+    with PolicyIndex.open(ctx.obj) as ix:
+        table = ix.targets(year=year, region=region, doc=doc, indicator=indicator)
+    echo_table(fmt, table.as_dict(), targets_csv(table), functools.partial(format_targets, table))
+    if not table.targets:
         sys.exit(EXIT_NO_HITS)
 
 

@@ -12,11 +12,16 @@ from typing import Any, TextIO
 
 import orjson
 
+from indexer.comparison import Comparison
+from indexer.formulations import NewTerms
 from indexer.highlight import terminal_snippet
 from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
 from indexer.lookup import TermEntry
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage
+from indexer.targets import COLUMNS as TARGET_COLUMNS
+from indexer.targets import TargetsTable
 
+CONTEXT_CHARS = 24  # what a new term's line shows before it (and twice that after)
 BOX_CHARS = 60  # how much of a definition the box above search hits shows
 # What an entry's headword says of where its explanation comes from.
 _SOURCE_NOTES = {GLOSSARY: "", INLINE: "（正文中的解释）", EXPANSION: "（据语料中的列举）"}
@@ -157,6 +162,110 @@ def format_terms(terms: list[dict[str, Any]]) -> str:
     rows = ["\t".join(columns)]
     rows += ["\t".join(str(t[c]) for c in columns) for t in terms]
     return "\n".join(rows)
+
+
+# A new term in a spreadsheet: what the JSON says, its first paragraph flattened.
+NEW_TERM_COLUMNS = (
+    "term",
+    "occurrences",
+    "paragraphs",
+    "reports",
+    "first_doc",
+    "first_label",
+    "first_paragraph",
+    "first_text",
+    "later_years",
+    "quoted",
+    "heading",
+    "defined",
+    "regions",
+    "salience",
+)
+
+
+def new_terms_csv(found: NewTerms) -> Iterator[str]:
+    rows = []
+    for term in found.terms:
+        row = term.as_dict()
+        first = row.pop("first")
+        row.update({f"first_{k}": v for k, v in first.items()})
+        row["later_years"] = " ".join(map(str, row["later_years"]))
+        rows.append([row[c] for c in NEW_TERM_COLUMNS])
+    return csv_lines(NEW_TERM_COLUMNS, rows)
+
+
+def format_new_terms(found: NewTerms, color: bool) -> str:
+    """The year's new terms, one block each: counts, where first said, later years."""
+    bold, dim, reset = _styles(color)
+    where = f"{found.region} " if found.region else ""
+    reports = f"{found.reports} report(s)"
+    if not found.earlier.reports:
+        return (
+            f"{where}{found.year}: {reports}, and no earlier report to compare with: "
+            "every term would be new"
+        )
+    first, last = found.earlier.years
+    head = (
+        f"{where}{found.year}: {reports} against {found.earlier.reports} earlier ({first}–{last})"
+    )
+    if not found.terms:
+        return f"{head}: no new terms"
+    lines = [f"{head}: {len(found.terms)} new term(s), most salient first"]
+    for term in found.terms:
+        shown = (("quoted", term.quoted), ("heading", term.heading), ("defined", term.defined))
+        marks = [mark for mark, on in shown if on]
+        later = ", ".join(map(str, term.later_years)) or "-"
+        lines.append(
+            f"{bold}{term.term}{reset}\t{term.occurrences} time(s) in {term.paragraphs} "
+            f"paragraph(s), {term.reports} report(s); later: {later}"
+            + (f"; {', '.join(marks)}" if marks else "")
+        )
+        text = term.first["text"]
+        at = max(text.find(term.term) - CONTEXT_CHARS, 0)
+        lines.append(
+            f"    {dim}{term.first['label']} ¶{term.first['paragraph']}{reset} "
+            + ("…" if at else "")
+            + _shorten(text[at:], 3 * CONTEXT_CHARS)
+        )
+    return "\n".join(lines)
+
+
+def format_comparison(found: Comparison, color: bool) -> str:
+    """Added and dropped terms, each with where it stands, then the targets side by side."""
+    bold, dim, reset = _styles(color)
+    lines = [f"{bold}{found.b['label']}{reset} against {bold}{found.a['label']}{reset}"]
+    for title, terms in (("added", found.added), ("dropped", found.dropped)):
+        lines.append(f"{title}: {len(terms)} term(s)")
+        for term in terms:
+            lines.append(
+                f"    {bold}{term.term}{reset}\t{term.occurrences} time(s)"
+                f" {dim}¶{term.first['paragraph']}{reset}"
+            )
+    if found.targets:
+        lines.append("targets:")
+        for row in found.targets:
+            a = "-" if row["a"] is None else row["a"] or "(stated)"
+            b = "-" if row["b"] is None else row["b"] or "(stated)"
+            lines.append(f"    {row['indicator']}\t{a} → {b}")
+    return "\n".join(lines)
+
+
+def targets_csv(table: TargetsTable) -> Iterator[str]:
+    return csv_lines(TARGET_COLUMNS, ([row[c] for c in TARGET_COLUMNS] for row in table.targets))
+
+
+def format_targets(table: TargetsTable) -> str:
+    """Each report's targets under its label: indicator and value as printed."""
+    lines: list[str] = []
+    label = None
+    for row in table.targets:
+        if row["label"] != label:
+            label = row["label"]
+            lines.append(f"{label} ¶{row['paragraph']}")
+        lines.append(f"    {row['indicator']}\t{row['value'] or '-'}")
+    if table.without:
+        lines.append(f"no targets statement: {', '.join(table.without)}")
+    return "\n".join(lines) if lines else "no reports"
 
 
 def format_documents(documents: list[dict[str, Any]]) -> str:

@@ -113,6 +113,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
             "path": str(source.path),
             "sha256": source.sha256,
             "paragraphs": len(source.parsed.paragraphs),
+            "targets": [t.as_dict() for t in source.parsed.targets],
         },
         **common,
     )

@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter
-from indexer import abbreviations, bulk, codes
+from indexer import abbreviations, bulk, codes, firsts
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import document_label
@@ -80,6 +80,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, str], Counter[str]]:
                 try:
                     read.update(bulk.check_segment(reader))
                     codes.verify(reader)
+                    firsts.verify(reader)
                 except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
                     files = index_dir / f"{segment}.*"
                     problems[segment] = f"{files}: damaged ({type(exc).__name__}: {exc})"
@@ -277,13 +278,18 @@ class Reports(Mapping[str, dict[str, Any]]):
 
     def __getitem__(self, doc: str) -> dict[str, Any]:
         if doc not in self._read:
-            number = self._record_numbers().get(doc)
-            if number is None:
-                raise KeyError(doc)
-            data = self._searcher.stored_fields(number)["data"]
+            data = self.record(doc)
             data = {**data, "label": document_label(data)}
             self._read[doc] = {k: data.get(k) for k in REPORT_FIELDS}
         return self._read[doc]
+
+    def record(self, doc: str) -> dict[str, Any]:
+        """Everything the report's record holds (its speaker, its source), read again."""
+        number = self._record_numbers().get(doc)
+        if number is None:
+            raise KeyError(doc)
+        data: dict[str, Any] = self._searcher.stored_fields(number)["data"]
+        return data
 
     def __iter__(self) -> Iterator[str]:
         return (d["doc"] for d in iter_documents(self._searcher))
@@ -309,7 +315,9 @@ class Labels(Mapping[str, str]):
 
 
 def iter_documents(searcher: Searcher) -> Iterator[dict[str, Any]]:
-    """Document records (metadata, label, path, hash, paragraph count), by doc id."""
+    """Document records (metadata, label, path, hash, paragraph count), by doc id; their
+    targets are the targets table's (``indexer.targets``)."""
     records = [rec["data"] for rec in searcher.documents(kind=DOCUMENT)]
     for record in sorted(records, key=lambda r: r["doc"]):
-        yield {**record, "label": document_label(record)}
+        meta = {k: v for k, v in record.items() if k != "targets"}
+        yield {**meta, "label": document_label(record)}

@@ -8,12 +8,15 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from indexer.output import hits_csv
 from search_web.data import (
+    compare_data,
     docs_data,
     document_data,
     glossary_data,
+    new_terms_data,
     search_data,
     search_export,
     suggest_data,
+    targets_data,
 )
 from search_web.openapi import openapi_spec
 
@@ -50,6 +53,21 @@ def docs() -> Response:
 @bp.get("/glossary")
 def glossary() -> Response:
     return jsonify(glossary_data(request.args))
+
+
+@bp.get("/new")
+def new_terms() -> Response:
+    return jsonify(new_terms_data(request.args))
+
+
+@bp.get("/compare")
+def compare() -> Response:
+    return jsonify(compare_data(request.args))
+
+
+@bp.get("/targets")
+def targets() -> Response:
+    return jsonify(targets_data(request.args))
 
 
 @bp.get("/suggest")

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from analyzers.normalize import match_key
 from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
 from indexer.ingest.glossary import EXPANSION
@@ -89,8 +90,11 @@ def search_export(args: MultiDict[str, str]) -> tuple[Iterator[tuple[str, Hit]],
 
 
 def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:
-    """A document's metadata and paragraphs, the query's matches marked."""
-    return policy_index().document(doc, highlight=args.get("q", "").strip())
+    """A document's metadata and paragraphs, the query's matches marked, and the report
+    of its region from the year before (``previous``, to compare it with), if any."""
+    ix = policy_index()
+    found = ix.document(doc, highlight=args.get("q", "").strip())
+    return {**found, "previous": ix.previous_report(doc)}
 
 
 def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
@@ -126,6 +130,60 @@ def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
         "reports": [{**r, "entries": entries[r["doc"]]} for r in ordered],
         "expansions": sorted(expanded.values(), key=lambda e: e["term"]),
     }
+
+
+NEW_TERMS_LIMIT = 50
+MAX_NEW_TERMS = 500
+
+
+def new_terms_data(args: MultiDict[str, str]) -> dict[str, Any]:
+    """What the reports of ``year`` (the latest, if not given; of ``region``) say that no
+    earlier report did, and the years and regions there are to ask about."""
+    ix = policy_index()
+    years, regions = ix.years(), ix.regions()
+    if not years:
+        raise UsageError("no report with a year is indexed")
+    year = _int_arg(args, "year", years[-1], 1, 9999)
+    limit = _int_arg(args, "limit", NEW_TERMS_LIMIT, 1, MAX_NEW_TERMS)
+    region = args.get("region", "").strip() or None
+    found = ix.new_terms(year, region=region, limit=limit).as_dict()
+    return {**found, "years": years, "regions": regions}
+
+
+def compare_data(args: MultiDict[str, str]) -> dict[str, Any]:
+    """Report ``b`` against report ``a``: terms added and dropped, targets side by side."""
+    a, b = args.get("a", "").strip(), args.get("b", "").strip()
+    if not a or not b:
+        raise UsageError("a and b (two document ids) are required")
+    limit = _int_arg(args, "limit", NEW_TERMS_LIMIT, 1, MAX_NEW_TERMS)
+    return policy_index().compare(a, b, limit=limit).as_dict()
+
+
+def targets_data(args: MultiDict[str, str]) -> dict[str, Any]:
+    """The targets the reports state, filtered (``year``, ``region``, ``doc``,
+    ``indicator``), and grouped by indicator: each indicator's values over the reports,
+    the numbers charted where they share a unit."""
+    ix = policy_index()
+    asked = {k: args.get(k, "").strip() or None for k in ("year", "region", "doc", "indicator")}
+    table = ix.targets(**asked).as_dict()
+    groups: dict[str, dict[str, Any]] = {}
+    for row in table["targets"]:
+        group = groups.setdefault(
+            match_key(row["indicator"]), {"indicator": row["indicator"], "rows": []}
+        )
+        group["rows"].append(row)
+    for group in groups.values():
+        numbered = [r for r in group["rows"] if r["low"] is not None]
+        units = {r["unit"] for r in numbered}
+        many = len({r["region"] for r in numbered}) > 1
+        group["chart"] = (
+            [[f"{r['region']} {r['year']}" if many else str(r["year"]), r["low"]] for r in numbered]
+            if len(numbered) > 1 and len(units) == 1
+            else []
+        )
+        group["unit"] = units.pop() if len(units) == 1 else ""
+    ordered = sorted(groups.values(), key=lambda g: (-len(g["rows"]), g["indicator"]))
+    return {**asked, **table, "indicators": ordered, "regions": ix.regions()}
 
 
 def docs_data() -> dict[str, Any]:

@@ -113,6 +113,48 @@ def openapi_spec() -> dict[str, Any]:
                 [_param("term", "the term to look up (quotes, width and case ignored)")],
                 (),
             ),
+            "/api/new": _get(
+                "New terms of a year: what its reports (of a region) say that no earlier "
+                "report did (none there: zero occurrences before the year, as search "
+                "counts them), most salient first, with the years and regions indexed",
+                [
+                    _param(
+                        "year",
+                        "the year, e.g. 2023",
+                        {"type": "integer", "minimum": 1, "maximum": 9999},
+                    ),
+                    _param("region", "compare with this region's earlier reports only"),
+                    _param(
+                        "limit",
+                        "terms listed (1-500)",
+                        {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                    ),
+                ],
+            ),
+            "/api/compare": _get(
+                "Report b against report a: terms b uses and a never does (added), the "
+                "reverse (dropped), each with where it stands, and both reports' targets "
+                "side by side",
+                [
+                    _param("a", "a document id, as /api/docs lists them", required=True),
+                    _param("b", "another document id", required=True),
+                    _param(
+                        "limit",
+                        "terms listed each way (1-500)",
+                        {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                    ),
+                ],
+                (400, 404),
+            ),
+            "/api/targets": _get(
+                "The targets each report states for its year (主要预期目标), one row per "
+                "indicator (value as printed, low, high, unit, modifier), and grouped by "
+                "indicator over the reports",
+                [
+                    *filters,
+                    _param("indicator", "only indicators holding this text, e.g. 生产总值"),
+                ],
+            ),
             "/api/suggest": _get(
                 "Autocomplete: glossary terms, corpus words, pinyin",
                 [_param("q", "what was typed so far")],

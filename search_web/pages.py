@@ -1,5 +1,6 @@
 """HTML pages: search (/?q=), a document (/doc/<doc>), the glossary (/glossary), the
-document list (/docs). Each renders the same data its /api twin returns."""
+document list (/docs), a year's new terms (/new), the reports' targets (/targets), report against report
+(/compare). Each renders the same data its /api twin returns."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from urllib.parse import quote_plus
 
 from flask import Blueprint, g, render_template, request, url_for
 
-from search_web.data import docs_data, document_data, glossary_data, policy_index, search_data
+from search_web.data import (
+    compare_data,
+    docs_data,
+    document_data,
+    glossary_data,
+    new_terms_data,
+    policy_index,
+    search_data,
+    targets_data,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -74,6 +84,21 @@ def document(doc: str) -> str:
 @bp.get("/glossary")
 def glossary() -> str:
     return render_template("glossary.html", usage_shown=USAGE_SHOWN, **glossary_data(request.args))
+
+
+@bp.get("/new")
+def new_terms() -> str:
+    return render_template("new.html", **new_terms_data(request.args))
+
+
+@bp.get("/compare")
+def compare() -> str:
+    return render_template("compare.html", **compare_data(request.args))
+
+
+@bp.get("/targets")
+def targets() -> str:
+    return render_template("targets.html", **targets_data(request.args))
 
 
 @bp.get("/docs")

@@ -369,3 +369,93 @@ def test_streamed_hits_are_the_listed_hits(seed_index, monkeypatch):
     streamed = seed_index.search("三个一批 OR 六稳", limit=None, stream=True)
     assert not isinstance(streamed.hits, list)
     assert list(streamed.hits) == listed.hits and streamed.total == listed.total
+
+
+NEW_TERM_KEYS = {"term", "occurrences", "paragraphs", "reports", "first", "later_years"}
+
+
+def test_new_terms_json_csv_and_text(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "new-terms", "--year", "2022", "--json", "--limit", "5")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["year"] == 2022 and data["region"] is None and data["reports"] == 3
+    assert data["earlier"] == {"reports": 1, "years": [2021, 2021]}
+    assert len(data["terms"]) == 5 and NEW_TERM_KEYS <= set(data["terms"][0])
+    assert {"doc", "label", "paragraph", "text"} == set(data["terms"][0]["first"])
+    assert data["terms"][0]["term"] in data["terms"][0]["first"]["text"]
+    csv_out = run(runner, seed_index_dir, "new-terms", "--year", "2022", "--format", "csv")
+    lines = csv_out.output.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("term,occurrences,paragraphs,reports,first_doc")
+    assert len(lines) == 1 + len(
+        json.loads(run(runner, seed_index_dir, "new-terms", "--year", "2022", "--json").output)[
+            "terms"
+        ]
+    )
+    text = run(runner, seed_index_dir, "new-terms", "--year", "2023", "--limit", "3")
+    assert text.exit_code == 0 and text.output.startswith("2023: 1 report(s) against 4 earlier")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["--year", "2021"], 1, "no earlier report to compare with"),
+        (["--year", "2030"], 2, "no report of 2030 in the index (years: 2021–2023)"),
+        (["--year", "2022", "--region", "无此区"], 2, "no report of region"),
+        (["--year", "abc"], 2, "is not a valid integer"),
+        ([], 2, "Missing option '--year'"),
+    ],
+)
+def test_new_terms_without_an_answer_says_why(runner, seed_index_dir, args, code, said):
+    result = run(runner, seed_index_dir, "new-terms", *args)
+    assert result.exit_code == code and said in result.output
+    assert "Traceback" not in result.output
+
+
+def test_targets_text_json_and_csv(runner, seed_index_dir):
+    result = run(runner, seed_index_dir, "targets", "--region", "新华区", "--year", "2022")
+    assert result.exit_code == 0 and result.output.startswith("新华区 2022 政府工作报告 ¶28\n")
+    assert "    经济增长\t7.6%以上\n" in result.output
+    data = json.loads(run(runner, seed_index_dir, "targets", "--doc", "003", "--json").output)
+    assert data["reports"] == 1 and data["without"] == [] and len(data["targets"]) == 8
+    assert data["targets"][0] == {
+        **data["targets"][0],
+        "indicator": "GDP增长",
+        "value": "8.5%以上",
+        "low": 8.5,
+        "high": 8.5,
+        "unit": "%",
+        "modifier": "以上",
+        "paragraph": 24,
+        "region": "红旗区",
+        "year": 2023,
+    }
+    lines = run(runner, seed_index_dir, "targets", "--format", "csv").output.splitlines()
+    assert (
+        lines[0]
+        == "\ufeffdoc,label,region,year,indicator,value,low,high,unit,modifier,paragraph,text"
+    )
+    assert len(lines) == 1 + 52
+    none = run(runner, seed_index_dir, "targets", "--year", "2030")
+    assert none.exit_code == 1 and none.output == "no reports\n"
+    bad = run(runner, seed_index_dir, "targets", "--year", "20x")
+    assert bad.exit_code == 2 and "is not a year" in bad.output
+
+
+def test_compare_text_and_json(runner, seed_index_dir):
+    old, new = "004_5d529a9f9b0992bb.txt", "000_930e0c23bba17279.txt"
+    text = run(runner, seed_index_dir, "compare", old, new, "--limit", "3")
+    assert text.exit_code == 0
+    assert text.output.startswith(
+        "新华区 2022 政府工作报告 against 新华区 2021 2021年政府工作报告\n"
+    )
+    assert "added: 3 term(s)\n    三个一批\t2 time(s) ¶36\n" in text.output
+    assert "    固定资产投资增长\t7%左右 → 11%以上\n" in text.output
+    data = json.loads(run(runner, seed_index_dir, "compare", old, new, "--json").output)
+    assert set(data) == {"a", "b", "added", "dropped", "targets"}
+    assert data["a"]["doc"] == old and data["targets"][0] == {
+        "indicator": "生产总值增长",
+        "a": "7%以上",
+        "b": None,
+    }
+    missing = run(runner, seed_index_dir, "compare", "nope", new)
+    assert missing.exit_code == 2 and "no document 'nope'" in missing.output

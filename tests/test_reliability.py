@@ -189,6 +189,8 @@ def _truncate(path: Path) -> None:
         ("*.key.col", _flip),
         ("*.codes", _flip),
         ("*.codes", os.remove),
+        ("*.firsts", _flip),
+        ("*.firsts", os.remove),
     ],
     ids=[
         "postings-truncated",
@@ -197,6 +199,8 @@ def _truncate(path: Path) -> None:
         "keys-flipped",
         "codes-flipped",
         "codes-missing",
+        "firsts-flipped",
+        "firsts-missing",
     ],
 )
 def test_check_names_the_damaged_segment(seed_index_dir, tmp_path, runner, pattern, damage):

@@ -1,5 +1,5 @@
 """One source file to a parsed document: cleaned paragraphs, header metadata, glossary,
-and the lists and abbreviations the corpus's expansions are made of."""
+the lists and abbreviations the corpus's expansions are made of, and its targets."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from indexer.ingest.glossary import GlossaryEntry, bare, extract_entries
 from indexer.ingest.jargon import jargon_words
 from indexer.ingest.metadata import DocMeta, extract_metadata
 from indexer.ingest.paragraphs import Paragraph, split_paragraphs
+from indexer.ingest.targets import Target, targets
 
 CLOSING_LINES = 6  # where a signature block (authority, date of issue) can be
 
@@ -24,6 +25,7 @@ class ParsedDocument:
     lists: str = ""  # its closed lists (enumerations.packed): what abbreviations stand for
     mentions: tuple[tuple[str, tuple[int, ...]], ...] = ()  # abbreviations it uses, where
     quoted: tuple[str, ...] = ()  # those of them it quotes somewhere: names
+    targets: tuple[Target, ...] = ()  # its targets statement, read
 
     def jargon(self) -> list[str]:
         """Quoted slogans, glossary headwords and aliases for the user dictionary."""
@@ -52,4 +54,5 @@ def parse_document(doc: str, text: str) -> ParsedDocument:
         packed(e for p in paragraphs for e in enumerations(p.n, p.text)),
         tuple((term, tuple(ns)) for term, ns in used.items()),
         tuple(sorted(quoted)),
+        tuple(targets([(p.n, p.text) for p in paragraphs])),
     )

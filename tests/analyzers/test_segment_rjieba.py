@@ -162,7 +162,7 @@ def test_self_check_data_is_jieba_0_42_1(plain, taught):
         assert tok.lcut(text, HMM=False) == words
     sample = ["b超", "B超", "一体化", "的", "AT&T", "十四五", "不存在的词"]
     listed = {w: tok.FREQ[w] for w in sample if tok.FREQ.get(w)}
-    assert segment._dictionary_freqs(sample) == listed and listed["B超"] == 3
+    assert segment.dictionary_frequencies(sample) == listed and listed["B超"] == 3
 
 
 def _cut_in_child(seg: Segmenter, texts: list[str], conn) -> None:
@@ -231,7 +231,9 @@ def test_a_dictionary_loaded_with_its_surplus_cuts_as_one_that_reads_dict_txt(mo
     jieba's dict.txt for the old frequencies of re-added words, and cuts the same."""
     words = [("了", 5), ("三个一批", 200), ("科技研发", 3000)]
     read = make(monkeypatch, "auto", words)
-    monkeypatch.setattr(segment, "_dictionary_freqs", lambda words: pytest.fail("read dict.txt"))
+    monkeypatch.setattr(
+        segment, "dictionary_frequencies", lambda words: pytest.fail("read dict.txt")
+    )
     kept = Segmenter(words, read.surplus)
     assert kept.surplus == read.surplus > segment._PY_TOTAL - segment._RS_TOTAL
     texts = [TOTAL_SENSITIVE, "抓好三个一批推进科技研发了"]

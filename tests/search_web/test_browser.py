@@ -118,6 +118,41 @@ def test_search_journey(server, browser):
     assert len(visible) == 3
 
 
+def test_new_terms_journey(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(browser, 10)
+    browser.get(server + "/")
+    browser.find_element(By.LINK_TEXT, "新提法").click()
+    wait.until(ec.url_contains("/new"))
+    Select(browser.find_element(By.NAME, "year")).select_by_visible_text("2022")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    wait.until(ec.url_contains("year=2022"))
+    terms = [
+        a.text
+        for a in browser.find_elements(By.CSS_SELECTOR, ".new-terms tbody td:first-child > a")
+    ]
+    assert {"三个一批", "两个确保"} <= set(terms[:5])
+    shoot(browser, "new-terms-desktop")
+    # a term opens its first use, marked
+    browser.find_element(By.CSS_SELECTOR, ".new-terms tbody tr td:nth-child(5) a").click()
+    wait.until(ec.url_contains("/doc/"))
+    assert terms[0] in [m.text for m in browser.find_elements(By.CSS_SELECTOR, "mark")]
+
+    # the targets of a region over its years, charted
+    browser.find_element(By.LINK_TEXT, "预期目标").click()
+    wait.until(ec.url_contains("/targets"))
+    Select(browser.find_element(By.NAME, "region")).select_by_visible_text("新华区")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    wait.until(ec.url_contains("region="))
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section.indicator h2")]
+    assert "固定资产投资增长" in headings
+    assert browser.find_elements(By.CSS_SELECTOR, "section.indicator figure.chart svg rect")
+    shoot(browser, "targets-desktop")
+
+
 def test_phone_width(server, browser):
     from selenium.webdriver.common.by import By
 

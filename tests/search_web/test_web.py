@@ -233,6 +233,10 @@ def test_openapi_describes_every_api_route(app, client):
         "/api/search?q=x&limit=abc",
         "/api/search?q=x&year=abc",
         "/api/search?q=" + "长" * 1200,
+        "/api/new?year=abc",
+        "/api/new?year=2030",
+        "/api/new?year=2022&limit=0",
+        "/api/new?year=2022&region=无此区",
     ],
 )
 def test_bad_requests_are_400_json(client, url):
@@ -371,3 +375,58 @@ def test_every_hit_downloads_as_csv(client):
     assert f"CSV（全部 {data['total']} 个段落）" in html and "/api/search.csv?q=" in html
     refused = client.get("/api/search.csv?q=")
     assert refused.status_code == 400 and refused.get_json()["ok"] is False
+
+
+def test_new_terms_page_and_its_json_twin(client):
+    data = client.get("/api/new?year=2022&limit=5").get_json()
+    assert data["year"] == 2022 and data["earlier"]["reports"] == 1 and len(data["terms"]) == 5
+    assert data["years"] == [2021, 2022, 2023] and "红旗区" in data["regions"]
+    latest = client.get("/api/new").get_json()  # the latest year unless asked
+    assert latest["year"] == 2023 and latest["terms"]
+    page = client.get("/new?year=2022").get_data(as_text=True)
+    for term in data["terms"]:
+        assert f">{term['term']}</a>" in page
+    assert "与此前 1 份报告（2021–2021）比较" in page
+    first = data["terms"][0]["first"]
+    assert f"/doc/{first['doc']}?q=" in page and f"#p{first['paragraph']}" in page
+    alone = client.get("/new?year=2021").get_data(as_text=True)
+    assert "此前没有可比较的报告" in alone and "<table" not in alone
+
+
+def test_a_document_page_links_to_its_years_new_terms(client):
+    page = client.get("/doc/003_34a82b390ab8d00e.txt").get_data(as_text=True)
+    assert "/new?year=2023&amp;region=%E7%BA%A2%E6%97%97%E5%8C%BA" in page
+
+
+def test_targets_page_and_its_json_twin(client):
+    data = client.get("/api/targets?region=新华区&indicator=固定资产").get_json()
+    assert data["reports"] == 2 and [r["value"] for r in data["targets"]] == ["7%左右", "11%以上"]
+    (group,) = data["indicators"]
+    assert group["indicator"] == "固定资产投资增长" and group["chart"] == [
+        ["2021", 7.0],
+        ["2022", 11.0],
+    ]
+    page = client.get("/targets?region=新华区").get_data(as_text=True)
+    assert "2 份报告，17 项目标" in page and "固定资产投资增长" in page and "<svg" in page
+    assert "11%以上" in page and "/doc/000_930e0c23bba17279.txt#p28" in page
+    one = client.get("/targets?doc=003").get_data(as_text=True)
+    assert "1 份报告，8 项目标" in one and "GDP增长" in one
+    assert client.get("/api/targets?year=abc").status_code == 400
+    doc = client.get("/doc/003_34a82b390ab8d00e.txt").get_data(as_text=True)
+    assert "/targets?doc=003_34a82b390ab8d00e.txt" in doc
+
+
+def test_compare_page_and_its_json_twin(client):
+    old, new = "004_5d529a9f9b0992bb.txt", "000_930e0c23bba17279.txt"
+    data = client.get(f"/api/compare?a={old}&b={new}&limit=3").get_json()
+    assert [t["term"] for t in data["added"]][:2] == ["三个一批", "两个确保"]
+    page = client.get(f"/compare?a={old}&b={new}").get_data(as_text=True)
+    assert "新增提法" in page and "三个一批" in page and "远景目标" in page
+    assert (
+        '<tr class="changed"><td>固定资产投资增长</td><td>7%左右</td><td>11%以上</td></tr>' in page
+    )
+    doc = client.get(f"/doc/{new}").get_data(as_text=True)
+    assert f"/compare?a={old}&amp;b={new}" in doc
+    assert client.get(f"/api/doc/{new}").get_json()["previous"] == old
+    assert client.get(f"/api/compare?a=nope&b={new}").status_code == 404
+    assert client.get("/api/compare?a=x").status_code == 400
