@@ -580,17 +580,17 @@ class PolicyIndex:
         """What the reports of ``year`` (of ``region``) say that no earlier report did
         (``indexer.formulations``).
 
-        :raises UsageError: no report of that year (or region) is indexed.
+        :raises DocumentNotFound: no report of that year (or region) is indexed.
         """
         snapshot = self.snapshot()
         if region is not None and region not in snapshot.region_names:
-            raise UsageError(f"no report of region {region!r} in the index")
+            raise DocumentNotFound(f"no report of region {region!r} in the index")
         found = new_terms(snapshot, year, region, limit, self._reports, self._glossary)
         if not found.reports:
             years = self.years()
             known = f"{years[0]}–{years[-1]}" if years else "none"
             where = f" of {region}" if region else ""
-            raise UsageError(f"no report{where} of {year} in the index (years: {known})")
+            raise DocumentNotFound(f"no report{where} of {year} in the index (years: {known})")
         return found
 
     @_segmented

@@ -93,8 +93,11 @@ def _unreadable(exc: OSError) -> tuple[Any, int]:
     return _error(503, f"the index cannot be read just now ({reason}); try again")
 
 
-def _http_error(exc: HTTPException) -> tuple[Any, int]:
-    return _error(exc.code or 500, exc.description or exc.name)
+def _http_error(exc: HTTPException) -> tuple[Any, int, list[tuple[str, str]]]:
+    """The error as JSON or a page, keeping what its status requires: a 405 says which
+    methods the URL allows (``Allow``, RFC 9110)."""
+    body, status = _error(exc.code or 500, exc.description or exc.name)
+    return body, status, [(k, v) for k, v in exc.get_headers() if k == "Allow"]
 
 
 def _security_headers(response: Response) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,24 +16,44 @@ from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
 from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import FIELDS
+from indexer.query import MAX_QUERY_LENGTH, year_range
 from indexer.results import Hit
 
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 def policy_index() -> PolicyIndex:
     return current_app.extensions["policy_search"]
 
 
+def _arg(args: MultiDict[str, str], name: str, strip: bool = True) -> str:
+    """A parameter's one value ("" if absent); given twice, a bad request rather than one
+    of its values taken."""
+    values = args.getlist(name)
+    if len(values) > 1:
+        raise UsageError(f"{name} is given {len(values)} times; give it once")
+    value = values[0] if values else ""
+    return value.strip() if strip else value
+
+
+def _query(args: MultiDict[str, str]) -> str:
+    """``q``, held to the query's length before spaces are trimmed (control characters
+    trim away too: 1,000 of them are no short query)."""
+    raw = _arg(args, "q", strip=False)
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise UsageError(f"q is too long ({len(raw)} characters, at most {MAX_QUERY_LENGTH})")
+    return raw.strip()
+
+
 def _int_arg(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = args.get(name, "")
+    raw = _arg(args, name, strip=False)
     if raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise UsageError(f"{name} must be a whole number") from None
+    if not _WHOLE.fullmatch(raw):  # int() also takes " 5", "1_0" and full-width digits
+        raise UsageError(f"{name} must be a whole number")
+    value = int(raw)
     if not low <= value <= high:
         raise UsageError(f"{name} must be between {low} and {high}")
     return value
@@ -40,12 +61,14 @@ def _int_arg(args: MultiDict[str, str], name: str, default: int, low: int, high:
 
 def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
     """The CLI's ``search --json`` object, plus the filters applied and the time taken."""
-    query = args.get("q", "").strip()
+    query = _query(args)
     limit = _int_arg(args, "limit", current_app.config["PER_PAGE"], 1, MAX_LIMIT)
     offset = _int_arg(args, "offset", 0, 0, MAX_OFFSET)
-    filters = {name: args.get(name, "").strip() for name in FACETS}
-    related = args.get("exact", "") not in ("1", "true")
+    filters = {name: _arg(args, name) for name in FACETS}
+    related = not _int_arg(args, "exact", 0, 0, 1)
     base = {"query": query, "filters": filters, "offset": offset, "limit": limit}
+    if filters["year"]:
+        year_range(filters["year"])  # a bad year is a bad request, with or without a query
     if not query:
         return {
             **base,
@@ -79,10 +102,10 @@ def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
 def search_export(args: MultiDict[str, str]) -> tuple[Iterator[tuple[str, Hit]], str]:
     """Every matching paragraph of ``q`` with the filters (``every_paragraph``), streamed;
     and a file name for them."""
-    query = args.get("q", "").strip()
+    query = _query(args)
     if not query:
         raise UsageError("q is required")
-    filters = {name: args.get(name, "").strip() for name in FACETS}
+    filters = {name: _arg(args, name) for name in FACETS}
     result = policy_index().search(query, limit=None, filters=filters, facets=False, stream=True)
     return result.every_paragraph(), "policy-search " + " ".join(
         [query, *filter(None, filters.values())]
@@ -93,16 +116,17 @@ def document_data(doc: str, args: MultiDict[str, str]) -> dict[str, Any]:
     """A document's metadata and paragraphs, the query's matches marked, and the report
     of its region from the year before (``previous``, to compare it with), if any."""
     ix = policy_index()
-    found = ix.document(doc, highlight=args.get("q", "").strip())
+    found = ix.document(doc, highlight=_query(args))
     return {**found, "previous": ix.previous_report(doc)}
 
 
 def glossary_data(args: MultiDict[str, str]) -> dict[str, Any]:
     """One term's definitions and usage (``?term=``), or every entry grouped by the report
-    that defines it, and the abbreviations the corpus's lists explain (the best list each)."""
-    term = args.get("term", "").strip()
+    that defines it, and the abbreviations the corpus's lists explain (the best list each).
+    A term of nothing but spaces and quote marks, which lookups ignore, asks for all."""
+    term = _arg(args, "term")
     ix = policy_index()
-    if term:
+    if match_key(term):
         found = ix.glossary(term)
         usage = ix.usage(term)  # with no explanation, where the term is used is the answer
         return {**found.as_dict(), "usage": usage.as_dict() if usage.occurrences else None}
@@ -145,14 +169,14 @@ def new_terms_data(args: MultiDict[str, str]) -> dict[str, Any]:
         raise UsageError("no report with a year is indexed")
     year = _int_arg(args, "year", years[-1], 1, 9999)
     limit = _int_arg(args, "limit", NEW_TERMS_LIMIT, 1, MAX_NEW_TERMS)
-    region = args.get("region", "").strip() or None
+    region = _arg(args, "region") or None
     found = ix.new_terms(year, region=region, limit=limit).as_dict()
     return {**found, "years": years, "regions": regions}
 
 
 def compare_data(args: MultiDict[str, str]) -> dict[str, Any]:
     """Report ``b`` against report ``a``: terms added and dropped, targets side by side."""
-    a, b = args.get("a", "").strip(), args.get("b", "").strip()
+    a, b = _arg(args, "a"), _arg(args, "b")
     if not a or not b:
         raise UsageError("a and b (two document ids) are required")
     limit = _int_arg(args, "limit", NEW_TERMS_LIMIT, 1, MAX_NEW_TERMS)
@@ -164,7 +188,7 @@ def targets_data(args: MultiDict[str, str]) -> dict[str, Any]:
     ``indicator``), and grouped by indicator: each indicator's values over the reports,
     the numbers charted where they share a unit."""
     ix = policy_index()
-    asked = {k: args.get(k, "").strip() or None for k in ("year", "region", "doc", "indicator")}
+    asked = {k: _arg(args, k) or None for k in ("year", "region", "doc", "indicator")}
     table = ix.targets(**asked).as_dict()
     groups: dict[str, dict[str, Any]] = {}
     for row in table["targets"]:
@@ -193,5 +217,5 @@ def docs_data() -> dict[str, Any]:
 
 def suggest_data(args: MultiDict[str, str]) -> dict[str, Any]:
     """Autocomplete: glossary terms and corpus words for a prefix, pinyin or initials."""
-    query = args.get("q", "").strip()[:50]
+    query = _arg(args, "q")[:50]
     return {"query": query, "suggestions": policy_index().complete(query) if query else []}

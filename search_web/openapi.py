@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.output import HIT_COLUMNS
+from indexer.query import MAX_QUERY_LENGTH
+from search_web.data import MAX_LIMIT, MAX_NEW_TERMS, MAX_OFFSET
 
 _TEXT = {"type": "string"}
+_YEARS = {"type": "string", "pattern": r"^(\d{4}([-–~]\d{4})?)?$"}  # empty: no filter
+# A term or id to look up: something besides the spaces and quotes lookups ignore.
+_LOOKED_UP = {"type": "string", "pattern": "[^\\s\"'“”‘’「」『』]"}
+_TERM = {"type": "string"}  # one that is all spaces and quotes asks for every entry
 _OBJECT = {"type": "object"}
 
 
@@ -36,10 +42,40 @@ def _get(
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
+_LISTED = _param(
+    "limit",
+    "terms listed (each way, for a comparison)",
+    {"type": "integer", "minimum": 1, "maximum": MAX_NEW_TERMS, "default": 50},
+)
+
+
+def _linked(operation: dict[str, Any], links: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """``operation`` with OpenAPI links from its answer to other operations (by
+    operationId, with their parameters taken from the answer): how a client, or a
+    schema-driven tester, reaches a document's id from the list of documents."""
+    operation["get"]["responses"]["200"]["links"] = {
+        name: {"operationId": name, "parameters": parameters} for name, parameters in links.items()
+    }
+    return operation
+
+
+def _operation_id(path: str) -> str:
+    """``/api/doc/{doc}`` -> ``document``, ``/api/search.csv`` -> ``search_csv``."""
+    name = path.removeprefix("/api/").split("/")[0].replace(".", "_")
+    return {"doc": "document", "new": "new_terms"}.get(name, name)
+
+
 def openapi_spec() -> dict[str, Any]:
+    spec = _spec()
+    for path, item in spec["paths"].items():
+        item["get"]["operationId"] = _operation_id(path)
+    return spec
+
+
+def _spec() -> dict[str, Any]:
     filters = [
         _param("region", "only this region, e.g. 新华区"),
-        _param("year", "only this year or range, e.g. 2022 or 2021-2023"),
+        _param("year", "only this year or range, e.g. 2022 or 2021-2023", _YEARS),
         _param("doc", "only this document (file name or its prefix)"),
     ]
     return {
@@ -58,11 +94,20 @@ def openapi_spec() -> dict[str, Any]:
                 [
                     _param(
                         "q",
-                        'query: words AND-ed, "phrase", OR, -word, region:/year:/doc:',
-                        required=True,
+                        'query: words AND-ed, "phrase", OR, -word, region:/year:/doc: (absent'
+                        " or empty: no hits)",
+                        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
                     ),
-                    _param("limit", "hits per page (1-100)", {"type": "integer", "default": 10}),
-                    _param("offset", "hits to skip", {"type": "integer", "default": 0}),
+                    _param(
+                        "limit",
+                        "hits per page",
+                        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10},
+                    ),
+                    _param(
+                        "offset",
+                        "hits to skip",
+                        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+                    ),
                     _param(
                         "exact",
                         "1: only paragraphs holding the query as written (no related ones)",
@@ -77,7 +122,12 @@ def openapi_spec() -> dict[str, Any]:
                         "Every matching paragraph as CSV (hits, copies, headings), streamed", [], ()
                     )["get"],
                     "parameters": [
-                        _param("q", "query, as for /api/search", required=True),
+                        _param(
+                            "q",
+                            "query, as for /api/search",
+                            {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
+                            required=True,
+                        ),
                         *filters,
                     ],
                     "responses": {
@@ -106,11 +156,26 @@ def openapi_spec() -> dict[str, Any]:
                     ],
                 }
             },
-            "/api/docs": _get("Every indexed document with its metadata", [], ()),
+            "/api/docs": _linked(
+                _get("Every indexed document with its metadata", [], ()),
+                {
+                    "document": {"doc": "$response.body#/documents/0/doc"},
+                    "compare": {
+                        "a": "$response.body#/documents/0/doc",
+                        "b": "$response.body#/documents/1/doc",
+                    },
+                },
+            ),
             "/api/glossary": _get(
                 "One term's definitions (appendix, inline, then the corpus's lists it abbreviates) and "
                 "usage, or all entries grouped by report and the abbreviations lists explain",
-                [_param("term", "the term to look up (quotes, width and case ignored)")],
+                [
+                    _param(
+                        "term",
+                        "the term to look up (quotes, width and case ignored); none: all",
+                        _TERM,
+                    )
+                ],
                 (),
             ),
             "/api/new": _get(
@@ -120,29 +185,22 @@ def openapi_spec() -> dict[str, Any]:
                 [
                     _param(
                         "year",
-                        "the year, e.g. 2023",
+                        "the year, e.g. 2023 (default: the latest indexed)",
                         {"type": "integer", "minimum": 1, "maximum": 9999},
                     ),
                     _param("region", "compare with this region's earlier reports only"),
-                    _param(
-                        "limit",
-                        "terms listed (1-500)",
-                        {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-                    ),
+                    _LISTED,
                 ],
+                (400, 404),
             ),
             "/api/compare": _get(
                 "Report b against report a: terms b uses and a never does (added), the "
                 "reverse (dropped), each with where it stands, and both reports' targets "
                 "side by side",
                 [
-                    _param("a", "a document id, as /api/docs lists them", required=True),
-                    _param("b", "another document id", required=True),
-                    _param(
-                        "limit",
-                        "terms listed each way (1-500)",
-                        {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-                    ),
+                    _param("a", "a document id, as /api/docs lists them", _LOOKED_UP, True),
+                    _param("b", "another document id", _LOOKED_UP, True),
+                    _LISTED,
                 ],
                 (400, 404),
             ),

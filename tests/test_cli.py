@@ -445,9 +445,7 @@ def test_compare_text_and_json(runner, seed_index_dir):
     old, new = "004_5d529a9f9b0992bb.txt", "000_930e0c23bba17279.txt"
     text = run(runner, seed_index_dir, "compare", old, new, "--limit", "3")
     assert text.exit_code == 0
-    assert text.output.startswith(
-        "新华区 2022 政府工作报告 against 新华区 2021 2021年政府工作报告\n"
-    )
+    assert text.output.startswith("新华区 2022 政府工作报告 against 新华区 2021年政府工作报告\n")
     assert "added: 3 term(s)\n    三个一批\t2 time(s) ¶36\n" in text.output
     assert "    固定资产投资增长\t7%左右 → 11%以上\n" in text.output
     data = json.loads(run(runner, seed_index_dir, "compare", old, new, "--json").output)

@@ -20,15 +20,22 @@ from analyzers.traditional import t2s_table
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _MEETING = re.compile(r"日在(.+?)上?$")
-_PLACE = re.compile(r"^(.+?)(?:第[一二三四五六七八九十百\d]+届)?(?:人民代表大会|人大|政协)")
+# The place a meeting is of: what precedes its congress, its term (第十四届) left out.
+_PLACE = re.compile(r"^(.+?)(?:人民代表大会|人大|政协)")
+_TERM = re.compile(r"第[一二三四五六七八九十百\d]+届")
+NATIONAL = "全国"  # the region of the country's own reports (国务院, 全国人民代表大会)
+# A resolution or law says when and where it was adopted in parentheses under its title:
+# （2024年3月11日第十四届全国人民代表大会第二次会议通过）
+_ADOPTED = re.compile(r"^[（(](\d{4})年(\d{1,2})月(\d{1,2})日(.+?)(?:通过|批准)[)）]$")
 # Suffixes of units that contain other units: a place name is cut after them.
 _PARENT_UNIT = re.compile(r"(?<=..)(?:自治区|特别行政区|省|自治州|市|州|盟|地区)(?=..)")
 _SPEAKER = re.compile(
-    r"^(?P<org>.*?(?:人民政府|政府))?(?P<role>代?(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理))"
+    r"^(?P<org>.*?(?:人民政府|政府|国务院))?(?P<role>代?(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理))"
     rf"(?P<name>[{HAN}·]{{2,5}})$"
 )
 _DOC_TYPES = "报告|规划|纲要|通知|意见|决定|办法|方案|条例|规定|细则|公报|讲话|通告|公告|批复|函|决议|指导意见|实施意见"
-_DOC_TYPE = re.compile(rf"(?:{_DOC_TYPES})$")  # a title ends with what the document is
+# A title ends with what the document is, or with a note on it: 政府工作报告（摘要）.
+_DOC_TYPE = re.compile(rf"(?:{_DOC_TYPES})(?=(?:[（(][{HAN}]{{1,8}}[)）])?$)")
 # 国发〔2021〕29号, 豫政办〔2022〕15号, 国办发[2020]3号, 郑政（2019）1号
 _DOC_NUMBER = re.compile(rf"[{HAN}]{{1,10}}[〔\[［(（](?:19|20)\d{{2}}[〕\]］)）]\d{{1,4}}号")
 _ABOUT = re.compile(rf"^(?P<org>[{HAN}、]{{2,40}}?)关于")
@@ -80,9 +87,14 @@ def document_label(meta: dict[str, Any]) -> str:
     >>> document_label({"doc": "b.txt", "title": "关于印发规划的通知", "year": 2021,
     ...                 "doc_number": "国发〔2021〕29号"})
     '2021 关于印发规划的通知 国发〔2021〕29号'
+    >>> document_label({"doc": "c.txt", "title": "2024年政府工作报告", "region": "全国", "year": 2024})
+    '全国 2024年政府工作报告'
     """
-    parts = (meta.get("region"), meta.get("year"), meta.get("title"), meta.get("doc_number"))
-    return " ".join(str(part) for part in parts if part) or meta["doc"]
+    title = meta.get("title") or ""
+    # What the title says already is not said again: 2021年政府工作报告 has its year.
+    parts = [meta.get("region"), meta.get("year"), title, meta.get("doc_number")]
+    said = [part for part in parts[:2] if part and str(part) in title]
+    return " ".join(str(part) for part in parts if part and part not in said) or meta["doc"]
 
 
 def region_of(place: str) -> str:
@@ -98,12 +110,27 @@ def region_of(place: str) -> str:
 
 def _simplified(line: str) -> str:
     """Patterns are written in simplified characters; a traditional report (縣長, 區)
-    yields the same fields, so facets do not split one place in two."""
-    return line.replace(" ", "").translate(t2s_table())
+    yields the same fields, so facets do not split one place in two. Spaces of any width
+    go: a name is spaced out to the width of others (国务院总理　李　强)."""
+    return _unspaced(line).translate(t2s_table())
+
+
+def _unspaced(line: str) -> str:
+    return re.sub(r"\s+", "", line)
+
+
+def _region_of_meeting(meeting: str) -> str:
+    """The region a congress (or its committee) is of: 全国 for the national one."""
+    found = _PLACE.match(_TERM.sub("", meeting))
+    if not found:
+        return ""
+    place = found.group(1)
+    return NATIONAL if place == NATIONAL else region_of(place)
 
 
 def _iso(found: re.Match[str]) -> tuple[str, int]:
-    y, m, d = (int(g) for g in found.groups())
+    """The date of a match whose first three groups are year, month and day."""
+    y, m, d = (int(g) for g in found.groups()[:3])
     return f"{y:04d}-{m:02d}-{d:02d}", y
 
 
@@ -112,18 +139,24 @@ def extract_metadata(doc: str, header: list[str], closing: list[str] = ()) -> Do
     title = date = meeting = region = speaker = role = doc_number = ""
     year: int | None = None
     for line in header:
-        raw = line.replace(" ", "")  # shown as written; matched in simplified form
+        raw = _unspaced(line)  # shown as written; matched in simplified form
         text = _simplified(line)
         if not date and (found := _DATE.search(text)) and text.startswith("——"):
             date, year = _iso(found)
             if found_meeting := _MEETING.search(text):
                 meeting = raw[found_meeting.start(1) : found_meeting.end(1)]
-                if place := _PLACE.match(found_meeting.group(1)):
-                    region = region_of(place.group(1))
+                region = _region_of_meeting(found_meeting.group(1))
+        elif not date and (found := _ADOPTED.match(text)):
+            date, year = _iso(found)
+            meeting = raw[found.start(4) : found.end(4)]
+            region = region or _region_of_meeting(found.group(4))
         elif not speaker and (found := _SPEAKER.match(text)):
             speaker, role = raw[found.start("name") : found.end("name")], found.group("role")
-            if not region and found.group("org"):
-                region = region_of(found.group("org").removesuffix("人民政府"))
+            org = found.group("org") or ""
+            if not region and org == "国务院":
+                region = NATIONAL
+            elif not region and org:
+                region = region_of(org.removesuffix("人民政府"))
         elif not doc_number and (found := _DOC_NUMBER.search(text)):
             doc_number = raw[found.start() : found.end()]
         elif not title and _DOC_TYPE.search(text):

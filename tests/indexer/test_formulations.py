@@ -10,7 +10,7 @@ import pytest
 
 from analyzers.normalize import match_key
 from indexer.api import PolicyIndex
-from indexer.errors import UsageError
+from indexer.errors import DocumentNotFound
 from indexer.schema import PARAGRAPH
 
 
@@ -119,10 +119,10 @@ def test_a_first_report_has_nothing_to_compare_with(seed_index):
     assert found.reports == 1 and found.earlier.reports == 0 and found.terms == []
 
 
-def test_a_year_or_region_without_reports_is_a_usage_error(seed_index):
-    with pytest.raises(UsageError, match="no report of 2030"):
+def test_a_year_or_region_without_reports_is_not_found(seed_index):
+    with pytest.raises(DocumentNotFound, match="no report of 2030"):
         seed_index.new_terms(2030)
-    with pytest.raises(UsageError, match="region"):
+    with pytest.raises(DocumentNotFound, match="region"):
         seed_index.new_terms(2022, region="无此区")
 
 

@@ -152,6 +152,18 @@ def test_new_terms_journey(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "section.indicator figure.chart svg rect")
     shoot(browser, "targets-desktop")
 
+    # a report against its region's previous one, from the report's page
+    browser.get(server + "/doc/000_930e0c23bba17279.txt")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "与本地区上一份报告").click()
+    wait.until(ec.url_contains("/compare?"))
+    added = [
+        a.text for a in browser.find_elements(By.CSS_SELECTOR, "section.added li > a:first-child")
+    ]
+    assert "三个一批" in added
+    changed = browser.find_elements(By.CSS_SELECTOR, "table.targets tr.changed")
+    assert any("固定资产投资增长" in row.text for row in changed)
+    shoot(browser, "compare-desktop")
+
 
 def test_phone_width(server, browser):
     from selenium.webdriver.common.by import By

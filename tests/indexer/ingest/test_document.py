@@ -3,7 +3,7 @@
 import pytest
 
 from indexer.ingest.document import parse_document
-from indexer.ingest.metadata import extract_metadata, region_of
+from indexer.ingest.metadata import document_label, extract_metadata, region_of
 
 EXPECTED = {
     "000_930e0c23bba17279.txt": (
@@ -166,3 +166,69 @@ def test_work_reports_have_no_authority_guess(parsed_seeds):
     for parsed in parsed_seeds.values():
         assert parsed.meta.doc_number == "" and parsed.meta.authority == ""
         assert parsed.meta.doc_type == "报告"
+
+
+# Headers of every level of government, as such reports print them (the national
+# shapes written here after the description in issue 27, not copied from a report).
+LEVELS = {
+    "national": (
+        "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n"
+        "国务院总理　李　强\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n",
+        ("政府工作报告", "全国", 2024, "2024-03-05", "李强", "总理"),
+        "全国 2024 政府工作报告",
+    ),
+    "national, the year in the title": (
+        "2024年国务院政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n"
+        "国务院总理 李强\n各位代表：\n正文。\n",
+        ("2024年国务院政府工作报告", "全国", 2024, "2024-03-05", "李强", "总理"),
+        "全国 2024年国务院政府工作报告",
+    ),
+    "a summary": (
+        "2024年政府工作报告（摘要）\n各位代表：\n过去一年成绩显著。\n",
+        ("2024年政府工作报告（摘要）", "", 2024, "", "", ""),
+        "2024年政府工作报告（摘要）",
+    ),
+    "province": (
+        "政府工作报告\n——2024年1月21日在河南省第十四届人民代表大会第二次会议上\n"
+        "河南省人民政府省长　王　凯\n各位代表：\n正文。\n",
+        ("政府工作报告", "河南省", 2024, "2024-01-21", "王凯", "省长"),
+        "河南省 2024 政府工作报告",
+    ),
+    "city": (
+        "政府工作报告\n——2023年1月8日在洛阳市第十六届人民代表大会第二次会议上\n"
+        "市长　徐　某\n各位代表：\n正文。\n",
+        ("政府工作报告", "洛阳市", 2023, "2023-01-08", "徐某", "市长"),
+        "洛阳市 2023 政府工作报告",
+    ),
+    "a resolution on the report": (
+        "第十四届全国人民代表大会第二次会议关于政府工作报告的决议\n"
+        "（2024年3月11日第十四届全国人民代表大会第二次会议通过）\n"
+        "会议听取和审议了政府工作报告，决定批准这个报告。\n",
+        (
+            "第十四届全国人民代表大会第二次会议关于政府工作报告的决议",
+            "全国",
+            2024,
+            "2024-03-11",
+            "",
+            "",
+        ),
+        "2024 第十四届全国人民代表大会第二次会议关于政府工作报告的决议",  # 全国 is in the title
+    ),
+}
+
+
+@pytest.mark.parametrize("level", sorted(LEVELS))
+def test_region_year_and_speaker_on_every_level(level):
+    text, expected, label = LEVELS[level]
+    meta = parse_document("x.txt", text).meta
+    assert (meta.title, meta.region, meta.year, meta.date, meta.speaker, meta.role) == expected
+    assert document_label(meta.as_dict()) == label
+
+
+def test_a_label_never_repeats_the_title():
+    assert document_label(
+        {"doc": "x", "title": "2021年政府工作报告", "region": "新华区", "year": 2021}
+    ) == ("新华区 2021年政府工作报告")
+    assert document_label(
+        {"doc": "x", "title": "新华区政府工作报告", "region": "新华区", "year": 2021}
+    ) == ("2021 新华区政府工作报告")
