@@ -327,10 +327,11 @@ def _checked(
     everywhere = Matcher(snapshot).literal(key)
     if scope.is_before[everywhere].any():
         return None
-    now = _in_order(snapshot, everywhere[scope.is_now[everywhere]], reports)
-    if not len(now):
+    found = everywhere[scope.is_now[everywhere]]  # sorted, as the key column is read
+    if not len(found):
         return None
-    keys = [k.decode("utf-8") for k in snapshot.match_keys(now)]
+    keys = [k.decode("utf-8") for k in snapshot.match_keys(found)]
+    now = _in_order(snapshot, found, reports)
     texts = [snapshot.searcher.stored_fields(d) for d in now[:QUOTES_READ].tolist()]
     grown = _grown(key, keys)
     if grown != key and not _crosses_quotes(grown, texts[0]["text"]):

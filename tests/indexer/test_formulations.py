@@ -158,3 +158,23 @@ def test_new_terms_stay_exact_when_the_earliest_use_is_removed(tmp_path, index_o
         assert not ix.snapshot().alive.all()  # the first segment keeps the old records
         assert _assert_exact(ix, 2021, None)[0] == "三链同构"
         assert "三链同构" not in _assert_exact(ix, 2020, None)
+
+
+def test_reports_of_a_year_in_several_segments_said_in_date_order(tmp_path):
+    """A year's reports indexed in turn (a segment each), the later-dated first: the
+    first use is the earliest report's, whatever the segments' order."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    late = report("西城区", 2020, "李红", ["推进“数智西城”建设。", "“数智西城”全面启动。"])
+    early = report("东城区", 2020, "王建国", ["学习“数智西城”经验。", "“数智西城”经验推广。"])
+    files = {"b2019.txt": YEARS["b2020.txt"].replace("2020", "2019"), "z.txt": late, "a.txt": early}
+    index_dir = tmp_path / "index"
+    for name, text in files.items():  # a commit each
+        (folder / name).write_text(
+            text.replace("1月10日", "3月2日") if name == "z.txt" else text, encoding="utf-8"
+        )
+        PolicyIndex.update(index_dir, [folder / name], progress=False)
+    with PolicyIndex.open(index_dir) as ix:
+        assert len(ix.snapshot().readers) >= 2
+        (term,) = [t for t in ix.new_terms(2020).terms if t.term == "数智西城"]
+        assert term.first["doc"] == "a.txt" and term.paragraphs == 4 and term.reports == 2
