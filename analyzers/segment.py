@@ -53,7 +53,7 @@ _RUNS = re.compile(
     r"|(?P<rare>[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f])"
     r"|(?P<latin>[0-9a-z]+(?:[.+\-/][0-9a-z]+)*%?)"
 )
-_DICTIONARY_LINE = re.compile(r"^(\S+) (\d+)", re.MULTILINE)
+_DICTIONARY_LINE = re.compile(r"^(\S+) (\d+)(?: (\S+))?", re.MULTILINE)
 _HAN_CLASS = f"[{HAN}]"
 _HAN = re.compile(rf"^{_HAN_CLASS}+$")
 HAN_RUN = re.compile(rf"{_HAN_CLASS}+")
@@ -133,20 +133,28 @@ def _unused_model(rjieba: Any) -> Any:
 
 
 @lru_cache(maxsize=1)
-def _dictionary_table() -> dict[str, int]:
-    """Each word of jieba's dict.txt with its frequency (the last of two lines wins, as in
-    both models), read once per process from the file, not loaded as a model."""
+def _dictionary_table() -> dict[str, tuple[int, str]]:
+    """Each word of jieba's dict.txt with its frequency and part of speech (the last of
+    two lines wins, as in both models), read once per process from the file, not loaded
+    as a model."""
     spec = importlib.util.find_spec("jieba")
     assert spec is not None and spec.origin is not None
     text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    return {word: int(freq) for word, freq in _DICTIONARY_LINE.findall(text)}
+    return {word: (int(freq), tag) for word, freq, tag in _DICTIONARY_LINE.findall(text)}
 
 
 def dictionary_frequencies(words: Iterable[str]) -> dict[str, int]:
     """The frequencies jieba's dict.txt gives those of ``words`` it lists: how common
     each is in general Chinese text (a coined term is rare there or absent)."""
     table = _dictionary_table()
-    return {word: table[word] for word in words if word in table}
+    return {word: table[word][0] for word in words if word in table}
+
+
+def dictionary_tags(words: Iterable[str]) -> dict[str, str]:
+    """The part of speech jieba's dict.txt gives those of ``words`` it lists (``nr`` a
+    person's name, ``ns`` a place's, ``n`` a noun, …)."""
+    table = _dictionary_table()
+    return {word: table[word][1] for word in words if word in table}
 
 
 def _rust_stores(word: str, freq: int) -> bool:

@@ -15,7 +15,8 @@ Every candidate that may be listed is then checked against the literal matches, 
 also give what is reported (occurrences, paragraphs, reports, later years). A word is a
 *formulation* if a reader would list it: it holds a Han character, or it is a slogan
 of digits and signs that the reports quote, define or write with ``+`` (1+N, 13710);
-dates, plain numbers, place names (``ingest.places``) and the reports' speakers are not. A
+dates, plain numbers, place names (``ingest.places``), the reports' speakers and the
+names of people and places jieba's dictionary tags so (nr, ns) are not. A
 word whose occurrences all sit inside one longer string is reported as that string
 (jieba may cut 新质生产力 into 新质/生产力: 新质 stands for the whole), and a word no
 longer than another new term that holds it, with the same occurrences, is left out.
@@ -37,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from analyzers.normalize import match_key
-from analyzers.segment import active_segmenter, dictionary_frequencies
+from analyzers.segment import active_segmenter, dictionary_frequencies, dictionary_tags
 from analyzers.terms import index_words
 from indexer import bulk, firsts
 from indexer.highlight import highlight_spans
@@ -50,6 +51,7 @@ from indexer.store import Reports
 
 CHECKED_PER_LISTED = 4  # candidates checked (most frequent, dictionary words first) per term listed
 CHECKED_AT_LEAST = 60
+NAMES = ("nr", "ns")  # jieba's parts of speech for the names of people and places
 GENERAL = 200  # jieba's general dictionary counts a word of everyday Chinese this often
 COMMON_WEIGHT = 0.75  # salience lost per tenfold frequency in jieba's general dictionary
 LONGEST = 16
@@ -208,8 +210,11 @@ def _ranked(
         if term is not None and term.key not in excluded:
             checked.setdefault(term.key, term)
     common = dictionary_frequencies(checked)
+    tags = dictionary_tags(checked)
     kept = []
     for term in _without_fragments(list(checked.values())):
+        if tags.get(term.key, "").startswith(NAMES):  # 习近平 nrfg, 枫桥 ns
+            continue
         # General vocabulary (青年, 推行) new to a few reports is no coined term, unless
         # the reports set it apart (quoted, defined, a heading).
         general = common.get(term.key, 0)

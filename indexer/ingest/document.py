@@ -15,6 +15,7 @@ from indexer.ingest.paragraphs import Paragraph, split_paragraphs
 from indexer.ingest.targets import Target, targets
 
 CLOSING_LINES = 6  # where a signature block (authority, date of issue) can be
+OPENING_PARAGRAPHS = 2  # where a report says whom it speaks for
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ def parse_document(doc: str, text: str) -> ParsedDocument:
     paragraphs = tuple(split_paragraphs(doc, clean_text(text)))
     header = [p.text for p in paragraphs if p.heading and not p.section]
     closing = [p.text for p in paragraphs[-CLOSING_LINES:]]
-    meta = extract_metadata(doc, header, closing)
+    opening = [p.text for p in paragraphs if not p.heading][:OPENING_PARAGRAPHS]
+    meta = extract_metadata(doc, header, closing, opening)
     used: dict[str, list[int]] = {}
     quoted: set[str] = set()
     cut = active_segmenter().words

@@ -16,10 +16,17 @@ from typing import Any
 
 from analyzers.charsets import HAN
 from analyzers.traditional import t2s_table
+from indexer.ingest.places import divisions
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_MEETING = re.compile(r"日在(.+?)上?$")
+_MEETING = re.compile(r"日在(.+?)上?[)）]?$")
+# The subtitle under a report's title, however it is set: ——2024年3月5日在…上, in
+# parentheses, or bare (2026年1月14日在…会议上).
+_SUBTITLE = re.compile(r"^(?:——|—|[（(])?\d{4}年\d{1,2}月\d{1,2}日(?:在.+会议上?[)）]?)?$|^——")
+# The report's first sentence names its government: 我代表河北省人民政府，向大会…
+_ON_BEHALF = re.compile(r"我代表(.{2,24}?)人民政府")
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # The place a meeting is of: what precedes its congress, its term (第十四届) left out.
 _PLACE = re.compile(r"^(.+?)(?:人民代表大会|人大|政协)")
 _TERM = re.compile(r"第[一二三四五六七八九十百\d]+届")
@@ -30,7 +37,8 @@ _ADOPTED = re.compile(r"^[（(](\d{4})年(\d{1,2})月(\d{1,2})日(.+?)(?:通过|
 # Suffixes of units that contain other units: a place name is cut after them.
 _PARENT_UNIT = re.compile(r"(?<=..)(?:自治区|特别行政区|省|自治州|市|州|盟|地区)(?=..)")
 _SPEAKER = re.compile(
-    r"^(?P<org>.*?(?:人民政府|政府|国务院))?(?P<role>代?(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理))"
+    r"^(?P<org>.*?(?:人民政府|政府|国务院|省|市|区|县|州|盟|旗))?"
+    r"(?P<role>代?(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理))"
     rf"(?P<name>[{HAN}·]{{2,5}})$"
 )
 _DOC_TYPES = "报告|规划|纲要|通知|意见|决定|办法|方案|条例|规定|细则|公报|讲话|通告|公告|批复|函|决议|指导意见|实施意见"
@@ -108,6 +116,14 @@ def region_of(place: str) -> str:
     return unit if len(unit) >= 2 else ""  # "区人民政府" names no place
 
 
+def _region_in_name(stem: str) -> str:
+    """As a last resort, the most specific administrative division a file's name spells
+    out whole (2020_河北省保定市清苑区_政府工作报告: 清苑区), by the country's list."""
+    known = divisions()
+    found = [region_of(run) for run in re.findall(rf"[{HAN}]+", _simplified(stem))]
+    return next((unit for unit in reversed(found) if unit in known), "")
+
+
 def _simplified(line: str) -> str:
     """Patterns are written in simplified characters; a traditional report (縣長, 區)
     yields the same fields, so facets do not split one place in two. Spaces of any width
@@ -134,14 +150,22 @@ def _iso(found: re.Match[str]) -> tuple[str, int]:
     return f"{y:04d}-{m:02d}-{d:02d}", y
 
 
-def extract_metadata(doc: str, header: list[str], closing: list[str] = ()) -> DocMeta:  # type: ignore[assignment]
-    """Read the metadata from a document's header lines and its last lines."""
+def extract_metadata(
+    doc: str,
+    header: list[str],
+    closing: list[str] = (),  # type: ignore[assignment]
+    opening: list[str] = (),  # type: ignore[assignment]
+) -> DocMeta:
+    """Read the metadata from a document's header lines, its first paragraphs (a report
+    without a header says whom it speaks for: 我代表…人民政府) and its last lines; the
+    year and the region, as a last resort, from the file name
+    (2019_河北省保定市清苑区_政府工作报告.txt: 2019, 清苑区)."""
     title = date = meeting = region = speaker = role = doc_number = ""
     year: int | None = None
     for line in header:
         raw = _unspaced(line)  # shown as written; matched in simplified form
         text = _simplified(line)
-        if not date and (found := _DATE.search(text)) and text.startswith("——"):
+        if not date and (found := _DATE.search(text)) and _SUBTITLE.match(text):
             date, year = _iso(found)
             if found_meeting := _MEETING.search(text):
                 meeting = raw[found_meeting.start(1) : found_meeting.end(1)]
@@ -169,8 +193,14 @@ def extract_metadata(doc: str, header: list[str], closing: list[str] = ()) -> Do
     place = re.sub(r"(?:人民政府|政府|办公厅|办公室|委员会).*$", "", authority)
     if not region and _PLACE_NAME.search(place):  # 国务院 names no place
         region = region_of(place)
+    if not region and (found := _ON_BEHALF.search(_simplified("".join(opening[:2])))):
+        region = region_of(found.group(1))
+    if not region:
+        region = _region_in_name(Path(doc).stem)
     if year is None and (
-        found := _YEAR.search(title) or re.search(r"[〔\[［(（]((?:19|20)\d{2})", doc_number)
+        found := _YEAR.search(title)
+        or re.search(r"[〔\[［(（]((?:19|20)\d{2})", doc_number)
+        or _FILE_YEAR.search(Path(doc).stem)
     ):
         year = int(found.group(1))
     return DocMeta(

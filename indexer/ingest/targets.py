@@ -22,8 +22,10 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _UNIT = r"个百分点|[%％‰]|[万亿千百]*(?:元|人|斤|吨|千瓦时|千瓦|平方米|公里|亩|个|家|户|套|辆|项|所|床|天|倍)?"
 _BEFORE = r"不低于|不少于|不高于|不超过|低于|高于|超过|力争|确保"
 _AFTER = r"左右|以上|以内|以下|上下"
+# A number glued to Latin letters names something (PM2.5, 5G), one before 年 is a year
+# (比2000年翻一番): neither is a value.
 VALUE = re.compile(
-    rf"(?P<before>{_BEFORE})?(?P<low>{_NUMBER})(?P<unit1>{_UNIT})"
+    rf"(?P<before>{_BEFORE})?(?<![A-Za-z\d.])(?P<low>{_NUMBER})(?![\d.]|年)(?P<unit1>{_UNIT})"
     rf"(?:\s*[－\-—–~～至到]\s*(?P<high>{_NUMBER})(?P<unit2>{_UNIT}))?(?P<after>{_AFTER})?"
 )
 # Verbs that only say a value follows: not part of what is measured.

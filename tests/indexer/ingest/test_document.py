@@ -200,6 +200,28 @@ LEVELS = {
         ("政府工作报告", "洛阳市", 2023, "2023-01-08", "徐某", "市长"),
         "洛阳市 2023 政府工作报告",
     ),
+    "province, the subtitle in parentheses": (
+        "政府工作报告\n（2026年1月27日在某某省第十四届人民代表大会第四次会议上）\n"
+        "省长 张某某\n各位代表：\n正文。\n",
+        ("政府工作报告", "某某省", 2026, "2026-01-27", "张某某", "省长"),
+        "某某省 2026 政府工作报告",
+    ),
+    "province, the subtitle bare": (
+        "2026年某某省政府工作报告\n2026年1月14日在某某省第十四届人民代表大会第四次会议上\n"
+        "某某省省长 刘某\n各位代表：\n正文。\n",
+        ("2026年某某省政府工作报告", "某某省", 2026, "2026-01-14", "刘某", "省长"),
+        "2026年某某省政府工作报告",
+    ),
+    "a county, no header: whom it speaks for": (
+        "各位代表：\n现在，我代表某某县人民政府，向大会作政府工作报告，请予审议。\n一、过去一年工作回顾\n正文。\n",
+        ("2020_某某县_政府工作报告", "某某县", 2020, "", "", ""),
+        "2020_某某县_政府工作报告",
+    ),
+    "a county, no place in the text: the file name's": (
+        "政府工作报告\n（2008年3月27日）\n各位代表：\n现在，我代表县政府向大会作政府工作报告。\n正文。\n",
+        ("政府工作报告", "清苑区", 2008, "2008-03-27", "", ""),
+        "清苑区 2008 政府工作报告",
+    ),
     "a resolution on the report": (
         "第十四届全国人民代表大会第二次会议关于政府工作报告的决议\n"
         "（2024年3月11日第十四届全国人民代表大会第二次会议通过）\n"
@@ -220,7 +242,11 @@ LEVELS = {
 @pytest.mark.parametrize("level", sorted(LEVELS))
 def test_region_year_and_speaker_on_every_level(level):
     text, expected, label = LEVELS[level]
-    meta = parse_document("x.txt", text).meta
+    name = {
+        "a county, no header: whom it speaks for": "2020_某某县_政府工作报告.txt",
+        "a county, no place in the text: the file name's": "2008_河北省保定市清苑区_报告.txt",
+    }.get(level, "x.txt")
+    meta = parse_document(name, text).meta
     assert (meta.title, meta.region, meta.year, meta.date, meta.speaker, meta.role) == expected
     assert document_label(meta.as_dict()) == label
 
