@@ -32,7 +32,7 @@ def file_name(segment: Any) -> str:
 
 
 def _path(reader: Any) -> Path:
-    return Path(reader.storage().folder) / file_name(reader.segment())
+    return mapped.segment_path(reader, EXTENSION)
 
 
 def write(reader: Any, create: Callable[[str], BinaryIO]) -> None:

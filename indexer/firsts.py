@@ -19,7 +19,6 @@ dictionary: quoted slogans and glossary headwords are words there); the query si
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -99,7 +98,7 @@ WATCH = bulk.Watch(FIELD, COLUMN, written)
 def read(reader: Any) -> Firsts:
     """A segment's first years, mapped; computed from its postings if its file is gone."""
     try:
-        found = mapped.Mapped(Path(reader.storage().folder) / file_name(reader.segment()), _MAGIC)
+        found = mapped.Mapped(mapped.segment_path(reader, EXTENSION), _MAGIC)
     except FileNotFoundError:
         return compute(bulk.sorted_postings(reader, FIELD), years_of(reader))
     arrays = found.arrays
@@ -119,7 +118,7 @@ def years_of(reader: Any) -> np.ndarray:
 
 def verify(reader: Any) -> None:
     """ValueError unless the segment's file holds what its postings say."""
-    found = mapped.Mapped(Path(reader.storage().folder) / file_name(reader.segment()), _MAGIC)
+    found = mapped.Mapped(mapped.segment_path(reader, EXTENSION), _MAGIC)
     try:
         found.verify()
         expected = compute(bulk.sorted_postings(reader, FIELD), years_of(reader))

@@ -45,7 +45,8 @@ from indexer.highlight import highlight_spans
 from indexer.ingest.places import place_names, short_name
 from indexer.lookup import GlossaryLookup
 from indexer.matching import Matcher
-from indexer.ranking import HEADING
+from indexer.query import Filter
+from indexer.ranking import HEADING, occurrences
 from indexer.snapshot import Snapshot
 from indexer.store import Reports
 
@@ -54,8 +55,8 @@ CHECKED_AT_LEAST = 60
 NAMES = ("nr", "ns")  # jieba's parts of speech for the names of people and places
 GENERAL = 200  # jieba's general dictionary counts a word of everyday Chinese this often
 COMMON_WEIGHT = 0.75  # salience lost per tenfold frequency in jieba's general dictionary
-LONGEST = 16
-QUOTES_READ = 20  # paragraphs of the year read for quotation marks (the first said)  # a string grown past this is a sentence, not a formulation
+LONGEST = 16  # a string grown past this is a sentence, not a formulation
+QUOTES_READ = 20  # paragraphs of the year read for quotation marks (the first said)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _NUMBER_LIKE = re.compile(
     r"^[0-9０-９.%％．·,，零〇一二三四五六七八九十百千万亿两第]+"
@@ -137,8 +138,7 @@ class _Scope:
         """A year's paragraphs (of the region, or all) against every earlier year's."""
         in_region = snapshot.paragraphs.copy()
         if region is not None:
-            codes = [i for i, name in enumerate(snapshot.region_names) if name == region]
-            in_region &= np.isin(snapshot.region_codes, codes)
+            in_region &= Matcher(snapshot).mask(Filter("region", region))
         years = snapshot.years
         now = np.flatnonzero(in_region & (years == year))
         return cls(snapshot, now, np.flatnonzero(in_region & (years > 0) & (years < year)), year)
@@ -337,10 +337,12 @@ def _checked(
         return None
     keys = [k.decode("utf-8") for k in snapshot.match_keys(found)]
     now = _in_order(snapshot, found, reports)
-    texts = [snapshot.searcher.stored_fields(d) for d in now[:QUOTES_READ].tolist()]
+    stored = snapshot.searcher.stored_fields
+    first = stored(int(now[0]))
     grown = _grown(key, keys)
-    if grown != key and not _crosses_quotes(grown, texts[0]["text"]):
-        return _checked(scope, grown, glossary, reports)
+    if grown != key and not _crosses_quotes(grown, first["text"]):
+        return _checked(scope, grown, glossary, reports)  # its own paragraphs to read
+    texts = [first, *(stored(d) for d in now[1:QUOTES_READ].tolist())]
     quoted, defined = _quoted(key, texts), glossary.has_key(key)
     if not _HAN.search(key) and not (_SLOGAN_SIGNS.search(key) or defined or quoted):
         return None
@@ -358,7 +360,6 @@ def _checked(
         + 0.5 * math.log2(max(regions, 1))
         + 0.125 * min(len(key), 8)
     )
-    first = texts[0]
     spans = highlight_spans(first["text"], [key])
     return NewTerm(
         term=first["text"][spans[0][0] : spans[0][1]] if spans else key,
@@ -395,7 +396,7 @@ def _grown(key: str, keys: list[str]) -> str:
     """The longest string around ``key`` that every one of its occurrences in ``keys``
     sits in (two or more occurrences: one says nothing about where a term ends), grown
     one Han character at a time on each side."""
-    spots = [(k, at) for k in keys for at in _positions(k, key)]
+    spots = [(k, at) for k in keys for at in occurrences(k, key)]
     if len(spots) < 2:
         return key
     left = right = 0
@@ -426,14 +427,6 @@ def _crosses_quotes(key: str, text: str) -> bool:
     三变 and the word 改革, whatever follows it."""
     marks = set(_OPENING_QUOTES + _CLOSING_QUOTES)
     return any(marks & set(text[start:end]) for start, end in highlight_spans(text, [key]))
-
-
-def _positions(text: str, key: str) -> list[int]:
-    found, at = [], text.find(key)
-    while at != -1:
-        found.append(at)
-        at = text.find(key, at + 1)
-    return found
 
 
 def _quoted(key: str, texts: list[dict[str, Any]]) -> bool:

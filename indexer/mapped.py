@@ -51,6 +51,12 @@ def write(
         out.close()
 
 
+def segment_path(reader: Any, extension: str) -> Path:
+    """Where a segment's own file with ``extension`` lies (``MAIN_<id>.codes``): named as
+    the segment's files are, so Whoosh deletes it with the segment."""
+    return Path(reader.storage().folder) / reader.segment().make_filename(extension)
+
+
 class Mapped:
     """One such file, mapped: ``arrays`` view it in place, ``blob(name)`` reads a blob,
     ``header`` holds what the writer added."""

@@ -31,7 +31,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, AnyStr
 
 import numpy as np
 
@@ -349,7 +349,7 @@ def _closeness(key: bytes, needles: list[bytes]) -> float:
     spots = sorted(
         (at, at + len(needle), which)
         for which, needle in enumerate(needles)
-        for at in _occurrences(key, needle)
+        for at in occurrences(key, needle)
     )
     best = math.inf
     latest: dict[int, tuple[int, int]] = {}
@@ -385,7 +385,8 @@ def _used(key: bytes, needle: bytes, at: int) -> bool:
     return False
 
 
-def _occurrences(key: bytes, needle: bytes) -> list[int]:
+def occurrences(key: AnyStr, needle: AnyStr) -> list[int]:
+    """Where ``needle`` starts in ``key``, overlapping occurrences included."""
     found, at = [], key.find(needle)
     while at != -1:
         found.append(at)

@@ -15,7 +15,8 @@ import numpy as np
 
 from analyzers.normalize import match_key
 from indexer.ingest.metadata import document_label
-from indexer.query import year_range
+from indexer.matching import Matcher
+from indexer.query import Filter
 from indexer.schema import DOCUMENT
 from indexer.snapshot import Snapshot
 
@@ -58,20 +59,10 @@ def targets_table(
     width and case aside); by region, year, report, then as the statement lists them."""
     records = snapshot.postings("kind", DOCUMENT)[0]
     keep = np.ones(len(records), dtype=bool)
-    if year:
-        low, high = year_range(year)
-        years = snapshot.years[records]
-        keep &= (years >= low) & (years <= high)
-    if region:
-        keep &= np.array(
-            [snapshot.region_names[c] == region for c in snapshot.region_codes[records].tolist()],
-            dtype=bool,
-        )
-    if doc:
-        keep &= np.array(
-            [snapshot.doc_names[c].startswith(doc) for c in snapshot.doc_codes[records].tolist()],
-            dtype=bool,
-        )
+    matcher = Matcher(snapshot)  # the filters as search applies them
+    for name, value in (("year", year), ("region", region), ("doc", doc)):
+        if value:
+            keep &= matcher.mask(Filter(name, value))[records]
     wanted = match_key(indicator) if indicator else ""
     stored = snapshot.searcher.stored_fields
     reports = [stored(number)["data"] for number in records[keep].tolist()]

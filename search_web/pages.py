@@ -1,6 +1,6 @@
 """HTML pages: search (/?q=), a document (/doc/<doc>), the glossary (/glossary), the
-document list (/docs), a year's new terms (/new), the reports' targets (/targets), report against report
-(/compare). Each renders the same data its /api twin returns."""
+document list (/docs), a year's new terms (/new), the reports' targets (/targets), report
+against report (/compare). Each renders the same data its /api twin returns."""
 
 from __future__ import annotations
 
