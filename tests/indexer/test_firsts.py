@@ -23,6 +23,10 @@ def test_every_segment_has_its_first_years_new_and_merged(tmp_path, seed_variant
     files = sorted(folder.iterdir())
     for file in files[:4]:  # a commit each, a segment each
         PolicyIndex.update(index_dir, [file], progress=False)
+    # A report replaced: its old records stay, deleted, in the first segment, which the
+    # merge renumbers without them.
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    PolicyIndex.update(index_dir, [files[0]], progress=False)
     # Whoosh merges segments as their number grows; here, all at once.
     ix = MappedStorage(str(index_dir)).open_index()
     merger = BulkWriter(ix, before_commit=codes.write_missing, watch=firsts.WATCH, compound=False)
