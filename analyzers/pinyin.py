@@ -20,12 +20,24 @@ initials (``sgyp``), or a prefix of either.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
 
 _TYPED = re.compile(r"^(?:[a-zü]+[1-5]?[\s']*)+$")
 _VOWEL = re.compile("[aeiouvê]")
 MAX_SPLITS = 16  # readings of one typed string worth trying (xian: xi'an or xian)
+_IMPORT_LOCK = threading.Lock()
+
+
+def _import_pypinyin() -> None:
+    """Import pypinyin (0.2 s: only when a reading is needed), one thread at a time. Its
+    modules import one another, and two threads importing them first at once can
+    deadlock: Python then raises ``_DeadlockError`` in one of them (a pinyin search's
+    500 while another request read the lexicon's syllables, one run of the load test in
+    five). Once imported, the lock is taken and let go at once."""
+    with _IMPORT_LOCK:
+        import pypinyin.pinyin_dict  # noqa: F401  the package, its core and its segmenter
 
 
 @lru_cache(maxsize=65536)
@@ -37,7 +49,8 @@ def word_pinyin(word: str) -> tuple[str, str]:
     hundreds of thousands of words are made of a few thousand pieces (发展, 高质量), and
     pypinyin's per-call overhead was most of an index run's pinyin time (5.7 s -> 2.0 s
     for 136,000 words, the same readings)."""
-    from pypinyin.seg.simpleseg import seg  # 0.2 s to import: only when pinyin is needed
+    _import_pypinyin()
+    from pypinyin.seg.simpleseg import seg
 
     syllables = [s for piece in seg(word) for s in _piece_pinyin(piece)]
     return "".join(syllables), "".join(s[0] for s in syllables if s)
@@ -45,6 +58,7 @@ def word_pinyin(word: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=65536)
 def _piece_pinyin(piece: str) -> tuple[str, ...]:
+    _import_pypinyin()
     from pypinyin import Style, lazy_pinyin
 
     # A list is taken as already cut: the piece is read whole, as lazy_pinyin(word) would.
@@ -73,6 +87,7 @@ def char_readings(char: str) -> tuple[str, ...]:
 
     Readings without a vowel (嗯 n, ng; 呣 m; 哼 hng) are interjections' only: left out,
     they would split a typed ``n`` or ``m`` off every syllable that ends in one."""
+    _import_pypinyin()
     from pypinyin.pinyin_dict import pinyin_dict
 
     listed = pinyin_dict.get(ord(char), "")
@@ -83,6 +98,7 @@ def char_readings(char: str) -> tuple[str, ...]:
 @cache
 def syllables() -> frozenset[str]:
     """Every toneless syllable a character is read as (about 420)."""
+    _import_pypinyin()
     from pypinyin.pinyin_dict import pinyin_dict
 
     return frozenset(s for cp in pinyin_dict for s in char_readings(chr(cp)))

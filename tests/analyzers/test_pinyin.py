@@ -1,5 +1,8 @@
 """Readings of characters and of what people type."""
 
+import subprocess
+import sys
+
 import pytest
 
 from analyzers.pinyin import char_readings, syllable_splits, toneless, typed_pinyin, word_pinyin
@@ -40,3 +43,24 @@ def test_a_word_reads_as_pypinyin_reads_it_whole(parsed_seeds):
     for word in sorted(words):
         whole = [s.replace("ü", "v") for s in lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)]
         assert word_pinyin(word) == ("".join(whole), "".join(s[0] for s in whole if s)), word
+
+
+def test_pypinyin_is_first_imported_by_one_thread_at_a_time():
+    """Two requests reading pinyin first at once (the lexicon's syllables, a word's
+    reading) imported pypinyin's interdependent modules concurrently and one of them got
+    Python's import _DeadlockError (a 500 under load): every first import goes through
+    one lock. Checked in a fresh interpreter, where pypinyin is not yet imported."""
+    code = (
+        "import sys\n"
+        "from analyzers import pinyin\n"
+        "seen = []\n"
+        "class Recording:\n"
+        "    def __enter__(self): seen.append('pypinyin' in sys.modules)\n"
+        "    def __exit__(self, *exc): seen.append('pypinyin.seg.simpleseg' in sys.modules)\n"
+        "pinyin._IMPORT_LOCK = Recording()\n"
+        "pinyin.word_pinyin('发展'); pinyin.syllables(); pinyin.char_readings('长')\n"
+        "print(seen[:2], len(seen))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, count = done.stdout.strip().rsplit(" ", 1)
+    assert first == "[False, True]" and int(count) >= 6  # imported inside, every site locked
