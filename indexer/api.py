@@ -6,13 +6,11 @@ a newer commit appears, so each query pays only for itself.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,38 +20,27 @@ from whoosh.index import Index
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from analyzers.normalize import match_key
-from analyzers.pinyin import typed_pinyin
 from analyzers.segment import Segmenter, using
-from analyzers.traditional import t2s_table
 from indexer.arrange import HitReader, arrange
 from indexer.comparison import Comparison, compare, previous_report
-from indexer.errors import DocumentNotFound, IndexUnavailable, QuerySyntaxError, UsageError
+from indexer.errors import DocumentNotFound, IndexUnavailable
 from indexer.formulations import NewTerms, new_terms
-from indexer.highlight import highlight_spans, html_marked
-from indexer.ingest.glossary import EXPANSION, bare
-from indexer.ingest.metadata import document_label
+from indexer.interface import SearchInterface, children, document_page, segmented
 from indexer.lexicon import LexiconTable, PinyinLexicon
 from indexer.lookup import TermEntry
 from indexer.matching import Matcher
 from indexer.query import (
-    FILTER_FIELDS,
     AllOf,
     AnyOf,
-    Filter,
     Literal,
     Node,
-    Not,
     compile_query,
     key_of,
-    literals_of,
-    parse,
     passes,
     query_text,
-    sanitize,
 )
 from indexer.ranking import HEADING, Ranker
-from indexer.results import GlossaryResult, Hit, SearchResult, Usage, paragraph_hit
+from indexer.results import Hit, SearchResult
 from indexer.schema import DOCUMENT, LEXICON_WORDS
 from indexer.snapshot import Snapshot
 from indexer.store import (
@@ -67,7 +54,7 @@ from indexer.store import (
     open_whoosh,
     require_index,
 )
-from indexer.suggestions import completions, load_lexicon, suggestions
+from indexer.suggestions import load_lexicon, suggestions
 from indexer.targets import TargetsTable, targets_table
 from indexer.variants import SHOWN as VARIANTS
 from indexer.variants import offered
@@ -77,9 +64,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DEFAULT_LIMIT = 10
 FACETS = ("region", "year", "doc")  # counted over all matching paragraphs
-LIKELY_TYPO_HITS = 2  # with this few hits, a much more common sound-alike is suggested
 INDEX_ENV = "POLICY_SEARCH_INDEX"
 MTIME_SETTLED_NS = 2 * 10**9  # file times this old are past any clock tick's ambiguity
 QUERY_SECONDS = 5.0  # a query's time budget; past it the matches so far come back as partial
@@ -93,18 +78,16 @@ def default_index_dir() -> Path:
     return Path(user_data_dir("policy-search")) / "index"
 
 
-def _segmented(method: Callable[..., T]) -> Callable[..., T]:
-    """A query method run with its index's dictionary in scope (``segmenting``)."""
+def open_store(index_dir: str | Path, opensearch: str | None = None) -> SearchInterface:
+    """The local index at ``index_dir``, or the OpenSearch cluster at ``opensearch``."""
+    if opensearch:
+        from indexer.cluster.search import ClusterIndex  # the client loads only for a cluster
 
-    @functools.wraps(method)
-    def scoped(self: PolicyIndex, *args: Any, **kwargs: Any) -> T:
-        with self.segmenting():
-            return method(self, *args, **kwargs)
-
-    return scoped
+        return ClusterIndex.open(opensearch)
+    return PolicyIndex.open(index_dir)
 
 
-class PolicyIndex:
+class PolicyIndex(SearchInterface):
     """An open index: search it, look up its jargon, list its documents, add files to it."""
 
     def __init__(self, path: Path, ix: Index, time_budget: float = QUERY_SECONDS) -> None:
@@ -228,74 +211,13 @@ class PolicyIndex:
         self._seen_mtime = mtime if current and settled else 0
         return current
 
+    def refresh(self) -> None:
+        self.searcher()
+
     def commit_number(self) -> int:
         """Changes whenever the searcher moves to a newer commit (results may differ)."""
         self.searcher()
         return self._commits
-
-    @_segmented
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int | None = DEFAULT_LIMIT,
-        offset: int = 0,
-        literal: bool = False,
-        filters: dict[str, str | None] | None = None,
-        facets: bool = True,
-        stream: bool = False,
-        related: bool = True,
-    ) -> SearchResult:
-        """Paragraphs matching ``query``, best first; glossary entries of its terms and
-        the matching headings (``sections``) on top.
-
-        A query with no hits that can be read as pinyin (``sgyp``, ``sangeyipi``) is
-        searched as the corpus term it most likely means, and says so in ``interpreted``;
-        one still without hits gets ``suggestions``.
-
-        :param query: query syntax (see ``indexer.query``), or any string with ``literal``.
-        :param limit: hits to return; None for all of them.
-        :param offset: hits to skip, for paging (glossary entries come with offset 0 only).
-        :param filters: ``{"region": …, "year": …, "doc": …}``, as the ``name:value`` syntax.
-        :param facets: count region/year/doc over all matches (visits every match: slower).
-        :param stream: ``hits`` is an iterator that reads each hit when it is taken (for
-            exporting every match without holding them all; no related paragraphs).
-        :param related: also rank the paragraphs that hold the words of a term of several
-            words apart (绿色、低碳 for 绿色低碳): marked ``exact=False``, never counted.
-        :raises QuerySyntaxError: the query cannot be parsed.
-        """
-        if offset < 0 or (limit is not None and limit < 1):
-            raise UsageError("limit must be at least 1 and offset at least 0")
-        query = sanitize(query)
-        node = parse(query, literal=literal)
-        extra = tuple(Filter(k, str(v)) for k, v in (filters or {}).items() if v not in (None, ""))
-        if extra:
-            node = AllOf((*_children(node), *extra))
-        related = related and not literal  # a literal search wants the string as written
-        result = self._search(query, node, limit, offset, facets, stream, related)
-        literals = [c.text for c in _children(node) if isinstance(c, Literal)]
-        plain = len(literals) == sum(1 for c in _children(node) if not isinstance(c, Filter))
-        if not literal and all(isinstance(c, Literal | Filter | Not) for c in _children(node)):
-            result = replace(result, variants=self._variants(node))
-        if result.total or not literals or not plain:
-            return self._with_notes(result, literals)
-        # The query's own words, repeats kept (the parse reads zuo4 da4 zuo4 as two terms).
-        spelled = " ".join(w for w in query.split() if w.partition(":")[0] not in FILTER_FIELDS)
-        typed = typed_pinyin(spelled)
-        words = self.lexicon().candidates(typed) if typed else []
-        if not words:
-            return self._with_notes(result, literals)
-        kept = tuple(c for c in _children(node) if isinstance(c, Filter))
-        meant = self._search(
-            query, AllOf((Literal(words[0].text), *kept)), limit, offset, facets, stream, related
-        )
-        interpreted = {
-            "query": spelled,
-            "as": words[0].text,
-            "via": "pinyin",
-            "alternatives": [w.text for w in words[1:]],
-        }
-        return replace(self._with_notes(meant, [words[0].text]), interpreted=interpreted)
 
     def _search(
         self,
@@ -353,16 +275,16 @@ class PolicyIndex:
         """The query's literals as the corpus also writes them (``indexer.variants``),
         each with the paragraphs it finds instead, those not found already, the query
         that includes them and the query written that way only."""
-        children = _children(node)
+        parts = children(node)
         matcher = Matcher(self.snapshot(), time.monotonic() + self.time_budget)
         found = matcher.docs(node)
         rows: list[dict[str, Any]] = []
-        for i, child in enumerate(children):
+        for i, child in enumerate(parts):
             if not isinstance(child, Literal):
                 continue
 
             def swapped(by: Node, at: int = i) -> Node:
-                return AllOf((*children[:at], by, *children[at + 1 :]))
+                return AllOf((*parts[:at], by, *parts[at + 1 :]))
 
             def count(text: str, swapped: Callable[[Node], Node] = swapped) -> tuple[int, int]:
                 docs = matcher.docs(swapped(Literal(text)))
@@ -380,16 +302,6 @@ class PolicyIndex:
                 )
         return sorted(rows, key=lambda row: -row["paragraphs"])[:VARIANTS]
 
-    def _with_notes(self, result: SearchResult, literals: list[str]) -> SearchResult:
-        """Say when traditional characters were read as simplified; suggest on no hits."""
-        notes: dict[str, Any] = {}
-        simplified = result.query.translate(t2s_table())
-        if simplified != result.query:
-            notes["interpreted"] = {"query": result.query, "as": simplified, "via": "traditional"}
-        if len(literals) == 1 and result.total <= LIKELY_TYPO_HITS:
-            notes["suggestions"] = self.suggest(literals[0], hits=result.total)
-        return replace(result, **notes)
-
     def lexicon(self) -> PinyinLexicon:
         """The corpus vocabulary with pinyin, loaded on first use: by one thread at a
         time (another asking meanwhile waits for it, not reading a second copy), outside
@@ -406,7 +318,14 @@ class PolicyIndex:
                         self._lexicon = lexicon
         return lexicon
 
-    @_segmented
+    def lexicon_rows(self) -> list[tuple[str, int]]:
+        """The lexicon table's rows (``lexicon_payload``, frequency): what a cluster stores."""
+        self.searcher()
+        with self._lock:
+            table = self._ledger.table(LEXICON_WORDS).entries()
+        return list(zip(table.payloads or (), table.values.tolist(), strict=True))
+
+    @segmented
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
         """Corpus terms the user may have meant (``indexer.suggestions.suggestions``)."""
         self.searcher()  # the newest commit
@@ -414,95 +333,19 @@ class PolicyIndex:
             words = LexiconTable(self._ledger.table(LEXICON_WORDS), self._segmenter.user_words)
         return suggestions(self.lexicon, words, self._glossary, text, hits=hits, n=n)
 
-    @_segmented
-    def glossary(self, term: str) -> GlossaryResult:
-        """Definitions of ``term`` (or of terms it is a prefix of), newest first.
-
-        Matching ignores quote marks, full-width forms and case; a bare number finds
-        the terms built on it (13710 finds “13710”工作法 and 13710工作制度).
-        """
-        self.searcher()
-        entries = self._glossary.lookup(term)
-        return GlossaryResult(term, entries, [] if entries else self._glossary.closest(term))
-
     def glossary_entries(self) -> list[TermEntry]:
         """Every glossary entry, newest report first."""
         self.searcher()
         return list(self._glossary.entries)
 
-    def glossary_terms(self) -> list[dict[str, Any]]:
-        """Every explained term: its definitions, the lists it abbreviates (expansions),
-        and how often the corpus uses it."""
-        self.searcher()
-        terms = []
-        for entries in self._glossary.grouped().values():
-            usage = self.usage(entries[0].term, with_hits=False)
-            defined = [e for e in entries if e.source != EXPANSION]
-            terms.append(
-                {
-                    "term": bare(entries[0].term),
-                    "aliases": sorted(
-                        {a for e in entries for a in e.aliases} - {bare(entries[0].term)}
-                    ),
-                    "definitions": len(defined),
-                    "defined_in": sorted({e.doc for e in defined}),
-                    "expansions": len(entries) - len(defined),
-                    "occurrences": usage.occurrences,
-                    "reports": len(usage.by_doc),
-                }
-            )
-        return terms
-
-    @_segmented
-    def usage(self, term: str, *, with_hits: bool = True) -> Usage:
-        """Where ``term`` is used: occurrences per report and year, and the paragraphs.
-
-        A defined term counts its headword without quotes and, for a list headword
-        (治理六乱、开展六清), each item; anything else counts as the literal string.
-        """
+    def _paragraphs_holding(self, node: Node) -> Iterator[tuple[dict[str, Any], str]]:
         snapshot = self.snapshot()
-        term_key = match_key(term)
-        own = [e for e in self._glossary.lookup(term) if term_key in e.keys]
-        keys = sorted({k for e in own for k in _usage_keys(e.term)}) or [term_key]
-        if not keys[0]:
-            raise QuerySyntaxError("nothing to look up")
-        node = AnyOf(tuple(Literal(k) for k in keys)) if len(keys) > 1 else Literal(keys[0])
-        compiled = compile_query(node)
         matched = Matcher(snapshot).match(node).docs
         texts = [key.decode("utf-8") for key in snapshot.match_keys(matched)]
         stored = snapshot.searcher.stored_fields
-        results = sorted(
-            (
-                (stored(doc), text_key, sum(text_key.count(k) for k in keys))
-                for doc, text_key in zip(matched.tolist(), texts, strict=True)
-            ),
-            key=lambda found: (found[0]["doc"], found[0]["n"]),
-        )
-        by_doc: dict[str, dict[str, Any]] = {}
-        by_year: dict[int, int] = {}
-        hits = []
-        for result, text_key, count in results:
-            doc = by_doc.setdefault(
-                result["doc"],
-                {
-                    "doc": result["doc"],
-                    "label": self._labels.get(result["doc"], result["doc"]),
-                    "region": result.get("region", ""),
-                    "year": result.get("year"),
-                    "paragraphs": 0,
-                    "occurrences": 0,
-                },
-            )
-            doc["paragraphs"] += 1
-            doc["occurrences"] += count
-            if result.get("year"):
-                by_year[result["year"]] = by_year.get(result["year"], 0) + count
-            if with_hits:
-                hits.append(paragraph_hit(result, 0.0, compiled.highlights, text_key, self._labels))
-        total = sum(d["occurrences"] for d in by_doc.values())
-        return Usage(term, keys, total, list(by_doc.values()), by_year, hits)
+        return ((stored(d), key) for d, key in zip(matched.tolist(), texts, strict=True))
 
-    @_segmented
+    @segmented
     def document(self, doc: str, *, highlight: str = "") -> dict[str, Any]:
         """One document: its metadata and every paragraph, ``html`` marked with the
         literals of the query ``highlight`` (if any).
@@ -513,31 +356,13 @@ class PolicyIndex:
         record = snapshot.searcher.document(kind=DOCUMENT, doc=doc)
         if record is None:
             raise DocumentNotFound(f"no document {doc!r} in the index")
-        literals = literals_of(highlight) if highlight else ()
-        needles = [key.encode("utf-8") for key in map(match_key, literals) if key]
         docs = snapshot.paragraphs_of(doc)
-        # Only paragraphs whose match key holds a literal have spans to find: the mapped
-        # key column says which, and gives the key, so no paragraph's text is folded.
+        # The mapped key column gives each paragraph's key: no paragraph's text is folded.
         stored = [
-            (snapshot.searcher.stored_fields(d), key)
+            (snapshot.searcher.stored_fields(d), key.decode("utf-8"))
             for d, key in zip(docs.tolist(), snapshot.match_keys(docs), strict=True)
         ]
-        paragraphs = []
-        for p, key in sorted(stored, key=lambda found: found[0]["n"]):
-            holds = any(n in key for n in needles)
-            spans = highlight_spans(p["text"], literals, key.decode("utf-8")) if holds else []
-            paragraphs.append(
-                {
-                    "paragraph": p["n"],
-                    "heading": p["heading"],
-                    "section": p.get("section", ""),
-                    "text": p["text"],
-                    "html": html_marked(p["text"], spans),
-                    "highlights": [list(span) for span in spans],
-                }
-            )
-        meta = {k: v for k, v in record["data"].items() if k not in ("path", "sha256", "targets")}
-        return {**meta, "label": document_label(meta), "paragraph_list": paragraphs}
+        return document_page(record["data"], stored, highlight)
 
     def targets(
         self,
@@ -554,7 +379,7 @@ class PolicyIndex:
             self.snapshot(), year=year, region=region, doc=doc, indicator=indicator
         )
 
-    @_segmented
+    @segmented
     def compare(self, a: str, b: str, *, limit: int = 50) -> Comparison:
         """Report ``b`` against report ``a`` (``indexer.comparison``): the terms added
         and dropped, most salient first, and the targets side by side.
@@ -575,7 +400,7 @@ class PolicyIndex:
         """The regions of the indexed reports, sorted."""
         return sorted(name for name in self.snapshot().region_names if name)
 
-    @_segmented
+    @segmented
     def new_terms(self, year: int, *, region: str | None = None, limit: int = 50) -> NewTerms:
         """What the reports of ``year`` (of ``region``) say that no earlier report did
         (``indexer.formulations``).
@@ -593,11 +418,6 @@ class PolicyIndex:
             raise DocumentNotFound(f"no report{where} of {year} in the index (years: {known})")
         return found
 
-    @_segmented
-    def complete(self, prefix: str, n: int = 8) -> list[dict[str, str]]:
-        """What a user typing ``prefix`` may want (``indexer.suggestions.completions``)."""
-        return completions(self.lexicon(), self._glossary, prefix, n)
-
     def label(self, doc: str) -> str:
         """The document ``doc`` as people cite it (``metadata.document_label``)."""
         self.searcher()
@@ -606,10 +426,6 @@ class PolicyIndex:
     def documents(self) -> list[dict[str, Any]]:
         """Each document's metadata, source path, hash and paragraph count."""
         return list(iter_documents(self.searcher()))
-
-
-def _children(node: Node) -> tuple[Node, ...]:
-    return node.children if isinstance(node, AllOf) else (node,)
 
 
 def _facets(snapshot: Snapshot, docs: np.ndarray) -> dict[str, dict[str, int]]:
@@ -636,9 +452,3 @@ def _counts(groups: dict[Any, int]) -> dict[str, int]:
     """Facet counts, largest first, with string keys (JSON object keys are strings)."""
     known = [(k, n) for k, n in groups.items() if k not in (None, "", 0)]  # no region, no year
     return {str(k): n for k, n in sorted(known, key=lambda kv: (-kv[1], str(kv[0])))}
-
-
-def _usage_keys(term: str) -> list[str]:
-    """What counts as a use of a term: its bare headword, or each item of a list headword."""
-    items = bare(term).split("、")
-    return [key for key in (match_key(item) for item in items) if len(key) >= 2]

@@ -16,10 +16,13 @@ from typing import Any
 
 import click
 
-from indexer.api import DEFAULT_LIMIT, FACETS, INDEX_ENV, PolicyIndex, default_index_dir
+from indexer.api import FACETS, INDEX_ENV, PolicyIndex, default_index_dir, open_store
+from indexer.cluster.connection import AUTH_ENV
+from indexer.cluster.connection import URL_ENV as OPENSEARCH_ENV
 from indexer.errors import CannotRepair, PolicySearchError
 from indexer.ingest.metadata import FIELDS
 from indexer.ingest.overrides import load_meta_file
+from indexer.interface import DEFAULT_LIMIT
 from indexer.output import (
     counts_table,
     format_comparison,
@@ -85,6 +88,18 @@ def _use_index(ctx: click.Context, param: click.Parameter, value: Path | None) -
         ctx.obj = value  # this subcommand's context: the group's stays as it was
 
 
+def opensearch_option(command: Any) -> Any:
+    """``--opensearch URL`` (or ``$POLICY_SEARCH_OPENSEARCH``): an OpenSearch cluster
+    instead of the local index (``indexer.cluster``)."""
+    return click.option(
+        "--opensearch",
+        metavar="URL",
+        envvar=OPENSEARCH_ENV,
+        help="An OpenSearch cluster (http(s)://host:port, several comma-separated) instead "
+        f"of the local index; credentials from ${AUTH_ENV} (user:password).",
+    )(command)
+
+
 def one_line_errors(command: Any) -> Any:
     """Our errors as one line on stderr and exit status 2 (``CommandError``), never a
     traceback, wherever in the command they are raised."""
@@ -137,6 +152,9 @@ def json_option(what: str) -> Any:
     help='JSON {"file name": {"title": …, "region": …, "year": …}}: supply or correct metadata.',
 )
 @json_option("the report")
+@opensearch_option
+@click.option("--shards", type=click.IntRange(1, 1024), help="With --opensearch: primary shards.")
+@click.option("--replicas", type=click.IntRange(0, 16), help="With --opensearch: copies of each.")
 @index_option
 @click.pass_context
 @one_line_errors
@@ -147,21 +165,40 @@ def index(
     prune: bool,
     meta_file: Path | None,
     as_json: bool,
+    opensearch: str | None,
+    shards: int | None,
+    replicas: int | None,
 ) -> None:
     """Index files and folders; unchanged files are skipped.
 
-    A sidecar NAME.meta.json next to a file supplies or corrects its metadata too.
+    A sidecar NAME.meta.json next to a file supplies or corrects its metadata too. With
+    --opensearch, the local index is the workspace and the cluster then serves its state
+    as a new generation (the previous one answers until the switch).
     """
+    if (shards or replicas is not None) and not opensearch:
+        raise CommandError("--shards and --replicas go with --opensearch URL")
     try:
         meta = load_meta_file(meta_file) if meta_file else {}
         report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune, meta=meta)
+        published = None
+        if opensearch:
+            from indexer.cluster.publish import publish_to
+
+            published = publish_to(
+                ctx.obj, opensearch, shards=shards, replicas=replicas, rebuild=rebuild
+            )
     except KeyboardInterrupt:
         raise CommandError("interrupted; the index keeps its last committed state") from None
     for path, reason in report.failed:
         click.echo(f"skipped: {path}: {reason}", err=True)
     if as_json:
-        click.echo(to_json({"index": str(ctx.obj), **report.as_dict()}))
+        data = {"index": str(ctx.obj), **report.as_dict()}
+        if published is not None:
+            data["opensearch"] = published.as_dict()
+        click.echo(to_json(data))
     click.echo(report.summary(), err=as_json)
+    if published is not None:
+        click.echo(published.summary(), err=as_json)
     if report.failed:
         sys.exit(EXIT_SOME_FAILED)
 
@@ -199,6 +236,7 @@ def index(
     is_flag=True,
     help="Print how the query is looked up (posting lists, key checks), on stderr.",
 )
+@opensearch_option
 @index_option
 @click.pass_context
 @one_line_errors
@@ -217,6 +255,7 @@ def search(
     fmt: str,
     counts: str | None,
     show_query: bool,
+    opensearch: str | None,
 ) -> None:
     """Search paragraphs, best matches first.
 
@@ -227,7 +266,7 @@ def search(
     """
     fmt = "json" if as_json else fmt
     export = fmt in ("csv", "ndjson") or counts is not None
-    with PolicyIndex.open(ctx.obj) as ix:
+    with open_store(ctx.obj, opensearch) as ix:
         result = ix.search(
             " ".join(query),
             limit=1 if counts else None if show_all else limit,
@@ -258,12 +297,13 @@ def search(
 
 @cli.command()
 @json_option("the documents")
+@opensearch_option
 @index_option
 @click.pass_context
 @one_line_errors
-def docs(ctx: click.Context, as_json: bool) -> None:
+def docs(ctx: click.Context, as_json: bool, opensearch: str | None) -> None:
     """List the indexed documents with their metadata."""
-    with PolicyIndex.open(ctx.obj) as ix:
+    with open_store(ctx.obj, opensearch) as ix:
         documents = ix.documents()
     if as_json:
         keys = ("doc", *FIELDS, "paragraphs", "path")
@@ -279,11 +319,17 @@ def docs(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--usage", is_flag=True, help="Also show where the term is used.")
 @json_option("the result")
+@opensearch_option
 @index_option
 @click.pass_context
 @one_line_errors
 def glossary(
-    ctx: click.Context, term: str | None, list_terms: bool, usage: bool, as_json: bool
+    ctx: click.Context,
+    term: str | None,
+    list_terms: bool,
+    usage: bool,
+    as_json: bool,
+    opensearch: str | None,
 ) -> None:
     """Look up what a term means, in every report that defines it.
 
@@ -296,7 +342,7 @@ def glossary(
     if list_terms == bool(term):
         raise CommandError("give a TERM to look up, or --list")
     color = use_color(sys.stdout)
-    with PolicyIndex.open(ctx.obj) as ix:
+    with open_store(ctx.obj, opensearch) as ix:
         if list_terms:
             terms = ix.glossary_terms()
             click.echo(to_json({"terms": terms}) if as_json else format_terms(terms))
@@ -439,6 +485,7 @@ def targets(
     metavar="PATH",
     help="Answer one request (e.g. '/api/search?q=六稳') and exit.",
 )
+@opensearch_option
 @index_option
 @click.pass_context
 @one_line_errors
@@ -450,6 +497,7 @@ def serve(
     workers: int,
     result_cache: int,
     get_path: str | None,
+    opensearch: str | None,
 ) -> None:
     """Serve the search site and its JSON API (waitress, or gunicorn with --workers;
     Ctrl-C or SIGTERM stops it)."""
@@ -461,7 +509,14 @@ def serve(
     # Forked workers share a lexicon read before the fork; one process answers searches
     # at once and reads the lexicon (seconds at 1 GB) when a request first needs it.
     lexicon = "start" if workers > 1 or get_path is not None else "first use"
-    app = create_app({"INDEX_DIR": str(ctx.obj), "RESULT_CACHE": result_cache, "LEXICON": lexicon})
+    app = create_app(
+        {
+            "INDEX_DIR": str(ctx.obj),
+            "OPENSEARCH": opensearch,
+            "RESULT_CACHE": result_cache,
+            "LEXICON": lexicon,
+        }
+    )
     if get_path is not None:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))

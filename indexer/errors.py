@@ -36,3 +36,7 @@ class IndexUnavailable(PolicySearchError):
 
 class CannotRepair(PolicySearchError):
     """A damaged index that ``check --repair`` cannot mend in place; the message says why."""
+
+
+class LocalOnly(PolicySearchError):
+    """An analysis only the local index computes, asked of a cluster: the web answers 501."""

@@ -265,9 +265,7 @@ class LexiconTable:
 
     def homophones(self, text: str) -> list[Word]:
         """Other words read exactly like ``text`` (a typo by sound), most frequent first."""
-        full = word_pinyin(text)[0]
-        found = [w for w in self._words(f"\t{full}\t") if w.full == full and w.text != text]
-        return sorted(found, key=lambda w: (-w.freq, w.text))
+        return homophones_of(text, self._words(f"\t{word_pinyin(text)[0]}\t"))
 
     def similar(self, text: str, n: int = 5) -> list[str]:
         """Words of about the same length that differ in a character or two: among those
@@ -275,12 +273,26 @@ class LexiconTable:
         first, last = text[0], text[-1]
         pool = self._words(ENTRY_START + first) if is_han_word(first) else []
         pool += self._words(last + "\t") if is_han_word(last) else []
-        near = {
-            w.text
-            for w in pool
-            if (w.text[0] == first or w.text[-1] == last) and abs(len(w.text) - len(text)) <= 1
-        }
-        return difflib.get_close_matches(text, near, n=n, cutoff=0.6)
+        return near_spellings(text, pool, n)
+
+
+def homophones_of(text: str, words: Iterable[Word]) -> list[Word]:
+    """The ``words`` read exactly like ``text`` but for it, most frequent first."""
+    full = word_pinyin(text)[0]
+    found = [w for w in words if w.full == full and w.text != text]
+    return sorted(found, key=lambda w: (-w.freq, w.text))
+
+
+def near_spellings(text: str, pool: Iterable[Word], n: int) -> list[str]:
+    """The words of ``pool`` of about ``text``'s length, keeping its first or last
+    character, closest in spelling."""
+    first, last = text[0], text[-1]
+    near = {
+        w.text
+        for w in pool
+        if (w.text[0] == first or w.text[-1] == last) and abs(len(w.text) - len(text)) <= 1
+    }
+    return difflib.get_close_matches(text, near, n=n, cutoff=0.6)
 
 
 def _likeliest(words: Iterable[Word], n: int) -> list[Word]:

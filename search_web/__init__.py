@@ -12,8 +12,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.api import PolicyIndex, default_index_dir
-from indexer.errors import DocumentNotFound, IndexUnavailable, PolicySearchError
+from indexer.api import default_index_dir, open_store
+from indexer.errors import DocumentNotFound, IndexUnavailable, LocalOnly, PolicySearchError
 from search_web.cache import ResultCache
 from search_web.jsonio import OrjsonProvider
 
@@ -25,7 +25,8 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     """Build the app; the index (jieba with its dictionary, the pinyin lexicon) is opened
     once, here.
 
-    ``config`` is a mapping of settings, or just the index directory. ``LEXICON``: when
+    ``config`` is a mapping of settings, or just the index directory; ``OPENSEARCH``, a
+    cluster's URL, serves that cluster instead (``indexer.cluster.search``). ``LEXICON``: when
     the pinyin lexicon is read — ``"start"`` (here: processes forked later share it) or
     ``"first use"`` (by the first request for a typed reading or a completion: seconds
     at 1 GB, which searches need not wait for; read in a thread instead, it held the
@@ -47,7 +48,9 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     when = app.config["LEXICON"]
     if when not in LEXICON_LOADS:
         raise ValueError(f"LEXICON={when!r}: expected one of {', '.join(LEXICON_LOADS)}")
-    index = app.extensions["policy_search"] = PolicyIndex.open(app.config["INDEX_DIR"])
+    index = app.extensions["policy_search"] = open_store(
+        app.config["INDEX_DIR"], app.config.get("OPENSEARCH")
+    )
     if when == "start":  # not on the first autocomplete
         index.lexicon()
     app.extensions["policy_search_results"] = ResultCache(app.config["RESULT_CACHE"])
@@ -59,6 +62,7 @@ def create_app(config: Mapping[str, Any] | str | PathLike[str] | None = None) ->
     app.register_error_handler(PolicySearchError, _bad_request)
     app.register_error_handler(DocumentNotFound, _not_found)
     app.register_error_handler(IndexUnavailable, _unavailable)
+    app.register_error_handler(LocalOnly, _local_only)
     app.register_error_handler(OSError, _unreadable)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
@@ -81,6 +85,10 @@ def _bad_request(exc: PolicySearchError) -> tuple[Any, int]:
 
 def _not_found(exc: DocumentNotFound) -> tuple[Any, int]:
     return _error(404, str(exc))
+
+
+def _local_only(exc: LocalOnly) -> tuple[Any, int]:
+    return _error(501, str(exc))
 
 
 def _unavailable(exc: IndexUnavailable) -> tuple[Any, int]:

@@ -1,0 +1,583 @@
+"""The search interface answered by an OpenSearch cluster (``--opensearch URL``).
+
+Matching is the local index's, expressed as bool queries: a literal is the phrase of its
+match key's bigrams over ``grams`` (a substring of the key, exactly as grep finds it),
+a one-character literal a term of ``chars``; AND, OR, NOT and the filters are ``bool``
+clauses. Totals are exact (``track_total_hits``); facets are terms aggregations sized
+past the number of reports (so no shard cuts a bucket, which each answer checks).
+Ranking is BM25 over our jieba word fields (text, section, title weighted as locally),
+the glossary sections' boost, the query's literals in sequence, content before
+fragments, newer reports first on ties; the copies of a text collapse into one hit.
+Snippets and highlight offsets come from our own highlighter on the stored text.
+
+The generation's dictionary, glossary and lexicon are read from the cluster when it is
+opened, and again when a publish moves the aliases (looked at once a second at most).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+from analyzers.ngrams import grams
+from analyzers.normalize import match_key
+from analyzers.segment import Segmenter, using
+from indexer.cluster.blobs import read_blob, scan
+from indexer.cluster.connection import connect, prefix, reported
+from indexer.cluster.layout import META_ID, alias, expected_versions, generation_index
+from indexer.errors import DocumentNotFound, IndexUnavailable, LocalOnly
+from indexer.interface import SearchInterface, document_page, segmented
+from indexer.lexicon import (
+    PinyinLexicon,
+    Word,
+    homophones_of,
+    lexicon_entry,
+    near_spellings,
+)
+from indexer.lookup import Glossary, TermEntry
+from indexer.query import (
+    AnyOf,
+    Filter,
+    Literal,
+    Node,
+    Not,
+    compile_query,
+    key_of,
+    passes,
+    year_range,
+)
+from indexer.ranking import RANK_BOOSTS, SEQUENCE_BOOST
+from indexer.results import Hit, SearchResult, paragraph_hit
+from indexer.store import REPORT_FIELDS
+from indexer.suggestions import suggestions
+
+HEADING_TIER = 2
+NOT_HEADING = {"range": {"tier": {"lt": HEADING_TIER}}}
+SECTIONS = 5
+REFRESH_SECONDS = 1.0  # how stale a server's view of the aliases may be
+PAGE = 1000  # hits per request when every hit is wanted
+MAX_COPIES = 1000  # copies named per hit (the local index names them all)
+# Rank order; the last two make it total, for paging with search_after.
+ORDER = [
+    {"tier": "asc"},
+    {"_score": "desc"},
+    {"year": {"order": "desc", "missing": "_last"}},
+    {"doc": "asc"},
+    {"n": "asc"},
+]
+SOURCE = ["doc", "n", "heading", "text", "title", "section", "region", "year", "date", "group"]
+
+
+def literal_query(node: Literal) -> dict[str, Any]:
+    """A literal as the cluster matches it: the phrase of its key's bigrams, or for one
+    character the character."""
+    key = key_of(node)
+    if len(key) == 1:
+        return {"term": {"chars": key}}
+    return {"match_phrase": {"grams": " ".join(grams(key, 2))}}
+
+
+def match_query(node: Node) -> dict[str, Any]:
+    """The query tree as bool queries that score nothing: what matches."""
+    if isinstance(node, Literal):
+        return literal_query(node)
+    if isinstance(node, Filter):
+        return filter_query(node)
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [match_query(node.child)]}}
+    if isinstance(node, AnyOf):
+        return {
+            "bool": {"should": [match_query(c) for c in node.children], "minimum_should_match": 1}
+        }
+    positive = [match_query(c) for c in node.children if not isinstance(c, Not)]
+    negative = [match_query(c.child) for c in node.children if isinstance(c, Not)]
+    return {"bool": {"filter": positive, "must_not": negative}}
+
+
+def filter_query(node: Filter) -> dict[str, Any]:
+    if node.name == "year":
+        low, high = year_range(node.value)
+        return {"range": {"year": {"gte": low, "lte": high}}}
+    if node.name == "doc":
+        return {"prefix": {"doc": node.value}}
+    return {"term": {"region": node.value}}
+
+
+def scored_query(node: Node) -> dict[str, Any]:
+    """What matches, scored: BM25 of each literal's words over the text, section and
+    title word fields, the literals of the top-level AND in sequence, the paragraph's
+    boost (a glossary section's)."""
+    compiled = compile_query(node)
+    fields = [f"{name}_words^{weight}" for name, weight in RANK_BOOSTS.items()]
+    fields[0] = f"words^{RANK_BOOSTS['text']}"
+    should: list[dict[str, Any]] = [
+        {"multi_match": {"query": " ".join(r.words), "fields": fields, "type": "most_fields"}}
+        for r in compiled.ranked
+        if r.words
+    ]
+    if len(compiled.together) > 1:
+        together = "".join(compiled.together)
+        should.append(
+            {
+                "match_phrase": {
+                    "grams": {"query": " ".join(grams(together, 2)), "boost": SEQUENCE_BOOST}
+                }
+            }
+        )
+    return {
+        "function_score": {
+            "query": {"bool": {"filter": [match_query(node)], "should": should}},
+            "functions": [{"field_value_factor": {"field": "boost", "missing": 1}}],
+            "boost_mode": "multiply",
+        }
+    }
+
+
+@dataclass
+class Generation:
+    """What a server reads of one generation besides the paragraphs."""
+
+    number: int
+    paragraphs_index: str
+    shared_texts: int
+    segmenter: Segmenter
+    glossary: Glossary
+    reports: dict[str, dict[str, Any]]  # each report's record, its label included
+    lexicon_rows: list[list[Any]] = field(default_factory=list)
+
+    @cached_property
+    def lexicon(self) -> PinyinLexicon:
+        table = dict(lexicon_entry(payload, freq) for payload, freq in self.lexicon_rows)
+        return PinyinLexicon(table, self.segmenter.user_words)
+
+
+class _Labels(Mapping[str, str]):
+    def __init__(self, owner: ClusterIndex) -> None:
+        self._owner = owner
+
+    def __getitem__(self, doc: str) -> str:
+        return self._owner.generation().reports[doc]["label"]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owner.generation().reports)
+
+    def __len__(self) -> int:
+        return len(self._owner.generation().reports)
+
+
+class _LoadedWords:
+    """The lexicon's words for a suggestion, from the lexicon the cluster stores."""
+
+    def __init__(self, lexicon: PinyinLexicon) -> None:
+        self._words = lexicon.words.values()
+
+    def homophones(self, text: str) -> list[Word]:
+        return homophones_of(text, self._words)
+
+    def similar(self, text: str, n: int = 5) -> list[str]:
+        first, last = text[0], text[-1]
+        return near_spellings(
+            text, (w for w in self._words if w.text[0] == first or w.text[-1] == last), n
+        )
+
+
+class ClusterIndex(SearchInterface):
+    """A cluster's served generation: search it, look up its jargon, list its reports."""
+
+    def __init__(self, url: str, client: Any) -> None:
+        self.url, self.client, self.prefix = url, client, prefix()
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._checked = 0.0
+        self._commits = 0
+        self._labels = _Labels(self)
+        self.generation()
+
+    @classmethod
+    def open(cls, url: str) -> ClusterIndex:
+        """Connect to the cluster at ``url`` and read its served generation."""
+        return cls(url, connect(url))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> ClusterIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def _glossary(self) -> Glossary:  # type: ignore[override]
+        return self.generation().glossary
+
+    def generation(self, force: bool = False) -> Generation:
+        """The served generation, read again when the aliases have moved."""
+        with self._lock:
+            now = time.monotonic()
+            if self._generation is not None and not force and now - self._checked < REFRESH_SECONDS:
+                return self._generation
+            with reported(self.url):
+                record = self._generation_record()
+                if self._generation is None or record["generation"] != self._generation.number:
+                    if self._generation is not None:
+                        self._commits += 1
+                    self._generation = self._read_generation(record)
+            self._checked = now
+            return self._generation
+
+    def _generation_record(self) -> dict[str, Any]:
+        from opensearchpy.exceptions import NotFoundError
+
+        meta = alias(self.prefix, "meta")
+        try:
+            record = self.client.get(index=meta, id=META_ID)["_source"]
+        except NotFoundError:
+            raise IndexUnavailable(
+                f"the OpenSearch cluster at {self.url} holds no policy-search index "
+                f"({meta}); index into it with: policy-search index PATHS --opensearch URL"
+            ) from None
+        health = self.client.cluster.health(index=alias(self.prefix, "paragraphs"))
+        if health["status"] == "red":
+            raise IndexUnavailable(
+                f"the OpenSearch cluster at {self.url} is red: some of the index's shards "
+                "have no copy on any node; try again when its nodes are back"
+            )
+        wanted = expected_versions()
+        found = {k: record.get(k) for k in wanted}
+        if found != wanted:
+            raise IndexUnavailable(
+                f"the cluster's index has schema {found['schema']} (layout {found['layout']}); "
+                f"this policy-search reads schema {wanted['schema']} (layout {wanted['layout']}): "
+                "index into it again with --rebuild"
+            )
+        return record
+
+    def _read_generation(self, record: dict[str, Any]) -> Generation:
+        number = record["generation"]
+        meta = generation_index(self.prefix, "meta", number)
+        dictionary = read_blob(self.client, meta, "dictionary") or {}
+        words = [(w, f) for w, f in dictionary.get("words", ())]
+        reports = {}
+        for hit in self._scan(
+            generation_index(self.prefix, "documents", number), {"match_all": {}}, ["label", "data"]
+        ):
+            data = hit["_source"]["data"]
+            reports[data["doc"]] = {**data, "label": hit["_source"]["label"]}
+        entries = [entry_from(e) for e in read_blob(self.client, meta, "glossary") or ()]
+        return Generation(
+            number,
+            generation_index(self.prefix, "paragraphs", number),
+            record.get("shared_texts", 0),
+            Segmenter(words, dictionary.get("surplus")),
+            Glossary(entries),
+            reports,
+            read_blob(self.client, meta, "lexicon") or [],
+        )
+
+    def refresh(self) -> None:
+        self.generation()
+
+    def commit_number(self) -> int:
+        """Changes whenever the aliases move to a new generation (results may differ)."""
+        self.generation()
+        return self._commits
+
+    @contextmanager
+    def segmenting(self) -> Iterator[Segmenter]:
+        with using(self.generation().segmenter) as segmenter:
+            yield segmenter
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        """A request on the served generation's paragraphs; once more on the next
+        generation if a publish deleted this one meanwhile."""
+        from opensearchpy.exceptions import NotFoundError
+
+        with reported(self.url):
+            for attempt in (0, 1):
+                index = self.generation(force=attempt == 1).paragraphs_index
+                try:
+                    return getattr(self.client, method)(index=index, **kwargs)
+                except NotFoundError:
+                    if attempt:
+                        raise
+        raise AssertionError("unreachable")
+
+    def _scan(
+        self, index: str, query: dict[str, Any], fields: list[str]
+    ) -> Iterator[dict[str, Any]]:
+        return scan(self.client, index, fields, query)
+
+    # The search interface's primitives.
+
+    def _search(
+        self,
+        query: str,
+        node: Node,
+        limit: int | None,
+        offset: int,
+        facets: bool,
+        stream: bool = False,
+        related: bool = True,
+    ) -> SearchResult:
+        compiled = compile_query(node)
+        generation = self.generation()
+        scored = scored_query(node)
+        documents = max(1, len(generation.reports))
+        aggs: dict[str, Any] = {
+            "headings": {"filter": {"term": {"tier": HEADING_TIER}}},
+            "shared": {
+                "filter": NOT_HEADING,
+                "aggs": {
+                    "texts": {
+                        "terms": {
+                            "field": "group",
+                            "min_doc_count": 2,
+                            "shard_min_doc_count": 2,  # copies share a shard (routing)
+                            "size": generation.shared_texts + 1,
+                        }
+                    }
+                },
+            },
+        }
+        if facets:
+            for name in ("region", "year", "doc"):
+                aggs[name] = {"terms": {"field": name, "size": documents + 1}}
+        page: dict[str, Any] = {
+            "query": scored,
+            "post_filter": NOT_HEADING,
+            "track_total_hits": True,
+            "sort": ORDER,
+            "aggs": aggs,
+            "_source": SOURCE,
+        }
+        if limit is None:
+            page["size"] = 0
+        else:
+            page.update(
+                {
+                    "from": offset,
+                    "size": limit,
+                    "collapse": {
+                        "field": "group",
+                        "inner_hits": {
+                            "name": "copies",
+                            "size": MAX_COPIES,
+                            "sort": [
+                                {"year": {"order": "desc", "missing": "_last"}},
+                                {"doc": "asc"},
+                                {"n": "asc"},
+                            ],
+                            "_source": ["doc", "n"],
+                        },
+                    },
+                }
+            )
+        answer = self._call("search", body=page, request_timeout=60)
+        listed = answer["hits"]["total"]["value"]
+        shared = answer["aggregations"]["shared"]["texts"]
+        if len(shared["buckets"]) > generation.shared_texts:  # more than the corpus has
+            raise IndexUnavailable("the cluster's copies came back incomplete; try again")
+        headings = answer["aggregations"]["headings"]["doc_count"]
+        hits_total = listed - sum(b["doc_count"] - 1 for b in shared["buckets"])
+        hits: list[Hit] | Iterator[Hit]
+        if limit is None:
+            hits = self._every_hit(scored, compiled.highlights)
+            if not stream:
+                hits = list(hits)
+        else:
+            hits = [self._hit(h, compiled.highlights) for h in answer["hits"]["hits"]]
+        glossary, sections = [], []
+        if offset == 0:
+            glossary = [
+                e
+                for e in generation.glossary.terms_in(" ".join(compiled.highlights))
+                if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
+            ]
+            sections = self._sections(scored, compiled.highlights, limit)
+        return SearchResult(
+            query,
+            listed + headings,
+            hits,
+            limit,
+            offset,
+            str(compiled),
+            glossary,
+            _facets(answer["aggregations"]) if facets else {},
+            hits_total=hits_total,
+            headings=headings,
+            sections=sections,
+        )
+
+    def _hit(self, found: dict[str, Any], literals: tuple[str, ...]) -> Hit:
+        source = found["_source"]
+        hit = paragraph_hit(
+            source, found.get("_score") or found["sort"][1], literals, None, self._labels
+        )
+        copies = found.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
+        where = tuple(
+            self._where(c["_source"]["doc"], c["_source"]["n"])
+            for c in copies
+            if (c["_source"]["doc"], c["_source"]["n"]) != (source["doc"], source["n"])
+        )
+        return replace(hit, copies=where) if where else hit
+
+    def _where(self, doc: str, paragraph: int) -> dict[str, Any]:
+        report = self.generation().reports[doc]
+        return {**{k: report.get(k) for k in REPORT_FIELDS}, "paragraph": paragraph}
+
+    def _every_hit(self, scored: dict[str, Any], literals: tuple[str, ...]) -> Iterator[Hit]:
+        """Every matching paragraph but headings, in rank order, each text once with its
+        copies (grouped here: a collapsed search cannot be paged through to its end)."""
+        rows = list(self._ranked(scored, NOT_HEADING))
+        by_group: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_group.setdefault(row["_source"]["group"], []).append(row)
+        for row in rows:
+            group = by_group[row["_source"]["group"]]
+            if group[0] is not row:
+                continue
+            copies = sorted(
+                group[1:],
+                key=lambda r: (
+                    -(r["_source"].get("year") or 0),
+                    r["_source"]["doc"],
+                    r["_source"]["n"],
+                ),
+            )
+            row = {**row, "inner_hits": {"copies": {"hits": {"hits": copies}}}}
+            yield self._hit(row, literals)
+
+    def _ranked(self, scored: dict[str, Any], only: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The matches that pass ``only``, in rank order, a page at a time."""
+        after = None
+        while True:
+            body = {
+                "query": scored,
+                "post_filter": only,
+                "sort": ORDER,
+                "size": PAGE,
+                "_source": SOURCE,
+            }
+            if after is not None:
+                body["search_after"] = after
+            rows = self._call("search", body=body, request_timeout=60)["hits"]["hits"]
+            yield from rows
+            if len(rows) < PAGE:
+                return
+            after = rows[-1]["sort"]
+
+    def _sections(
+        self, scored: dict[str, Any], literals: tuple[str, ...], limit: int | None
+    ) -> list[Hit]:
+        """The best matching headings (all of them with no limit)."""
+        headings = {"term": {"tier": HEADING_TIER}}
+        if limit is None:
+            rows = list(self._ranked(scored, headings))
+        else:
+            body = {
+                "query": scored,
+                "post_filter": headings,
+                "sort": ORDER,
+                "size": SECTIONS,
+                "_source": SOURCE,
+            }
+            rows = self._call("search", body=body)["hits"]["hits"]
+        return [self._hit(row, literals) for row in rows]
+
+    def _variants(self, node: Node) -> list[dict[str, Any]]:
+        return []  # the local index's alone for now (see README)
+
+    def _paragraphs_holding(self, node: Node) -> Iterator[tuple[dict[str, Any], str]]:
+        with reported(self.url):
+            for hit in self._scan(self.generation().paragraphs_index, match_query(node), SOURCE):
+                yield hit["_source"], match_key(hit["_source"]["text"])
+
+    def lexicon(self) -> PinyinLexicon:
+        return self.generation().lexicon
+
+    @segmented
+    def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:
+        lexicon = self.lexicon()
+        return suggestions(
+            lambda: lexicon, _LoadedWords(lexicon), self._glossary, text, hits=hits, n=n
+        )
+
+    def glossary_entries(self) -> list[TermEntry]:
+        return list(self._glossary.entries)
+
+    # Reports.
+
+    def documents(self) -> list[dict[str, Any]]:
+        reports = self.generation().reports
+        return [reports[doc] for doc in sorted(reports)]
+
+    @segmented
+    def document(self, doc: str, *, highlight: str = "") -> dict[str, Any]:
+        record = self.generation().reports.get(doc)
+        if record is None:
+            raise DocumentNotFound(f"no document {doc!r} in the index")
+        with reported(self.url):
+            rows = [
+                (hit["_source"], match_key(hit["_source"]["text"]))
+                for hit in self._scan(
+                    self.generation().paragraphs_index, {"term": {"doc": doc}}, SOURCE
+                )
+            ]
+        data = {k: v for k, v in record.items() if k != "label"}
+        return document_page(data, rows, highlight)
+
+    def label(self, doc: str) -> str:
+        report = self.generation().reports.get(doc)
+        return report["label"] if report else doc
+
+    def years(self) -> list[int]:
+        return sorted({r["year"] for r in self.generation().reports.values() if r.get("year")})
+
+    def regions(self) -> list[str]:
+        return sorted({r["region"] for r in self.generation().reports.values() if r.get("region")})
+
+    def previous_report(self, doc: str) -> str | None:
+        return None  # comparisons are the local index's alone for now
+
+    def new_terms(self, *args: Any, **kwargs: Any) -> Any:
+        raise _local_only("new terms")
+
+    def compare(self, *args: Any, **kwargs: Any) -> Any:
+        raise _local_only("compare")
+
+    def targets(self, *args: Any, **kwargs: Any) -> Any:
+        raise _local_only("targets")
+
+
+def _local_only(what: str) -> LocalOnly:
+    return LocalOnly(f"{what}: computed from the local index only; serve it without --opensearch")
+
+
+def _check_complete(terms: dict[str, Any]) -> None:
+    """A terms aggregation that left buckets out would be a count that is not exact."""
+    if terms.get("sum_other_doc_count") or terms.get("doc_count_error_upper_bound"):
+        raise IndexUnavailable("the cluster's counts came back incomplete; try again")
+
+
+def _facets(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Region, year and report counts, largest first, ties by name (as locally)."""
+    facets = {}
+    for name in ("region", "year", "doc"):
+        terms = aggregations[name]
+        _check_complete(terms)
+        counts = [
+            (str(b["key"]), b["doc_count"]) for b in terms["buckets"] if b["key"] not in ("", 0)
+        ]
+        facets[name] = dict(sorted(counts, key=lambda kv: (-kv[1], kv[0])))
+    return facets
+
+
+def entry_from(record: dict[str, Any]) -> TermEntry:
+    """A glossary entry from ``publish.entry_record``'s JSON."""
+    return TermEntry(**{k: tuple(v) if isinstance(v, list) else v for k, v in record.items()})
