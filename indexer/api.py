@@ -54,7 +54,7 @@ from indexer.store import (
     open_whoosh,
     require_index,
 )
-from indexer.suggestions import load_lexicon, suggestions
+from indexer.suggestions import load_lexicon, packed_bigrams, suggestions
 from indexer.targets import TargetsTable, targets_table
 from indexer.variants import SHOWN as VARIANTS
 from indexer.variants import offered
@@ -324,6 +324,13 @@ class PolicyIndex(SearchInterface):
         with self._lock:
             table = self._ledger.table(LEXICON_WORDS).entries()
         return list(zip(table.payloads or (), table.values.tolist(), strict=True))
+
+    def bigram_table(self) -> dict[str, bytes | str]:
+        """The Han bigrams a typed reading walks (``suggestions.packed_bigrams``)."""
+        self.searcher()
+        with self._lock:
+            ledger = self._ledger
+        return packed_bigrams(ledger)
 
     @segmented
     def suggest(self, text: str, *, hits: int = 0, n: int = 5) -> list[str]:

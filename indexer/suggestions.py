@@ -33,8 +33,13 @@ def load_lexicon(ledger: Ledger, jargon: Iterable[str], snapshot: Snapshot) -> P
 
 def load_bigrams(ledger: Ledger) -> BigramGraph:
     """The commit's Han bigrams with their paragraph counts."""
+    return BigramGraph(packed_bigrams(ledger))
+
+
+def packed_bigrams(ledger: Ledger) -> dict[str, bytes | str]:
+    """The commit's Han bigrams as ``BigramGraph`` reads them (``pack_bigrams``)."""
     bigrams = ledger.table(BIGRAM_TOTALS).entries()
-    return BigramGraph(pack_bigrams(bigrams.groups.astype(np.int64), bigrams.values))
+    return pack_bigrams(bigrams.groups.astype(np.int64), bigrams.values)
 
 
 def suggestions(

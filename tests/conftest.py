@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -41,6 +42,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_base(span: int = 2, offset: int = 100) -> int:
+    """An HTTP port base whose ``span`` ports and their transport ports (+``offset``)
+    are free: for a cluster's nodes (``scripts/opensearch``)."""
+    for _ in range(50):
+        base = random.randrange(20000, 40000)
+        ports = [base + i for i in range(span)] + [base + offset + i for i in range(span)]
+        try:
+            for port in ports:
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free ports")
+
+
 def _wait_for_server(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
     """Return once ``url`` answers (any status); fail the test with the server's log if
     the server exits first or does not answer within ``seconds``."""
@@ -63,6 +80,12 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path, seconds: fl
 def free_port():
     """``free_port()``: a loopback port nothing listens on, for a server under test."""
     return _free_port
+
+
+@pytest.fixture(scope="session")
+def cluster_port_base():
+    """``cluster_port_base()``: ``free_port_base`` for a two-node cluster."""
+    return free_port_base
 
 
 @pytest.fixture(scope="session")

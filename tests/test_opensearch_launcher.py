@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -25,21 +23,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_base() -> int:
-    """An HTTP port base whose two ports and their transport ports (+100) are free."""
-    for _ in range(50):
-        base = random.randrange(20000, 40000)
-        ports = [base, base + 1, base + 100, base + 101]
-        try:
-            for port in ports:
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports")
-
-
 def _call(url: str, method: str = "GET", body: object = None) -> dict:
     data = None
     if body is not None:
@@ -53,9 +36,9 @@ def _call(url: str, method: str = "GET", body: object = None) -> dict:
         return json.load(response)
 
 
-def test_a_two_node_cluster_from_maven_central_survives_a_node(tmp_path):
+def test_a_two_node_cluster_from_maven_central_survives_a_node(tmp_path, cluster_port_base):
     folder = tmp_path / "cluster"
-    base = _free_base()
+    base = cluster_port_base()
     started = subprocess.run(
         [
             sys.executable,

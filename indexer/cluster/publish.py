@@ -14,6 +14,7 @@ next run deletes what it left.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -191,6 +192,10 @@ def _blobs(ix: PolicyIndex, dictionary: dict[str, Any]) -> dict[str, Any]:
         "dictionary": dictionary,
         "glossary": [entry_record(e) for e in ix.glossary_entries()],
         "lexicon": ix.lexicon_rows(),
+        "bigrams": {
+            name: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+            for name, value in ix.bigram_table().items()
+        },
     }
 
 

@@ -16,6 +16,7 @@ opened, and again when a publish moves the aliases (looked at once a second at m
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -52,6 +53,7 @@ from indexer.query import (
     year_range,
 )
 from indexer.ranking import RANK_BOOSTS, SEQUENCE_BOOST
+from indexer.readings import BigramGraph
 from indexer.results import Hit, SearchResult, paragraph_hit
 from indexer.store import REPORT_FIELDS
 from indexer.suggestions import suggestions
@@ -150,10 +152,37 @@ class Generation:
     reports: dict[str, dict[str, Any]]  # each report's record, its label included
     lexicon_rows: list[list[Any]] = field(default_factory=list)
 
+    bigrams: dict[str, str] = field(default_factory=dict)
+    counts: Any = None  # ClusterCounts: how often a string occurs, asked of the cluster
+
     @cached_property
     def lexicon(self) -> PinyinLexicon:
         table = dict(lexicon_entry(payload, freq) for payload, freq in self.lexicon_rows)
-        return PinyinLexicon(table, self.segmenter.user_words)
+        return PinyinLexicon(table, self.segmenter.user_words, self._graph, self.counts)
+
+    def _graph(self) -> BigramGraph:
+        packed = self.bigrams
+        return BigramGraph(
+            {
+                "chars": packed.get("chars", ""),
+                **{k: base64.b64decode(packed.get(k, "")) for k in ("pairs", "counts")},
+            }
+        )
+
+
+class ClusterCounts:
+    """How often a literal occurs (``matching.LiteralCounts``), counted by the cluster:
+    what ranks the strings a pinyin reads."""
+
+    def __init__(self, owner: ClusterIndex) -> None:
+        self._owner = owner
+
+    def paragraphs(self, key: str) -> int:
+        found = self._owner._call("count", body={"query": literal_query(Literal(key))})
+        return int(found["count"])
+
+    def occurrences(self, key: str) -> int:
+        return sum(text.count(key) for _, text in self._owner._paragraphs_holding(Literal(key)))
 
 
 class _Labels(Mapping[str, str]):
@@ -242,7 +271,9 @@ class ClusterIndex(SearchInterface):
                 f"the OpenSearch cluster at {self.url} holds no policy-search index "
                 f"({meta}); index into it with: policy-search index PATHS --opensearch URL"
             ) from None
-        health = self.client.cluster.health(index=alias(self.prefix, "paragraphs"))
+        # As this node sees it: with no cluster manager elected (one of two nodes down),
+        # reads still work and so must this.
+        health = self.client.cluster.health(index=alias(self.prefix, "paragraphs"), local=True)
         if health["status"] == "red":
             raise IndexUnavailable(
                 f"the OpenSearch cluster at {self.url} is red: some of the index's shards "
@@ -278,6 +309,8 @@ class ClusterIndex(SearchInterface):
             Glossary(entries),
             reports,
             read_blob(self.client, meta, "lexicon") or [],
+            read_blob(self.client, meta, "bigrams") or {},
+            ClusterCounts(self),
         )
 
     def refresh(self) -> None:
