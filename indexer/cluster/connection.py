@@ -3,10 +3,11 @@ every way of not reaching it turned into one line (``IndexUnavailable``)."""
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from indexer.cluster.layout import DEFAULT_PREFIX, PREFIX_ENV
@@ -17,8 +18,7 @@ AUTH_ENV = "POLICY_SEARCH_OPENSEARCH_AUTH"  # user:password
 INSECURE_ENV = "POLICY_SEARCH_OPENSEARCH_INSECURE"  # 1: skip TLS verification (self-signed)
 TIMEOUT = 30  # seconds per request; a publish's reindex asks for longer itself
 RETRIES = 3  # a request to a node that went away is tried on another
-
-T = TypeVar("T")
+POOL = 32  # connections kept per node: one per serving thread, with room
 
 
 def connect(url: str) -> Any:
@@ -26,6 +26,8 @@ def connect(url: str) -> Any:
     retries a request on another node when one fails to answer."""
     from opensearchpy import OpenSearch
 
+    # The client logs every request at INFO: the server's log has its own line per request.
+    logging.getLogger("opensearch").setLevel(logging.WARNING)
     hosts = [part.strip() for part in url.split(",") if part.strip()]
     for host in hosts:
         parts = urlsplit(host)
@@ -43,6 +45,7 @@ def connect(url: str) -> Any:
         max_retries=RETRIES,
         retry_on_timeout=True,
         retry_on_status=(502, 503, 504),
+        pool_maxsize=POOL,
     )
 
 
@@ -54,6 +57,7 @@ def prefix() -> str:
 def describe(exc: Exception, url: str) -> str:
     """One line for a failed request: what happened and what to do."""
     from opensearchpy import exceptions as os_exc
+    from opensearchpy.helpers import ScanError
 
     where = ", ".join(urlsplit(u.strip())._replace(path="").geturl() for u in url.split(","))
     if isinstance(exc, os_exc.AuthenticationException):
@@ -69,10 +73,20 @@ def describe(exc: Exception, url: str) -> str:
         return f"the OpenSearch cluster at {where} did not answer in time; try again"
     if isinstance(exc, os_exc.ConnectionError):
         return f"cannot reach the OpenSearch cluster at {where}; is it running?"
+    if isinstance(exc, ScanError):  # a scroll some shard could not answer
+        return red(where)
     if isinstance(exc, os_exc.TransportError):
         reason = _reason(exc)
         return f"the OpenSearch cluster at {where} answered {exc.status_code}: {reason}"
     return f"the OpenSearch cluster at {where} failed: {exc}"
+
+
+def red(where: str) -> str:
+    """The line for an answer some shard had no copy to give: it would not be exact."""
+    return (
+        f"some of the index's shards have no copy answering in the OpenSearch cluster at "
+        f"{where} (it is red); try again when its nodes are back"
+    )
 
 
 def _reason(exc: Any) -> str:
@@ -88,13 +102,9 @@ def _reason(exc: Any) -> str:
 def reported(url: str) -> Iterator[None]:
     """Client errors inside as ``IndexUnavailable`` with ``describe``'s line."""
     from opensearchpy import exceptions as os_exc
+    from opensearchpy.helpers import ScanError
 
     try:
         yield
-    except (os_exc.TransportError, os_exc.ImproperlyConfigured) as exc:
+    except (os_exc.TransportError, os_exc.ImproperlyConfigured, ScanError) as exc:
         raise IndexUnavailable(describe(exc, url)) from None
-
-
-def guarded(url: str, call: Callable[[], T]) -> T:
-    with reported(url):
-        return call()

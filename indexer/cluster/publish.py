@@ -121,6 +121,7 @@ def _publish(
     searcher, snapshot = ix.searcher(), ix.snapshot()
     local = {d["doc"]: d for d in iter_documents(searcher)}
     dictionary = (searcher.document(id=DICTIONARY_ID) or {"data": {}})["data"]
+    # A generation of another schema is written anew, whole.
     served = _served(client, prefix) if current is not None and not rebuild else None
     if served is None:
         changed = sorted(local)
@@ -177,7 +178,11 @@ def _holding(snapshot: Any, words: set[str], docs: set[str]) -> set[str]:
 
 
 def _served(client: Any, prefix: str) -> tuple[dict[str, str], set[str]] | None:
-    """The served generation's report records and dictionary words."""
+    """The served generation's report records and dictionary words; None if it is of
+    another schema."""
+    record = client.get(index=alias(prefix, "meta"), id=META_ID)["_source"]
+    if {k: record.get(k) for k in expected_versions()} != expected_versions():
+        return None
     records = {
         hit["_source"]["doc"]: _record(hit["_source"]["data"])
         for hit in scan(client, alias(prefix, "documents"), ["doc", "data"])

@@ -29,7 +29,7 @@ from analyzers.ngrams import grams
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
 from indexer.cluster.blobs import read_blob, scan
-from indexer.cluster.connection import connect, prefix, reported
+from indexer.cluster.connection import connect, describe, prefix, red, reported
 from indexer.cluster.layout import META_ID, alias, expected_versions, generation_index
 from indexer.errors import DocumentNotFound, IndexUnavailable, LocalOnly
 from indexer.interface import SearchInterface, document_page, segmented
@@ -63,6 +63,11 @@ NOT_HEADING = {"range": {"tier": {"lt": HEADING_TIER}}}
 SECTIONS = 5
 REFRESH_SECONDS = 1.0  # how stale a server's view of the aliases may be
 PAGE = 1000  # hits per request when every hit is wanted
+ATTEMPTS = 4  # a request failed by a node going down or coming back, tried again
+RETRY_SECONDS = 0.5  # after 0.5, 1, 1.5 s: a node's loss is noticed in about that
+# Not tried again: the credentials. Anything else our queries meet is a node going down
+# or coming back ("node not connected", a shard recovering, "this Analyzer is closed").
+REFUSED = (401, 403)
 MAX_COPIES = 1000  # copies named per hit (the local index names them all)
 # Rank order; the last two make it total, for paging with search_after.
 ORDER = [
@@ -72,6 +77,7 @@ ORDER = [
     {"doc": "asc"},
     {"n": "asc"},
 ]
+IN_TEXT_ORDER = [{"doc": "asc"}, {"n": "asc"}]
 SOURCE = ["doc", "n", "heading", "text", "title", "section", "region", "year", "date", "group"]
 
 
@@ -230,7 +236,12 @@ class ClusterIndex(SearchInterface):
     @classmethod
     def open(cls, url: str) -> ClusterIndex:
         """Connect to the cluster at ``url`` and read its served generation."""
-        return cls(url, connect(url))
+        client = connect(url)
+        try:
+            return cls(url, client)
+        except BaseException:
+            client.close()
+            raise
 
     def close(self) -> None:
         self.client.close()
@@ -246,17 +257,23 @@ class ClusterIndex(SearchInterface):
         return self.generation().glossary
 
     def generation(self, force: bool = False) -> Generation:
-        """The served generation, read again when the aliases have moved."""
+        """The served generation, read again when the aliases have moved. If the
+        cluster cannot say just now (a node is going down), the generation already read
+        goes on answering, and the aliases are looked at again on the next query."""
         with self._lock:
             now = time.monotonic()
             if self._generation is not None and not force and now - self._checked < REFRESH_SECONDS:
                 return self._generation
-            with reported(self.url):
-                record = self._generation_record()
-                if self._generation is None or record["generation"] != self._generation.number:
-                    if self._generation is not None:
-                        self._commits += 1
-                    self._generation = self._read_generation(record)
+            try:
+                with reported(self.url):
+                    record = self._generation_record()
+                    if self._generation is None or record["generation"] != self._generation.number:
+                        generation = self._read_generation(record)
+                        self._commits += self._generation is not None
+                        self._generation = generation
+            except IndexUnavailable:
+                if self._generation is None or force:
+                    raise
             self._checked = now
             return self._generation
 
@@ -271,14 +288,6 @@ class ClusterIndex(SearchInterface):
                 f"the OpenSearch cluster at {self.url} holds no policy-search index "
                 f"({meta}); index into it with: policy-search index PATHS --opensearch URL"
             ) from None
-        # As this node sees it: with no cluster manager elected (one of two nodes down),
-        # reads still work and so must this.
-        health = self.client.cluster.health(index=alias(self.prefix, "paragraphs"), local=True)
-        if health["status"] == "red":
-            raise IndexUnavailable(
-                f"the OpenSearch cluster at {self.url} is red: some of the index's shards "
-                "have no copy on any node; try again when its nodes are back"
-            )
         wanted = expected_versions()
         found = {k: record.get(k) for k in wanted}
         if found != wanted:
@@ -295,9 +304,8 @@ class ClusterIndex(SearchInterface):
         dictionary = read_blob(self.client, meta, "dictionary") or {}
         words = [(w, f) for w, f in dictionary.get("words", ())]
         reports = {}
-        for hit in self._scan(
-            generation_index(self.prefix, "documents", number), {"match_all": {}}, ["label", "data"]
-        ):
+        documents = generation_index(self.prefix, "documents", number)
+        for hit in scan(self.client, documents, ["label", "data"]):
             data = hit["_source"]["data"]
             reports[data["doc"]] = {**data, "label": hit["_source"]["label"]}
         entries = [entry_from(e) for e in read_blob(self.client, meta, "glossary") or ()]
@@ -327,24 +335,34 @@ class ClusterIndex(SearchInterface):
             yield segmenter
 
     def _call(self, method: str, **kwargs: Any) -> Any:
-        """A request on the served generation's paragraphs; once more on the next
-        generation if a publish deleted this one meanwhile."""
-        from opensearchpy.exceptions import NotFoundError
+        """A request on the served generation's paragraphs, tried again (on the next
+        generation if a publish deleted this one meanwhile) while a node going down or
+        coming back fails it, or leaves some shard unanswered: an answer without every
+        shard would not be exact."""
+        from opensearchpy.exceptions import ConnectionError as Unreachable
+        from opensearchpy.exceptions import NotFoundError, TransportError
 
-        with reported(self.url):
-            for attempt in (0, 1):
-                index = self.generation(force=attempt == 1).paragraphs_index
-                try:
-                    return getattr(self.client, method)(index=index, **kwargs)
-                except NotFoundError:
-                    if attempt:
-                        raise
-        raise AssertionError("unreachable")
-
-    def _scan(
-        self, index: str, query: dict[str, Any], fields: list[str]
-    ) -> Iterator[dict[str, Any]]:
-        return scan(self.client, index, fields, query)
+        failure = ""
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                time.sleep(RETRY_SECONDS * attempt)
+            index = self.generation(force=attempt > 0).paragraphs_index
+            try:
+                answer = getattr(self.client, method)(index=index, **kwargs)
+            except (NotFoundError, Unreachable) as exc:
+                failure = describe(exc, self.url)
+                continue
+            except TransportError as exc:
+                if exc.status_code in REFUSED:
+                    raise IndexUnavailable(describe(exc, self.url)) from None
+                failure = describe(exc, self.url)
+                continue
+            shards = answer.get("_shards", {})
+            # An unassigned shard may be counted as failed, or only missing from total.
+            if shards.get("successful", 0) + shards.get("skipped", 0) >= shards.get("total", 0):
+                return answer
+            failure = red(self.url)
+        raise IndexUnavailable(failure)
 
     # The search interface's primitives.
 
@@ -467,7 +485,7 @@ class ClusterIndex(SearchInterface):
     def _every_hit(self, scored: dict[str, Any], literals: tuple[str, ...]) -> Iterator[Hit]:
         """Every matching paragraph but headings, in rank order, each text once with its
         copies (grouped here: a collapsed search cannot be paged through to its end)."""
-        rows = list(self._ranked(scored, NOT_HEADING))
+        rows = list(self._in_order(scored, ORDER, NOT_HEADING))
         by_group: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             by_group.setdefault(row["_source"]["group"], []).append(row)
@@ -486,17 +504,16 @@ class ClusterIndex(SearchInterface):
             row = {**row, "inner_hits": {"copies": {"hits": {"hits": copies}}}}
             yield self._hit(row, literals)
 
-    def _ranked(self, scored: dict[str, Any], only: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """The matches that pass ``only``, in rank order, a page at a time."""
+    def _in_order(
+        self, query: dict[str, Any], order: list[Any], only: dict[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every match of ``query`` that passes ``only``, in ``order`` (which must end in
+        a unique key), a page at a time: each page a request tried again on failure."""
         after = None
         while True:
-            body = {
-                "query": scored,
-                "post_filter": only,
-                "sort": ORDER,
-                "size": PAGE,
-                "_source": SOURCE,
-            }
+            body: dict[str, Any] = {"query": query, "sort": order, "size": PAGE, "_source": SOURCE}
+            if only is not None:
+                body["post_filter"] = only
             if after is not None:
                 body["search_after"] = after
             rows = self._call("search", body=body, request_timeout=60)["hits"]["hits"]
@@ -511,7 +528,7 @@ class ClusterIndex(SearchInterface):
         """The best matching headings (all of them with no limit)."""
         headings = {"term": {"tier": HEADING_TIER}}
         if limit is None:
-            rows = list(self._ranked(scored, headings))
+            rows = list(self._in_order(scored, ORDER, headings))
         else:
             body = {
                 "query": scored,
@@ -527,9 +544,8 @@ class ClusterIndex(SearchInterface):
         return []  # the local index's alone for now (see README)
 
     def _paragraphs_holding(self, node: Node) -> Iterator[tuple[dict[str, Any], str]]:
-        with reported(self.url):
-            for hit in self._scan(self.generation().paragraphs_index, match_query(node), SOURCE):
-                yield hit["_source"], match_key(hit["_source"]["text"])
+        for hit in self._in_order({"bool": {"filter": [match_query(node)]}}, IN_TEXT_ORDER):
+            yield hit["_source"], match_key(hit["_source"]["text"])
 
     def lexicon(self) -> PinyinLexicon:
         return self.generation().lexicon
@@ -555,13 +571,10 @@ class ClusterIndex(SearchInterface):
         record = self.generation().reports.get(doc)
         if record is None:
             raise DocumentNotFound(f"no document {doc!r} in the index")
-        with reported(self.url):
-            rows = [
-                (hit["_source"], match_key(hit["_source"]["text"]))
-                for hit in self._scan(
-                    self.generation().paragraphs_index, {"term": {"doc": doc}}, SOURCE
-                )
-            ]
+        rows = [
+            (hit["_source"], match_key(hit["_source"]["text"]))
+            for hit in self._in_order({"bool": {"filter": [{"term": {"doc": doc}}]}}, IN_TEXT_ORDER)
+        ]
         data = {k: v for k, v in record.items() if k != "label"}
         return document_page(data, rows, highlight)
 

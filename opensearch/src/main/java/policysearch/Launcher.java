@@ -8,6 +8,7 @@ import java.util.Map;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
+import org.opensearch.index.reindex.ReindexPlugin;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.transport.Netty4Plugin;
@@ -25,7 +26,10 @@ public final class Launcher {
     /** A node whose plugins are classes on the classpath (2.x: the protected constructor). */
     static final class ClasspathNode extends Node {
         ClasspathNode(Environment environment) {
-            super(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class), true);
+            super(
+                environment,
+                List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, ReindexPlugin.class),
+                true);
         }
     }
 
