@@ -229,6 +229,63 @@ def _query_ours(index_dir: str, repeat: int) -> None:
     print(json.dumps({"times": times, "hits": hits, "pinyin": pinyin}))
 
 
+CLUSTER_PREFIX = "policy-search-bench"
+
+
+def _publish_cluster(index_dir: str, url: str) -> None:
+    """Publish the local index to the cluster at ``url``, a generation written whole."""
+    from indexer.cluster.publish import publish_to
+
+    os.environ["POLICY_SEARCH_OPENSEARCH_PREFIX"] = CLUSTER_PREFIX
+    report = publish_to(Path(index_dir), url, rebuild=True, progress=False)
+    print(json.dumps(report.as_dict()))
+
+
+def _query_cluster(index_dir: str, url: str, repeat: int) -> None:
+    """The mix's warm times against the cluster; per query, whether its total and facets
+    equal the local index's, and how many of the local top 10 the cluster's top 10 holds."""
+    from indexer.api import PolicyIndex
+    from indexer.cluster.search import ClusterIndex
+
+    os.environ["POLICY_SEARCH_OPENSEARCH_PREFIX"] = CLUSTER_PREFIX
+    local, cluster = PolicyIndex.open(index_dir), ClusterIndex.open(url)
+    times = _latencies(lambda q: cluster.search(q, limit=10), MIX, repeat)
+    agreement = {}
+    for query in MIX:
+        ours, theirs = local.search(query, related=False), cluster.search(query, related=False)
+        top = {(h.doc, h.paragraph) for h in ours.hits}
+        agreement[query] = {
+            "same_counts": (ours.total, ours.facets) == (theirs.total, theirs.facets),
+            "top10_overlap": round(
+                len(top & {(h.doc, h.paragraph) for h in theirs.hits}) / len(top), 2
+            )
+            if top
+            else None,
+        }
+    print(json.dumps({"times": times, "agreement": agreement}))
+
+
+def cluster_row(index_dir: Path, megabytes: float, build_s: float, url: str, repeat: int) -> dict:
+    """The cluster's figures for one corpus: publishing the local index (MB/s of text,
+    alone and with the local build), the mix's latencies, the agreement with the local
+    index (exact counts, top-10 overlap)."""
+    me = [sys.executable, str(Path(__file__).resolve())]
+    seconds, _, _ = timed_child([*me, "_publish_cluster", str(index_dir), url])
+    _, _, out = timed_child([*me, "_query_cluster", str(index_dir), url, str(repeat)])
+    data = json.loads(out)
+    mix_times = [t for ts in data["times"].values() for t in ts]
+    overlaps = [a["top10_overlap"] for a in data["agreement"].values() if a["top10_overlap"]]
+    return {
+        "cluster_publish_mbps": round(megabytes / seconds, 3),
+        "cluster_build_mbps": round(megabytes / (build_s + seconds), 3),
+        "cluster_p50_ms": percentile(mix_times, 50),
+        "cluster_p95_ms": percentile(mix_times, 95),
+        "cluster_same_counts": all(a["same_counts"] for a in data["agreement"].values()),
+        "cluster_top10_overlap": round(statistics.mean(overlaps), 2) if overlaps else None,
+        "cluster_per_query": data["agreement"],
+    }
+
+
 def _pinyin_ours(ix: Any) -> dict[str, float]:
     """The pinyin lexicon's load (seconds, and how much the peak RSS grew), then
     autocomplete on every prefix of ``PINYIN_TYPED`` as someone types it: the first ask
@@ -479,10 +536,12 @@ def measure(
     baseline: bool = True,
     server: bool = True,
     previous: Path | None = None,
+    opensearch: str | None = None,
 ) -> dict[str, Any]:
     """One corpus's row. ``baseline=False`` (--ours-only) leaves out everything of the
     baseline (no base_* keys); ``server=False`` (--no-server) the server rows;
-    ``previous`` adds an earlier engine's server row (``previous_server``)."""
+    ``previous`` adds an earlier engine's server row (``previous_server``);
+    ``opensearch`` the figures of that cluster (``cluster_row``)."""
     text_bytes = corpus_bytes(corpus)
     megabytes = text_bytes / 2**20
     me = [sys.executable, str(Path(__file__).resolve())]
@@ -521,6 +580,8 @@ def measure(
             row[f"{name}_substring_hits"] = data["hits"]
             if "pinyin" in data:
                 row[f"{name}_pinyin"] = data["pinyin"]
+        if opensearch:
+            row.update(cluster_row(ours, megabytes, row["ours_build_s"], opensearch, repeat))
         tool = literal_tool()
         anchor = literal_times(corpus, repeat, tool)
         times["rg"] = {q: a["times"] for q, a in anchor.items()}
@@ -627,6 +688,15 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 f"{pinyin['complete_first_p95_ms']}/{pinyin['complete_first_max_ms']} ms,"
                 f" asked again p95 {pinyin['complete_again_p95_ms']} ms"
             )
+        if "cluster_p50_ms" in row:
+            print(
+                f"  OpenSearch: publish {row['cluster_publish_mbps']} MB/s"
+                f" (with the local build {row['cluster_build_mbps']} MB/s); query p50"
+                f" {row['cluster_p50_ms']} ms, p95 {row['cluster_p95_ms']} ms"
+                f" (local {row['ours_p50_ms']} / {row['ours_p95_ms']} ms); counts and"
+                f" facets equal: {row['cluster_same_counts']}; top-10 overlap"
+                f" {row['cluster_top10_overlap']}"
+            )
         if not any(key in row for key in SERVER_LABELS):
             print("  server on loopback: not measured (--no-server)")
             labels = {}
@@ -678,6 +748,8 @@ def main() -> None:
             "_baseline_build": _baseline_build,
             "_query_ours": _query_ours,
             "_query_base": _query_baseline,
+            "_publish_cluster": _publish_cluster,
+            "_query_cluster": _query_cluster,
         }
         name, *args = sys.argv[1:]
         worker[name](*(int(a) if a.isdigit() else a for a in args))
@@ -704,6 +776,11 @@ def main() -> None:
         help="a work tree of an earlier engine (with its .venv) whose server to load too",
     )
     parser.add_argument(
+        "--opensearch",
+        metavar="URL",
+        help="also publish each corpus to this cluster and query it (scripts/opensearch)",
+    )
+    parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "out" / f"bench-{date.today()}.json"
     )
     args = parser.parse_args()
@@ -714,6 +791,7 @@ def main() -> None:
             baseline=not args.ours_only,
             server=not args.no_server,
             previous=args.previous,
+            opensearch=args.opensearch,
         )
         for corpus in [*map(corpus_dir, args.sizes), *args.corpus]
     ]
@@ -727,6 +805,7 @@ def main() -> None:
             "ours_only": args.ours_only,
             "server": not args.no_server,
             "previous": str(args.previous) if args.previous else None,
+            "opensearch": args.opensearch,
         },
         "rows": rows,
     }

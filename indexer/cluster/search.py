@@ -60,6 +60,7 @@ from indexer.suggestions import suggestions
 
 HEADING_TIER = 2
 NOT_HEADING = {"range": {"tier": {"lt": HEADING_TIER}}}
+HEADINGS = {"term": {"tier": HEADING_TIER}}
 SECTIONS = 5
 REFRESH_SECONDS = 1.0  # how stale a server's view of the aliases may be
 PAGE = 1000  # hits per request when every hit is wanted
@@ -68,7 +69,6 @@ RETRY_SECONDS = 0.5  # after 0.5, 1, 1.5 s: a node's loss is noticed in about th
 # Not tried again: the credentials. Anything else our queries meet is a node going down
 # or coming back ("node not connected", a shard recovering, "this Analyzer is closed").
 REFUSED = (401, 403)
-MAX_COPIES = 1000  # copies named per hit (the local index names them all)
 # Rank order; the last two make it total, for paging with search_after.
 ORDER = [
     {"tier": "asc"},
@@ -78,6 +78,7 @@ ORDER = [
     {"n": "asc"},
 ]
 IN_TEXT_ORDER = [{"doc": "asc"}, {"n": "asc"}]
+COPY_ORDER = [{"year": {"order": "desc", "missing": "_last"}}, *IN_TEXT_ORDER]  # as locally
 SOURCE = ["doc", "n", "heading", "text", "title", "section", "region", "year", "date", "group"]
 
 
@@ -357,9 +358,7 @@ class ClusterIndex(SearchInterface):
                     raise IndexUnavailable(describe(exc, self.url)) from None
                 failure = describe(exc, self.url)
                 continue
-            shards = answer.get("_shards", {})
-            # An unassigned shard may be counted as failed, or only missing from total.
-            if shards.get("successful", 0) + shards.get("skipped", 0) >= shards.get("total", 0):
+            if all(map(_complete, answer.get("responses", [answer]))):
                 return answer
             failure = red(self.url)
         raise IndexUnavailable(failure)
@@ -381,7 +380,7 @@ class ClusterIndex(SearchInterface):
         scored = scored_query(node)
         documents = max(1, len(generation.reports))
         aggs: dict[str, Any] = {
-            "headings": {"filter": {"term": {"tier": HEADING_TIER}}},
+            "headings": {"filter": HEADINGS},
             "shared": {
                 "filter": NOT_HEADING,
                 "aggs": {
@@ -410,26 +409,12 @@ class ClusterIndex(SearchInterface):
         if limit is None:
             page["size"] = 0
         else:
-            page.update(
-                {
-                    "from": offset,
-                    "size": limit,
-                    "collapse": {
-                        "field": "group",
-                        "inner_hits": {
-                            "name": "copies",
-                            "size": MAX_COPIES,
-                            "sort": [
-                                {"year": {"order": "desc", "missing": "_last"}},
-                                {"doc": "asc"},
-                                {"n": "asc"},
-                            ],
-                            "_source": ["doc", "n"],
-                        },
-                    },
-                }
-            )
-        answer = self._call("search", body=page, request_timeout=60)
+            page.update({"from": offset, "size": limit, "collapse": {"field": "group"}})
+        searches: list[dict[str, Any]] = [{}, page]
+        if offset == 0 and limit is not None:  # the best headings, in the same round trip
+            searches += [{}, {**_ranked_body(scored, HEADINGS), "size": SECTIONS}]
+        answers = self._call("msearch", body=searches, request_timeout=60)["responses"]
+        answer = answers[0]
         listed = answer["hits"]["total"]["value"]
         shared = answer["aggregations"]["shared"]["texts"]
         if len(shared["buckets"]) > generation.shared_texts:  # more than the corpus has
@@ -442,7 +427,14 @@ class ClusterIndex(SearchInterface):
             if not stream:
                 hits = list(hits)
         else:
-            hits = [self._hit(h, compiled.highlights) for h in answer["hits"]["hits"]]
+            rows = answer["hits"]["hits"]
+            copied = {b["key"] for b in shared["buckets"]}
+            groups = [r["_source"]["group"] for r in rows if r["_source"]["group"] in copied]
+            copies = self._copies(node, groups)
+            hits = [
+                self._hit(r, compiled.highlights, copies.get(r["_source"]["group"], []))
+                for r in rows
+            ]
         glossary, sections = [], []
         if offset == 0:
             glossary = [
@@ -450,7 +442,11 @@ class ClusterIndex(SearchInterface):
                 for e in generation.glossary.terms_in(" ".join(compiled.highlights))
                 if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
             ]
-            sections = self._sections(scored, compiled.highlights, limit)
+            if limit is None:
+                rows = list(self._in_order(scored, ORDER, HEADINGS))
+            else:
+                rows = answers[1]["hits"]["hits"]
+            sections = [self._hit(row, compiled.highlights) for row in rows]
         return SearchResult(
             query,
             listed + headings,
@@ -465,12 +461,26 @@ class ClusterIndex(SearchInterface):
             sections=sections,
         )
 
-    def _hit(self, found: dict[str, Any], literals: tuple[str, ...]) -> Hit:
+    def _copies(self, node: Node, groups: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The matching paragraphs of each of ``groups`` (texts a page shows that other
+        matches print too), newest report first: one request, and only when there are."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        if groups:
+            query = {"bool": {"filter": [match_query(node), {"terms": {"group": groups}}]}}
+            for row in self._in_order(query, COPY_ORDER):
+                found.setdefault(row["_source"]["group"], []).append(row)
+        return found
+
+    def _hit(
+        self,
+        found: dict[str, Any],
+        literals: tuple[str, ...],
+        copies: list[dict[str, Any]] | tuple[()] = (),
+    ) -> Hit:
+        """A row as a hit, naming the other paragraphs of its text (``copies``)."""
         source = found["_source"]
-        hit = paragraph_hit(
-            source, found.get("_score") or found["sort"][1], literals, None, self._labels
-        )
-        copies = found.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
+        score = found.get("_score") or found["sort"][1]
+        hit = paragraph_hit(source, score, literals, None, self._labels)
         where = tuple(
             self._where(c["_source"]["doc"], c["_source"]["n"])
             for c in copies
@@ -491,18 +501,8 @@ class ClusterIndex(SearchInterface):
             by_group.setdefault(row["_source"]["group"], []).append(row)
         for row in rows:
             group = by_group[row["_source"]["group"]]
-            if group[0] is not row:
-                continue
-            copies = sorted(
-                group[1:],
-                key=lambda r: (
-                    -(r["_source"].get("year") or 0),
-                    r["_source"]["doc"],
-                    r["_source"]["n"],
-                ),
-            )
-            row = {**row, "inner_hits": {"copies": {"hits": {"hits": copies}}}}
-            yield self._hit(row, literals)
+            if group[0] is row:
+                yield self._hit(row, literals, sorted(group, key=_copy_order))
 
     def _in_order(
         self, query: dict[str, Any], order: list[Any], only: dict[str, Any] | None = None
@@ -521,24 +521,6 @@ class ClusterIndex(SearchInterface):
             if len(rows) < PAGE:
                 return
             after = rows[-1]["sort"]
-
-    def _sections(
-        self, scored: dict[str, Any], literals: tuple[str, ...], limit: int | None
-    ) -> list[Hit]:
-        """The best matching headings (all of them with no limit)."""
-        headings = {"term": {"tier": HEADING_TIER}}
-        if limit is None:
-            rows = list(self._in_order(scored, ORDER, headings))
-        else:
-            body = {
-                "query": scored,
-                "post_filter": headings,
-                "sort": ORDER,
-                "size": SECTIONS,
-                "_source": SOURCE,
-            }
-            rows = self._call("search", body=body)["hits"]["hits"]
-        return [self._hit(row, literals) for row in rows]
 
     def _variants(self, node: Node) -> list[dict[str, Any]]:
         return []  # the local index's alone for now (see README)
@@ -603,6 +585,24 @@ class ClusterIndex(SearchInterface):
 
 def _local_only(what: str) -> LocalOnly:
     return LocalOnly(f"{what}: computed from the local index only; serve it without --opensearch")
+
+
+def _copy_order(row: dict[str, Any]) -> tuple[int, str, int]:
+    source = row["_source"]
+    return -(source.get("year") or 0), source["doc"], source["n"]
+
+
+def _ranked_body(scored: dict[str, Any], only: dict[str, Any]) -> dict[str, Any]:
+    """A search of the matches that pass ``only``, in rank order."""
+    return {"query": scored, "post_filter": only, "sort": ORDER, "_source": SOURCE}
+
+
+def _complete(answer: dict[str, Any]) -> bool:
+    """Whether every shard answered (an unassigned one may be counted as failed, or only
+    missing from the total); a search of an ``msearch`` may have failed whole."""
+    shards = answer.get("_shards", {})
+    done = shards.get("successful", 0) + shards.get("skipped", 0)
+    return "error" not in answer and done >= shards.get("total", 0)
 
 
 def _check_complete(terms: dict[str, Any]) -> None:

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import whoosh
 
-WRITERS = ("indexer.build", "indexer.parallel", "indexer.records", "indexer.faults")
+WRITERS = (
+    "indexer.build",
+    "indexer.parallel",
+    "indexer.records",
+    "indexer.faults",
+    "indexer.cluster.publish",
+)
 
 SEARCH_EVERYTHING = """
 import json, sys

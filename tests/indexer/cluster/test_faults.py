@@ -143,9 +143,10 @@ def test_the_web_app_from_the_cluster(served, seed_index_dir, monkeypatch):
     for path in ("/api/search?q=三个一批", "/api/search?q=六稳 OR 六保&year=2022", "/api/docs"):
         theirs, ours = web.get(path).get_json(), local.get(path).get_json()
         assert _comparable(theirs) == _comparable(ours), path
-    assert web.get("/api/glossary?term=13710").get_json() == local.get(
-        "/api/glossary?term=13710"
-    ).get_json()
+    assert (
+        web.get("/api/glossary?term=13710").get_json()
+        == local.get("/api/glossary?term=13710").get_json()
+    )
     assert web.get("/?q=三个一批").status_code == 200
     doc = web.get("/api/docs").get_json()["documents"][0]["doc"]
     assert web.get(f"/doc/{doc}?q=三个一批").status_code == 200

@@ -132,7 +132,9 @@ def test_one_publisher_at_a_time(cluster, corpus, tmp_path, monkeypatch):
         client.indices.delete(index="pub-lock-writer")
         client.indices.create(
             index="pub-lock-writer",
-            body={"mappings": {"_meta": {"host": publishing.socket.gethostname(), "pid": 2**22 + 1}}},
+            body={
+                "mappings": {"_meta": {"host": publishing.socket.gethostname(), "pid": 2**22 + 1}}
+            },
         )
         assert publish_to(index_dir, cluster.url).generation == 1
         assert not client.indices.exists(index="pub-lock-writer")
