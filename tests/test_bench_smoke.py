@@ -97,6 +97,7 @@ def test_harness_ours_only_no_server(tmp_path, run_benchmark):
         "ours_only": True,
         "server": False,
         "previous": None,
+        "opensearch": None,
     }
     [row] = report["rows"]
     for key in (
