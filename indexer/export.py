@@ -64,6 +64,26 @@ def tokens(analyzer: Any, text: str) -> str:
     return " ".join(out)
 
 
+def paragraph_fields(p: dict[str, Any], words: Any, grams: Any) -> dict[str, Any]:
+    """A stored paragraph's metadata and pre-analyzed token fields, as a cluster keeps
+    them (``words`` and ``grams``: ``word_analyzer()`` and ``positional_bigram_analyzer()``,
+    with the index's dictionary in scope)."""
+    return {
+        "doc": p["doc"],
+        "heading": p["heading"],
+        "text": p["text"],
+        "title": p.get("title", ""),
+        "section": p.get("section", ""),
+        "region": p.get("region", ""),
+        "year": p.get("year"),
+        "date": p.get("date", ""),
+        "words": tokens(words, p["text"]),
+        "grams": tokens(grams, p["text"]),
+        "section_words": tokens(words, p.get("section", "")),
+        "title_words": tokens(words, p.get("title", "")),
+    }
+
+
 def _bulk(index: str, doc_id: str, body: dict[str, Any]) -> Iterator[str]:
     yield json.dumps({"index": {"_index": index, "_id": doc_id}}, ensure_ascii=False)
     yield json.dumps(body, ensure_ascii=False)
@@ -85,21 +105,7 @@ def _export(ix: PolicyIndex, out: Path) -> dict[str, int]:
     counts = {"paragraphs": 0, "glossary": 0, "lexicon": 0}
     with (out / "paragraphs.ndjson").open("w", encoding="utf-8") as f:
         for p in searcher.documents(kind=PARAGRAPH):
-            body = {
-                "doc": p["doc"],
-                "paragraph": p["n"],
-                "heading": p["heading"],
-                "text": p["text"],
-                "title": p.get("title", ""),
-                "section": p.get("section", ""),
-                "region": p.get("region", ""),
-                "year": p.get("year"),
-                "date": p.get("date", ""),
-                "words": tokens(words, p["text"]),
-                "grams": tokens(grams, p["text"]),
-                "section_words": tokens(words, p.get("section", "")),
-                "title_words": tokens(words, p.get("title", "")),
-            }
+            body = {**paragraph_fields(p, words, grams), "paragraph": p["n"]}
             f.write("\n".join(_bulk(PARAGRAPHS, p["id"], body)) + "\n")
             counts["paragraphs"] += 1
     with (out / "glossary.ndjson").open("w", encoding="utf-8") as f:

@@ -42,7 +42,7 @@ from indexer.cluster.layout import (
     settings,
 )
 from indexer.errors import IndexUnavailable
-from indexer.export import tokens
+from indexer.export import paragraph_fields
 from indexer.lookup import TermEntry
 from indexer.matching import Matcher
 from indexer.query import AnyOf, Literal
@@ -342,30 +342,19 @@ def _actions(
         }
         for number in found.tolist():
             p = stored(number)
-            same = str(int(snapshot.same[number]))
+            same, shape = str(int(snapshot.same[number])), int(snapshot.shapes[number])
             yield {
                 "_index": paragraphs,
                 "_id": p["id"],
                 "_routing": same,
                 "_source": {
-                    "doc": p["doc"],
+                    **paragraph_fields(p, words, grams),
                     "n": p["n"],
-                    "heading": p["heading"],
-                    "tier": int(snapshot.shapes[number]),
+                    "tier": shape,
                     "same": same,
-                    "group": f"{int(snapshot.shapes[number])}:{same}",
+                    "group": f"{shape}:{same}",
                     "boost": float(snapshot.boosts[number]),
-                    "text": p["text"],
-                    "title": p.get("title", ""),
-                    "section": p.get("section", ""),
-                    "region": p.get("region", ""),
-                    "year": p.get("year"),
-                    "date": p.get("date", ""),
-                    "grams": tokens(grams, p["text"]),
                     "chars": " ".join(sorted(set(match_key(p["text"])))),
-                    "words": tokens(words, p["text"]),
-                    "section_words": tokens(words, p.get("section", "")),
-                    "title_words": tokens(words, p.get("title", "")),
                 },
             }
 
