@@ -59,6 +59,7 @@ from indexer.store import REPORT_FIELDS
 from indexer.suggestions import suggestions
 
 HEADING_TIER = 2
+WORD_FIELDS = {"text": "words", "section": "section_words", "title": "title_words"}
 NOT_HEADING = {"range": {"tier": {"lt": HEADING_TIER}}}
 HEADINGS = {"term": {"tier": HEADING_TIER}}
 SECTIONS = 5
@@ -122,8 +123,7 @@ def scored_query(node: Node) -> dict[str, Any]:
     title word fields, the literals of the top-level AND in sequence, the paragraph's
     boost (a glossary section's)."""
     compiled = compile_query(node)
-    fields = [f"{name}_words^{weight}" for name, weight in RANK_BOOSTS.items()]
-    fields[0] = f"words^{RANK_BOOSTS['text']}"
+    fields = [f"{WORD_FIELDS[name]}^{weight}" for name, weight in RANK_BOOSTS.items()]
     should: list[dict[str, Any]] = [
         {"multi_match": {"query": " ".join(r.words), "fields": fields, "type": "most_fields"}}
         for r in compiled.ranked
