@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -269,7 +269,9 @@ class ClusterIndex(SearchInterface):
                 with reported(self.url):
                     record = self._generation_record()
                     if self._generation is None or record["generation"] != self._generation.number:
-                        generation = self._read_generation(record)
+                        generation = self._retried(
+                            lambda _: self._read_generation(record), missing_is_transient=False
+                        )
                         self._commits += self._generation is not None
                         self._generation = generation
             except IndexUnavailable:
@@ -282,8 +284,12 @@ class ClusterIndex(SearchInterface):
         from opensearchpy.exceptions import NotFoundError
 
         meta = alias(self.prefix, "meta")
+
+        def fetch(attempt: int) -> Any:
+            return self.client.get(index=meta, id=META_ID)
+
         try:
-            record = self.client.get(index=meta, id=META_ID)["_source"]
+            record = self._retried(fetch, missing_is_transient=False)["_source"]
         except NotFoundError:
             raise IndexUnavailable(
                 f"the OpenSearch cluster at {self.url} holds no policy-search index "
@@ -336,29 +342,42 @@ class ClusterIndex(SearchInterface):
             yield segmenter
 
     def _call(self, method: str, **kwargs: Any) -> Any:
-        """A request on the served generation's paragraphs, tried again (on the next
-        generation if a publish deleted this one meanwhile) while a node going down or
-        coming back fails it, or leaves some shard unanswered: an answer without every
-        shard would not be exact."""
-        from opensearchpy.exceptions import ConnectionError as Unreachable
+        """A request on the served generation's paragraphs (``_retried``; on the next
+        generation if a publish deleted this one meanwhile)."""
+
+        def request(attempt: int) -> Any:
+            index = self.generation(force=attempt > 0).paragraphs_index
+            return getattr(self.client, method)(index=index, **kwargs)
+
+        return self._retried(request, missing_is_transient=True)
+
+    def _retried(self, request: Callable[[int], Any], missing_is_transient: bool) -> Any:
+        """``request(attempt)`` (a request, or a whole read of several), tried again while
+        a node going down or coming back fails it or leaves some shard unanswered (an
+        answer without every shard would not be exact); refused credentials and, unless
+        ``missing_is_transient``, a missing index are not tried again."""
         from opensearchpy.exceptions import NotFoundError, TransportError
+        from opensearchpy.helpers import ScanError
 
         failure = ""
         for attempt in range(ATTEMPTS):
             if attempt:
                 time.sleep(RETRY_SECONDS * attempt)
-            index = self.generation(force=attempt > 0).paragraphs_index
             try:
-                answer = getattr(self.client, method)(index=index, **kwargs)
-            except (NotFoundError, Unreachable) as exc:
-                failure = describe(exc, self.url)
+                answer = request(attempt)
+            except ScanError:  # a scroll some shard could not answer
+                failure = red(self.url)
                 continue
             except TransportError as exc:
+                if isinstance(exc, NotFoundError) and not missing_is_transient:
+                    raise
                 if exc.status_code in REFUSED:
                     raise IndexUnavailable(describe(exc, self.url)) from None
                 failure = describe(exc, self.url)
                 continue
-            if all(map(_complete, answer.get("responses", [answer]))):
+            if not isinstance(answer, dict) or all(
+                map(_complete, answer.get("responses", [answer]))
+            ):
                 return answer
             failure = red(self.url)
         raise IndexUnavailable(failure)
