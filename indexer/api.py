@@ -25,7 +25,13 @@ from indexer.arrange import HitReader, arrange
 from indexer.comparison import Comparison, compare, previous_report
 from indexer.errors import DocumentNotFound, IndexUnavailable
 from indexer.formulations import NewTerms, new_terms
-from indexer.interface import SearchInterface, children, document_page, segmented
+from indexer.interface import (
+    SearchInterface,
+    children,
+    document_page,
+    facet_counts,
+    segmented,
+)
 from indexer.lexicon import LexiconTable, PinyinLexicon
 from indexer.lookup import TermEntry
 from indexer.matching import Matcher
@@ -440,22 +446,16 @@ def _facets(snapshot: Snapshot, docs: np.ndarray) -> dict[str, dict[str, int]]:
     years, counts = np.unique(snapshot.years[docs], return_counts=True)
     return {
         "region": _named(snapshot.region_codes[docs], snapshot.region_names, snapshot.region_ranks),
-        "year": _counts(dict(zip(years.tolist(), counts.tolist(), strict=True))),
+        "year": facet_counts(dict(zip(years.tolist(), counts.tolist(), strict=True))),
         "doc": _named(snapshot.doc_codes[docs], snapshot.doc_names, snapshot.doc_ranks),
     }
 
 
 def _named(codes: np.ndarray, names: list[str], ranks: np.ndarray) -> dict[str, int]:
-    """Counts per name as ``_counts`` orders them, sorted in numpy: a common word matches
+    """Counts per name as ``facet_counts`` orders them, sorted in numpy: a common word matches
     thousands of reports."""
     counts = np.bincount(codes, minlength=len(names))
     counts[0] = 0  # no name
     present = np.flatnonzero(counts)
     order = present[np.lexsort((ranks[present], -counts[present]))]
     return dict(zip([names[i] for i in order.tolist()], counts[order].tolist(), strict=True))
-
-
-def _counts(groups: dict[Any, int]) -> dict[str, int]:
-    """Facet counts, largest first, with string keys (JSON object keys are strings)."""
-    known = [(k, n) for k, n in groups.items() if k not in (None, "", 0)]  # no region, no year
-    return {str(k): n for k, n in sorted(known, key=lambda kv: (-kv[1], str(kv[0])))}

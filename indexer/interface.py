@@ -296,3 +296,10 @@ def document_page(
         )
     meta = {k: v for k, v in record.items() if k not in ("path", "sha256", "targets")}
     return {**meta, "label": document_label(meta), "paragraph_list": rows}
+
+
+def facet_counts(groups: dict[Any, int]) -> dict[str, int]:
+    """Facet counts, largest first, ties by name, with string keys (JSON object keys are
+    strings); no entry for no region or no year."""
+    known = [(k, n) for k, n in groups.items() if k not in (None, "", 0)]
+    return {str(k): n for k, n in sorted(known, key=lambda kv: (-kv[1], str(kv[0])))}

@@ -111,3 +111,8 @@ MAPPINGS: dict[str, dict[str, Any]] = {
 
 def expected_versions() -> dict[str, int]:
     return {"schema": SCHEMA_VERSION, "layout": LAYOUT}
+
+
+def versions_of(record: dict[str, Any]) -> dict[str, Any]:
+    """A generation record's schema and layout, to compare with ``expected_versions``."""
+    return {k: record.get(k) for k in expected_versions()}

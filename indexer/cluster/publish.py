@@ -40,6 +40,7 @@ from indexer.cluster.layout import (
     generation_index,
     generation_of,
     settings,
+    versions_of,
 )
 from indexer.errors import IndexUnavailable
 from indexer.export import paragraph_fields
@@ -181,7 +182,7 @@ def _served(client: Any, prefix: str) -> tuple[dict[str, str], set[str]] | None:
     """The served generation's report records and dictionary words; None if it is of
     another schema."""
     record = client.get(index=alias(prefix, "meta"), id=META_ID)["_source"]
-    if {k: record.get(k) for k in expected_versions()} != expected_versions():
+    if versions_of(record) != expected_versions():
         return None
     records = {
         hit["_source"]["doc"]: _record(hit["_source"]["data"])

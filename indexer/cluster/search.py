@@ -30,9 +30,15 @@ from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
 from indexer.cluster.blobs import read_blob, scan
 from indexer.cluster.connection import connect, describe, prefix, red, reported
-from indexer.cluster.layout import META_ID, alias, expected_versions, generation_index
+from indexer.cluster.layout import (
+    META_ID,
+    alias,
+    expected_versions,
+    generation_index,
+    versions_of,
+)
 from indexer.errors import DocumentNotFound, IndexUnavailable, LocalOnly
-from indexer.interface import SearchInterface, document_page, segmented
+from indexer.interface import SearchInterface, document_page, facet_counts, segmented
 from indexer.lexicon import (
     PinyinLexicon,
     Word,
@@ -43,6 +49,7 @@ from indexer.lexicon import (
 from indexer.lookup import Glossary, TermEntry
 from indexer.query import (
     AnyOf,
+    CompiledQuery,
     Filter,
     Literal,
     Node,
@@ -118,11 +125,10 @@ def filter_query(node: Filter) -> dict[str, Any]:
     return {"term": {"region": node.value}}
 
 
-def scored_query(node: Node) -> dict[str, Any]:
+def scored_query(compiled: CompiledQuery) -> dict[str, Any]:
     """What matches, scored: BM25 of each literal's words over the text, section and
     title word fields, the literals of the top-level AND in sequence, the paragraph's
     boost (a glossary section's)."""
-    compiled = compile_query(node)
     fields = [f"{WORD_FIELDS[name]}^{weight}" for name, weight in RANK_BOOSTS.items()]
     should: list[dict[str, Any]] = [
         {"multi_match": {"query": " ".join(r.words), "fields": fields, "type": "most_fields"}}
@@ -140,7 +146,7 @@ def scored_query(node: Node) -> dict[str, Any]:
         )
     return {
         "function_score": {
-            "query": {"bool": {"filter": [match_query(node)], "should": should}},
+            "query": {"bool": {"filter": [match_query(compiled.root)], "should": should}},
             "functions": [{"field_value_factor": {"field": "boost", "missing": 1}}],
             "boost_mode": "multiply",
         }
@@ -158,9 +164,8 @@ class Generation:
     glossary: Glossary
     reports: dict[str, dict[str, Any]]  # each report's record, its label included
     lexicon_rows: list[list[Any]] = field(default_factory=list)
-
     bigrams: dict[str, str] = field(default_factory=dict)
-    counts: Any = None  # ClusterCounts: how often a string occurs, asked of the cluster
+    counts: ClusterCounts | None = None  # how often a string occurs, asked of the cluster
 
     @cached_property
     def lexicon(self) -> PinyinLexicon:
@@ -216,10 +221,7 @@ class _LoadedWords:
         return homophones_of(text, self._words)
 
     def similar(self, text: str, n: int = 5) -> list[str]:
-        first, last = text[0], text[-1]
-        return near_spellings(
-            text, (w for w in self._words if w.text[0] == first or w.text[-1] == last), n
-        )
+        return near_spellings(text, self._words, n)
 
 
 class ClusterIndex(SearchInterface):
@@ -295,8 +297,7 @@ class ClusterIndex(SearchInterface):
                 f"the OpenSearch cluster at {self.url} holds no policy-search index "
                 f"({meta}); index into it with: policy-search index PATHS --opensearch URL"
             ) from None
-        wanted = expected_versions()
-        found = {k: record.get(k) for k in wanted}
+        wanted, found = expected_versions(), versions_of(record)
         if found != wanted:
             raise IndexUnavailable(
                 f"the cluster's index has schema {found['schema']} (layout {found['layout']}); "
@@ -396,7 +397,7 @@ class ClusterIndex(SearchInterface):
     ) -> SearchResult:
         compiled = compile_query(node)
         generation = self.generation()
-        scored = scored_query(node)
+        scored = scored_query(compiled)
         documents = max(1, len(generation.reports))
         aggs: dict[str, Any] = {
             "headings": {"filter": HEADINGS},
@@ -431,7 +432,7 @@ class ClusterIndex(SearchInterface):
             page.update({"from": offset, "size": limit, "collapse": {"field": "group"}})
         searches: list[dict[str, Any]] = [{}, page]
         if offset == 0 and limit is not None:  # the best headings, in the same round trip
-            searches += [{}, {**_ranked_body(scored, HEADINGS), "size": SECTIONS}]
+            searches += [{}, {**_sorted_body(scored, ORDER, HEADINGS), "size": SECTIONS}]
         answers = self._call("msearch", body=searches, request_timeout=60)["responses"]
         answer = answers[0]
         listed = answer["hits"]["total"]["value"]
@@ -530,9 +531,7 @@ class ClusterIndex(SearchInterface):
         a unique key), a page at a time: each page a request tried again on failure."""
         after = None
         while True:
-            body: dict[str, Any] = {"query": query, "sort": order, "size": PAGE, "_source": SOURCE}
-            if only is not None:
-                body["post_filter"] = only
+            body = {**_sorted_body(query, order, only), "size": PAGE}
             if after is not None:
                 body["search_after"] = after
             rows = self._call("search", body=body, request_timeout=60)["hits"]["hits"]
@@ -611,9 +610,12 @@ def _copy_order(row: dict[str, Any]) -> tuple[int, str, int]:
     return -(source.get("year") or 0), source["doc"], source["n"]
 
 
-def _ranked_body(scored: dict[str, Any], only: dict[str, Any]) -> dict[str, Any]:
-    """A search of the matches that pass ``only``, in rank order."""
-    return {"query": scored, "post_filter": only, "sort": ORDER, "_source": SOURCE}
+def _sorted_body(
+    query: dict[str, Any], order: list[Any], only: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A search of the matches of ``query`` that pass ``only``, in ``order``."""
+    body = {"query": query, "sort": order, "_source": SOURCE}
+    return body if only is None else {**body, "post_filter": only}
 
 
 def _complete(answer: dict[str, Any]) -> bool:
@@ -631,15 +633,12 @@ def _check_complete(terms: dict[str, Any]) -> None:
 
 
 def _facets(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:
-    """Region, year and report counts, largest first, ties by name (as locally)."""
+    """Region, year and report counts, ordered as the local index orders them."""
     facets = {}
     for name in ("region", "year", "doc"):
         terms = aggregations[name]
         _check_complete(terms)
-        counts = [
-            (str(b["key"]), b["doc_count"]) for b in terms["buckets"] if b["key"] not in ("", 0)
-        ]
-        facets[name] = dict(sorted(counts, key=lambda kv: (-kv[1], kv[0])))
+        facets[name] = facet_counts({b["key"]: b["doc_count"] for b in terms["buckets"]})
     return facets
 
 

@@ -244,8 +244,9 @@ def test_longest_term_wins_in_glossary_matching(seed_index):
 
 def test_facet_counts_are_sorted_in_numpy_as_in_python():
     """Largest first, ties by name, no entry for "no name" (code 0): ``_named`` orders
-    in numpy what ``_counts`` orders in Python."""
-    from indexer.api import _counts, _named
+    in numpy what ``facet_counts`` orders in Python."""
+    from indexer.api import _named
+    from indexer.interface import facet_counts
 
     names = ["", "乙", "甲", "b", "a", "丙", "c"]
     ranks = np.empty(len(names), dtype=np.int64)
@@ -256,6 +257,6 @@ def test_facet_counts_are_sorted_in_numpy_as_in_python():
         counted = {}
         for code in codes.tolist():
             counted[names[code]] = counted.get(names[code], 0) + 1
-        expected = _counts(counted)
+        expected = facet_counts(counted)
         got = _named(codes, names, ranks)
         assert list(got.items()) == list(expected.items())
