@@ -89,6 +89,26 @@ def red(where: str) -> str:
     )
 
 
+def answering_red(url: str) -> bool:
+    """Whether some node of ``url`` answers and says the cluster is red. A request the
+    client tried on a dead node and then on a live one (503: no copy of the shard) reports
+    the dead node's refusal last; this tells "red" from "nothing answers"."""
+    from opensearchpy import exceptions as os_exc
+
+    for host in url.split(","):
+        client = connect(host)
+        try:
+            return (
+                client.cluster.health(request_timeout=5, params={"timeout": "1s"})["status"]
+                == "red"
+            )
+        except os_exc.TransportError:
+            continue
+        finally:
+            client.close()
+    return False
+
+
 def _reason(exc: Any) -> str:
     info = exc.info if isinstance(exc.info, dict) else {}
     error = info.get("error")

@@ -29,7 +29,7 @@ from analyzers.ngrams import grams
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
 from indexer.cluster.blobs import read_blob, scan
-from indexer.cluster.connection import connect, describe, prefix, red, reported
+from indexer.cluster.connection import answering_red, connect, describe, prefix, red, reported
 from indexer.cluster.layout import (
     META_ID,
     alias,
@@ -357,17 +357,22 @@ class ClusterIndex(SearchInterface):
         a node going down or coming back fails it or leaves some shard unanswered (an
         answer without every shard would not be exact); refused credentials and, unless
         ``missing_is_transient``, a missing index are not tried again."""
-        from opensearchpy.exceptions import NotFoundError, TransportError
+        from opensearchpy.exceptions import (
+            ConnectionError,
+            ConnectionTimeout,
+            NotFoundError,
+            TransportError,
+        )
         from opensearchpy.helpers import ScanError
 
-        failure = ""
+        failure, unreachable = "", False
         for attempt in range(ATTEMPTS):
             if attempt:
                 time.sleep(RETRY_SECONDS * attempt)
             try:
                 answer = request(attempt)
             except ScanError:  # a scroll some shard could not answer
-                failure = red(self.url)
+                failure, unreachable = red(self.url), False
                 continue
             except TransportError as exc:
                 if isinstance(exc, NotFoundError) and not missing_is_transient:
@@ -375,11 +380,16 @@ class ClusterIndex(SearchInterface):
                 if exc.status_code in REFUSED:
                     raise IndexUnavailable(describe(exc, self.url)) from None
                 failure = describe(exc, self.url)
+                unreachable = isinstance(exc, ConnectionError) and not isinstance(
+                    exc, ConnectionTimeout
+                )
                 continue
             if not isinstance(answer, dict) or all(
                 map(_complete, answer.get("responses", [answer]))
             ):
                 return answer
+            failure, unreachable = red(self.url), False
+        if unreachable and answering_red(self.url):
             failure = red(self.url)
         raise IndexUnavailable(failure)
 
