@@ -21,7 +21,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
 from analyzers.segment import Segmenter, using
-from indexer.arrange import HitReader, arrange
+from indexer.arrange import FILL, HitReader, arrange
 from indexer.comparison import Comparison, compare, previous_report
 from indexer.errors import DocumentNotFound, IndexUnavailable
 from indexer.formulations import NewTerms, new_terms
@@ -34,7 +34,7 @@ from indexer.interface import (
 )
 from indexer.lexicon import LexiconTable, PinyinLexicon
 from indexer.lookup import TermEntry
-from indexer.matching import Matcher
+from indexer.matching import Matcher, merged
 from indexer.query import (
     AllOf,
     AnyOf,
@@ -240,10 +240,17 @@ class PolicyIndex(SearchInterface):
         matcher = Matcher(snapshot, time.monotonic() + self.time_budget)
         matches = matcher.match(node)
         # An export (stream) is every match, like grep's lines: related paragraphs are none.
-        loose = matcher.related(node) if related and not stream else matches.docs[:0]
+        related = related and not stream
+        loose = matcher.related(node) if related else matches.docs[:0]
         loose = loose[snapshot.shapes[loose] != HEADING]
         ranker = Ranker(matcher, compiled, matches, loose)
         found = arrange(ranker, loose)
+        if related and 0 < found.hits_total < FILL:  # a short page (none: suggestions)
+            some = matcher.some_words(node, merged(matches.docs, loose))
+            some = some[snapshot.shapes[some] != HEADING]
+            if len(some):
+                ranker = Ranker(matcher, compiled, matches, merged(loose, some))
+                found = arrange(ranker, loose, some)
         reader = HitReader(snapshot, self._labels, self._reports)
         wanted = None if limit is None else offset + limit
         order, scores = ranker.tiered(wanted, found.tiers)
@@ -259,7 +266,7 @@ class PolicyIndex(SearchInterface):
                 for e in self._glossary.terms_in(" ".join(compiled.highlights))
                 if all(passes(f, e.region, e.year, e.doc) for f in compiled.filters)
             ]
-            shown = ranker.headings(found.headings, None if limit is None else SECTIONS)
+            shown = ranker.by_base(found.headings, None if limit is None else SECTIONS)
             sections = list(reader.hits(found, *shown, compiled.highlights, copies=False))
         return SearchResult(
             query,
@@ -275,6 +282,7 @@ class PolicyIndex(SearchInterface):
             headings=len(found.headings),
             sections=sections,
             related=len(loose),
+            some_words=found.fillers,
         )
 
     def _variants(self, node: Node) -> list[dict[str, Any]]:

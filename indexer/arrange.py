@@ -4,7 +4,9 @@ Content ranks before fragments (``ranking``'s shapes); a heading is navigation, 
 section of the result, not as a hit; of the paragraphs with one text (a report printed
 twice, a paragraph two reports share) the best-ranked is the hit and names the others,
 its copies. Related paragraphs (``matching.Matcher.related``) are hits like the matches,
-marked as not holding the query as written.
+marked as not holding the query as written. A query with fewer hits than a page has the
+page filled with the best paragraphs that hold some of its words
+(``matching.Matcher.some_words``), after every other hit, marked too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from indexer.results import Hit, paragraph_hit
 from indexer.snapshot import Snapshot
 
 HIT_CHUNK = 1024  # hits whose match keys are read at once (a page is one chunk)
+FILL = 10  # fewer hits than this (a first page): filled with paragraphs of some words
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -28,19 +32,27 @@ class Arrangement:
 
     docs: np.ndarray  # matches and related paragraphs, sorted document numbers
     exact: np.ndarray  # whether each holds the query as written
+    filler: np.ndarray  # whether each holds only some of the query's words
     same: np.ndarray  # each one's text hash
     shared: np.ndarray  # whether another match has its text
     listed: np.ndarray  # the positions a hit may stand for: all but headings
-    tiers: list[np.ndarray]  # the hits, each text once: content, then fragments
+    tiers: list[np.ndarray]  # the hits, each text once: content, fragments, fillers
     headings: np.ndarray
 
     @property
     def hits_total(self) -> int:
         return sum(map(len, self.tiers))
 
+    @property
+    def fillers(self) -> int:
+        """Hits that hold only some of the query's words."""
+        return len(self.tiers[2]) if len(self.tiers) > 2 else 0
 
-def arrange(ranker: Ranker, related: np.ndarray) -> Arrangement:
-    """The ranker's paragraphs in tiers of shape, each text once, and the headings."""
+
+def arrange(ranker: Ranker, related: np.ndarray, some: np.ndarray = _NONE) -> Arrangement:
+    """The ranker's paragraphs in tiers of shape, each text once, and the headings; of
+    ``some`` (paragraphs of some of the query's words, in the ranker's docs), the best
+    that fill the hits up to ``FILL``."""
     snapshot, docs = ranker.snapshot, ranker.docs
     shapes, same = snapshot.shapes[docs], snapshot.same[docs]
     # Copies of a matching text match too (the same match key): whether a text is
@@ -49,14 +61,23 @@ def arrange(ranker: Ranker, related: np.ndarray) -> Arrangement:
     shared = counts[inverse] > 1
     exact = np.ones(len(docs), dtype=bool)
     exact[np.searchsorted(docs, related)] = False
-    tiers = [np.flatnonzero(shapes == CONTENT), np.flatnonzero(shapes == FRAGMENT)]
+    filler = np.zeros(len(docs), dtype=bool)
+    filler[np.searchsorted(docs, some)] = True
+    exact &= ~filler
+    listed = [np.flatnonzero((shapes == shape) & ~filler) for shape in (CONTENT, FRAGMENT)]
+    tiers = [ranker.once(tier, same, shared) for tier in listed]
+    room = FILL - sum(map(len, tiers))
+    if room > 0 and len(some):
+        pool = ranker.once(np.flatnonzero(filler & (shapes != HEADING)), same, shared)
+        tiers.append(np.sort(ranker.by_base(pool, room)[0]))
     return Arrangement(
         docs,
         exact,
+        filler,
         same,
         shared,
-        np.concatenate(tiers),
-        [ranker.once(tier, same, shared) for tier in tiers],
+        np.concatenate(listed),
+        tiers,
         np.flatnonzero(shapes == HEADING),
     )
 
@@ -98,7 +119,10 @@ class HitReader:
                 marked = literals if exact else loose
                 hit = paragraph_hit(stored(doc), score, marked, keys[doc], self.labels)
                 where = tuple(self._where(int(docs[p])) for p in others.get(position, ()))
-                yield replace(hit, exact=exact, copies=where) if where or not exact else hit
+                if where or not exact:
+                    some = bool(found.filler[position])
+                    hit = replace(hit, exact=exact, some_words=some, copies=where)
+                yield hit
 
     def _where(self, doc: int) -> dict[str, Any]:
         """Where a copy of a hit's text is: its report and paragraph (from per-commit

@@ -181,7 +181,9 @@ class SearchInterface(ABC):
         :param stream: ``hits`` is an iterator that reads each hit when it is taken (for
             exporting every match without holding them all; no related paragraphs).
         :param related: also rank the paragraphs that hold the words of a term of several
-            words apart (绿色、低碳 for 绿色低碳): marked ``exact=False``, never counted.
+            words apart (绿色、低碳 for 绿色低碳), and fill a page of fewer hits than
+            ``arrange.FILL`` with paragraphs of some of its words (``some_words``): marked
+            ``exact=False``, never counted.
         :raises QuerySyntaxError: the query cannot be parsed.
         """
         if offset < 0 or (limit is not None and limit < 1):

@@ -30,6 +30,7 @@ from indexer.query import (
     Not,
     key_of,
     loose_units,
+    query_words,
     year_range,
 )
 from indexer.snapshot import Snapshot
@@ -38,6 +39,7 @@ from indexer.snapshot import Snapshot
 # most: past that, checking the candidates against their keys is cheaper than reading it.
 INTERSECT_RATIO = 8
 CHECK_CHUNK = 4096  # candidates checked between two looks at the clock
+FILL_WORD_LIMIT = 20_000  # paragraphs a word may be in and still find a short page's fillers
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -128,6 +130,34 @@ class Matcher:
             if isinstance(child, Filter):
                 docs = docs[self.mask(child)[docs]]
         return without(docs, self.docs(node), self.snapshot.size)
+
+    def some_words(self, node: Node, taken: np.ndarray) -> np.ndarray:
+        """The live paragraphs whose text holds at least one jieba word of the query's
+        terms and that pass the filters, less ``taken``: what fills the first page of a
+        query with fewer hits (河长制 also finds 河湖长制 through 长 and 制), as a plain
+        word search ranks. None for a query of quoted phrases only, or with OR/NOT. A
+        word that more than ``FILL_WORD_LIMIT`` paragraphs hold (发展 in a large corpus)
+        finds none: alone it says little of the topic, and its list would cost more
+        than the page."""
+        children = node.children if isinstance(node, AllOf) else (node,)
+        if not all(isinstance(c, Literal | Filter) for c in children):
+            return _EMPTY
+        words = {
+            word
+            for child in children
+            if isinstance(child, Literal) and not child.quoted
+            for word in query_words(key_of(child))
+        }
+        lists = [self.snapshot.postings("text", word)[0] for word in sorted(words)]
+        lists = [ids for ids in lists if len(ids) <= FILL_WORD_LIMIT]
+        if not lists:
+            return _EMPTY
+        docs = np.unique(np.concatenate(lists))
+        docs = docs[self.snapshot.paragraphs[docs]]  # glossary records hold text too
+        for child in children:
+            if isinstance(child, Filter):
+                docs = docs[self.mask(child)[docs]]
+        return without(docs, taken, self.snapshot.size)
 
     def mask(self, node: Filter) -> np.ndarray:
         """Which records pass a filter (``region:``, ``year:``, ``doc:`` prefix)."""

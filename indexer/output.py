@@ -100,6 +100,8 @@ def _counted(result: SearchResult) -> str:
         parts.append(f"{result.headings} heading(s)")
     if result.related:
         parts.append(f"{result.related} related paragraph(s) hold its words, not as written")
+    if result.some_words:
+        parts.append(f"{result.some_words} more hold only some of its words (few hits)")
     return "; ".join(parts)
 
 
@@ -108,8 +110,11 @@ def _hit_lines(hit: Hit, prefix: str, color: bool) -> list[str]:
     the same text is printed."""
     bold, dim, reset = _styles(color)
     source = " · ".join(str(x) for x in (hit.title, hit.region, hit.year) if x)
-    related = "" if hit.exact else f" {dim}(related: its words, not as written){reset}"
-    lines = [f"{bold}{prefix}{source}{reset} {dim}{hit.doc} ¶{hit.paragraph}{reset}{related}"]
+    kind = ""
+    if not hit.exact:
+        said = "only some of its words" if hit.some_words else "related: its words, not as written"
+        kind = f" {dim}({said}){reset}"
+    lines = [f"{bold}{prefix}{source}{reset} {dim}{hit.doc} ¶{hit.paragraph}{reset}{kind}"]
     if hit.section:
         lines.append(f"    {dim}{hit.section}{reset}")
     lines.append("    " + terminal_snippet(hit.text, hit.highlights, color))

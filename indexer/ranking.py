@@ -54,6 +54,9 @@ PROXIMITY_BYTES = 24  # gap (UTF-8 bytes, ~8 characters) between terms that stil
 FIRST_CANDIDATES = 64  # paragraphs whose bonus is computed first, to find the page's bar
 USE_BOOST = 2.0  # the running text uses the term (not only lists it, nor in parentheses)
 LEAD_BOOST = 0.5  # the first sentence holds the term
+# ... when that sentence is a lead-in, at most this share of the paragraph: where a
+# paragraph of one long sentence names the term says nothing of what it is about.
+LEAD_SHARE = 0.25
 _EMPTY = np.zeros(0, dtype=np.int64)
 # Shapes, in ranking order (the ``shape`` column).
 CONTENT, FRAGMENT, HEADING = 0, 1, 2
@@ -148,16 +151,20 @@ class Ranker:
         # The paragraphs holding the terms as one sequence: a literal match, so a set
         # operation finds them (for the sequence bonus, and they are as close as can be).
         self.in_order = matcher.literal("".join(together)) if together else self.docs[:0]
-        self.parts: list[tuple[float, Callable[[np.ndarray], np.ndarray]]] = []
+        self.parts: list[tuple[float | np.ndarray, Callable[[np.ndarray], np.ndarray]]] = []
         # (ceiling, scorer) of the parts computed only where they can still change the
-        # page: each part's score is at most its ceiling; the largest and cheapest first,
-        # so that fewer matches can still reach the page when the costlier ones come.
+        # page: each part's score is at most its ceiling (one number, or one per match);
+        # the largest and cheapest first, so that fewer matches can still reach the page
+        # when the costlier ones come.
         if self.key_idf:
             self.mean_idf = sum(self.key_idf.values()) / len(self.key_idf)
             ceiling = sum(OCCURRENCE_BOOST * v * (K1 + 1) for v in self.key_idf.values())
-            # Not using a term costs (what most paragraphs do costs nothing): the part
-            # can only lower a score by it, so it widens no bound.
-            self.parts.append((ceiling + LEAD_BOOST * self.mean_idf, self.in_text))
+            # Only a paragraph whose lead-in is short can have the lead bonus (its
+            # columns say so); an aside costs: the part can only lower a score by it,
+            # so it widens no bound.
+            docs = self.docs
+            lead_in = snapshot.leads[docs] < LEAD_SHARE * snapshot.key_bytes[docs]
+            self.parts.append((ceiling + LEAD_BOOST * self.mean_idf * lead_in, self.in_text))
         if together and len(together) <= PROXIMITY_MAX_TERMS:
             self.parts.append((PROXIMITY_BOOST * self.together_idf, self.closeness))
         self.ceiling = sum(c for c, _ in self.parts)
@@ -195,32 +202,46 @@ class Ranker:
         """What each paragraph's match key says of the query's terms, read once: how
         often each occurs (BM25, a small weight: it ranks substrings that are no word),
         whether its running text uses each (not only as an item of an enumeration, A、B、C
-        or …等, nor only inside parentheses: an aside; one it does not costs), and
-        whether its first sentence
-        holds each (a run-in heading, an article's opening clause: the paragraph opens
-        with the topic)."""
+        or …等, nor only inside parentheses: an aside; one it does not costs, and the
+        terms written as one sequence only in such places earn no sequence bonus:
+        （牵头单位：市民营经济局） says nothing of 民营经济), and whether a lead-in first
+        sentence holds each (a run-in heading, an article's opening clause: the
+        paragraph opens with the topic)."""
         keys = self.snapshot.match_keys(docs)
         lead_ends = self.snapshot.leads[docs].tolist()
         needles = [(k.encode("utf-8"), v) for k, v in self.key_idf.items()]
         counts = [[0] * len(keys) for _ in needles]
         used = [0] * len(keys)
+        held = [0] * len(keys)
         leads = [0] * len(keys)
+        aside = []  # the terms as one sequence in asides only
+        sequence = self.sequence
+        apart = bool(sequence) and all(needle != sequence for needle, _ in needles)
         for i, key in enumerate(keys):
             for j, (needle, _) in enumerate(needles):
                 first = key.find(needle)
                 if first != -1:
                     counts[j][i] = key.count(needle)
-                    used[i] += _used(key, needle, first)
-                    leads[i] += first < lead_ends[i]
-        used_, leads_ = np.array(used, dtype=np.float64), np.array(leads, dtype=np.float64)
+                    held[i] += 1
+                    use = _used(key, needle, first)
+                    used[i] += use
+                    leads[i] += first < lead_ends[i] < LEAD_SHARE * len(key)
+                    if needle == sequence and not use:
+                        aside.append(i)
+            if apart and (at := key.find(sequence)) != -1 and not _used(key, sequence, at):
+                aside.append(i)
+        asides = np.array(held, dtype=np.float64) - np.array(used, dtype=np.float64)
+        leads_ = np.array(leads, dtype=np.float64)
         boosts = self.snapshot.boosts[docs].astype(np.float64)
         lengths = np.fromiter(map(len, keys), dtype=np.float64, count=len(keys))
         average = self.snapshot.avg_key_bytes
-        scores = (USE_BOOST * (used_ - len(needles)) + LEAD_BOOST * leads_) * self.mean_idf
+        scores = (LEAD_BOOST * leads_ - USE_BOOST * asides) * self.mean_idf
         scores /= len(needles)
         for (_, weight), count in zip(needles, counts, strict=True):
             tf = np.array(count, dtype=np.float64) * boosts
             scores += OCCURRENCE_BOOST * bm25(weight, tf, lengths, average)
+        if aside:
+            scores[aside] -= self.in_sequence(docs[aside])
         return scores
 
     def in_sequence(self, docs: np.ndarray) -> np.ndarray:
@@ -291,15 +312,18 @@ class Ranker:
         bar = np.partition(known, first_count - wanted)[first_count - wanted]
         scores, remaining = base[pool], self.ceiling
         for ceiling, part in self.parts:
-            reachable = scores + remaining * (1 + 1e-9) >= bar
+            bound = remaining[pool] if isinstance(remaining, np.ndarray) else remaining
+            reachable = scores + bound * (1 + 1e-9) >= bar
             pool, scores = pool[reachable], scores[reachable]
             scores = scores + part(self.docs[pool])
-            remaining -= ceiling
+            remaining = remaining - ceiling
         return self.ordered(pool, scores, wanted)
 
-    def headings(self, pool: np.ndarray, wanted: int | None) -> tuple[np.ndarray, np.ndarray]:
+    def by_base(self, pool: np.ndarray, wanted: int | None) -> tuple[np.ndarray, np.ndarray]:
         """The best ``wanted`` of ``pool`` by their base score alone: a heading is a line
-        that names its section, with little for the bonuses to weigh."""
+        that names its section, with little for the bonuses to weigh; a short page's
+        fillers hold none of the terms as written, and are ranked as plain word search
+        ranks (the bonuses of thousands of them would cost more than the page)."""
         return self.ordered(pool, self.base()[pool], wanted)
 
     def tiered(self, wanted: int | None, tiers: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -36,6 +36,7 @@ class Hit:
     # The same text in other paragraphs (another report printing it too): where each is.
     copies: tuple[dict[str, Any], ...] = ()
     exact: bool = True  # holds the query as written; else a related paragraph (its words)
+    some_words: bool = False  # holds only some of the query's words: fills a short page
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(vars(self))  # flat fields: dataclasses.asdict's deep copy costs more
@@ -74,13 +75,14 @@ class SearchResult:
     hits_total: int = 0  # distinct texts of the paragraphs that are no heading
     headings: int = 0  # matching headings
     related: int = 0  # paragraphs holding the words of a term but not the term: no match
+    some_words: int = 0  # hits filling a short page, holding some of the query's words
     sections: list[Hit] = field(default_factory=list)  # the best of them, first page only
     variants: list[dict[str, Any]] = field(default_factory=list)  # the query written otherwise
 
     @property
     def copies(self) -> int:
         """Paragraphs folded into a hit because another shows their text."""
-        return self.total + self.related - self.hits_total - self.headings
+        return self.total + self.related + self.some_words - self.hits_total - self.headings
 
     def every_paragraph(self) -> Iterator[tuple[str, Hit]]:
         """Every matching paragraph of the hits taken (all of them with no limit), as
@@ -103,6 +105,7 @@ class SearchResult:
             "hits_total": self.hits_total,
             "headings": self.headings,
             "related": self.related,
+            "some_words": self.some_words,
             "copies": self.copies,
             "offset": self.offset,
             "limit": self.limit,

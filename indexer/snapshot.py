@@ -82,9 +82,10 @@ class Snapshot:
             "leads", lambda r: bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0)
         )
         self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
-        key_bytes = self._concat([k.ends - k.starts for k in self.keys])
+        self.key_bytes = self._concat([k.ends - k.starts for k in self.keys])
         count = int(self.paragraphs.sum())
-        self.avg_key_bytes = float(key_bytes[self.paragraphs].sum() / count) if count else 1.0
+        paragraph_bytes = self.key_bytes[self.paragraphs].sum()
+        self.avg_key_bytes = float(paragraph_bytes / count) if count else 1.0
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: np.ndarray | None = None
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()

@@ -76,6 +76,7 @@ def search_data(args: MultiDict[str, str]) -> dict[str, Any]:
             "hits_total": 0,
             "headings": 0,
             "related": 0,
+            "some_words": 0,
             "copies": 0,
             "hits": [],
             "sections": [],

@@ -89,7 +89,9 @@ def _spec() -> dict[str, Any]:
             "/api/search": _get(
                 "Paragraph hits (glossary entries first, then hits; matching headings as "
                 "sections; a text printed twice as one hit naming its copies; related "
-                "paragraphs marked exact=false, never counted), facets, variants of the "
+                "paragraphs marked exact=false, never counted; fewer hits than a page "
+                "filled with paragraphs of some of its words, some_words=true, never "
+                "counted), facets, variants of the "
                 "query, interpretation and suggestions",
                 [
                     _param(

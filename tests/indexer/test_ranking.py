@@ -104,3 +104,54 @@ def test_only_a_term_of_several_words_has_related_paragraphs(corpus):
     assert corpus.search("低碳社区", limit=None).related == 0  # 低碳 + 社区: none apart
     assert corpus.search("工作", limit=None).related == 0  # one word
     assert corpus.search("碳排放", limit=None).related == 0  # 碳 is one character: stays whole
+
+
+@pytest.fixture()
+def topics(index_of):
+    """Paragraphs naming a topic as an aside, in one long sentence, in a lead-in, or not
+    at all but in some of its words."""
+    return PolicyIndex.open(
+        index_of(
+            {
+                "c.txt": HEADER.replace("某市", "丙市")
+                + "推进中小企业数字化转型试点（责任单位：市民营经济局、市财政局），培育一批标杆示范企业。\n"
+                + "民营科技企业是发展科技事业和经济建设的重要力量，各级政府应当支持民营科技企业发展。\n"
+                + "提升养老服务水平，加大就业支持力度，改善群众生活条件。\n"
+                + "提升养老服务。加大就业支持力度，推进老旧小区改造，完善社区设施，"
+                + "扩大公共服务供给，改善群众生活条件，推动社会事业全面进步。\n"
+                + "全面实施河长制，落实河流管护责任。\n"
+                + "实施联合河湖长制，协调统一主要水体的功能目标和考核制度。\n"
+                + "推行积分制管理，完善考核办法。\n",
+            }
+        )
+    )
+
+
+def test_a_term_only_in_an_aside_ranks_after_a_paragraph_about_it(topics):
+    """（责任单位：市民营经济局） names a bureau: holding 民营经济 only there earns no
+    sequence bonus, and the paragraph on private enterprises in the economy comes first."""
+    result = topics.search("民营经济", limit=None)
+    assert result.total == 1 and result.related == 1
+    assert [h.exact for h in result.hits[:2]] == [False, True]
+    assert result.hits[0].text.startswith("民营科技企业")
+
+
+def test_a_lead_in_holding_the_term_outranks_one_long_sentence_naming_it(topics):
+    texts = [h.text for h in topics.search("养老服务", limit=2).hits]
+    assert texts[0].startswith("提升养老服务。") and texts[1].startswith("提升养老服务水平")
+
+
+def test_a_short_page_is_filled_with_paragraphs_of_some_words_never_counted(topics):
+    result = topics.search("河长制", limit=None)
+    assert result.total == 1 and result.related == 0 and result.some_words >= 2
+    assert result.hits[0].exact and not result.hits[0].some_words
+    fillers = result.hits[1:]
+    assert all(not h.exact and h.some_words for h in fillers)
+    assert fillers[0].text.startswith("实施联合河湖长制")  # 长 and 制 together, 河湖
+    assert result.hits_total == len(result.hits) <= 10
+    assert sum(result.facets["doc"].values()) == result.total == 1
+    assert [kind for kind, _ in result.every_paragraph()] == ["paragraph"]
+    assert not topics.search("河长制", limit=None, related=False).some_words  # --exact
+    assert not topics.search("不存在的词语", limit=None).hits  # none: suggestions, not filler
+    paged = [topics.search("河长制", limit=1, offset=i).hits[0].text for i in range(3)]
+    assert paged == [h.text for h in result.hits[:3]]

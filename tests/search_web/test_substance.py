@@ -73,3 +73,19 @@ def test_related_paragraphs_are_marked_and_not_counted(written_otherwise):
     assert html.count('class="hit related"') == 1 and "另有 2 个相关段落" in html
     csv = written_otherwise.get("/api/search.csv?q=绿色低碳").get_data(as_text=True)
     assert csv.count("\r\n") == 2  # the header and the one match: related rows are none
+
+
+def test_a_short_page_is_filled_and_says_so(client):
+    """2183套 is in two paragraphs: the page goes on with paragraphs holding some of its
+    words, marked, and the count says they are not in the total."""
+    data = client.get("/api/search?q=2183套").get_json()
+    assert data["total"] == 2 and data["some_words"] >= 1
+    assert data["hits_total"] == data["total"] + data["some_words"]  # no copy, no heading
+    fillers = [h for h in data["hits"] if h["some_words"]]
+    assert len(fillers) == data["some_words"] and not any(h["exact"] for h in fillers)
+    assert all(h["some_words"] for h in data["hits"][-len(fillers) :])  # after every hit
+    html = client.get("/?q=2183套").get_data(as_text=True)
+    assert f"另列 {data['some_words']} 个仅含其部分词语的段落（不计入总数）" in html
+    assert html.count("仅含“2183套”的部分词语") == len(fillers)
+    exact = client.get("/api/search?q=2183套&exact=1").get_json()
+    assert exact["some_words"] == 0 and exact["hits_total"] == 2
