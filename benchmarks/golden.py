@@ -38,7 +38,8 @@ fillers alone):
 
 - ``tests/data/golden_seeds.json``: full answers on an index of ``seeds/`` built as
   ``policy-search index seeds`` builds it; ``tests/indexer/test_golden.py`` checks them.
-- ``benchmarks/golden_20mb.json``: digests on the 20 MB generated corpus
+- ``benchmarks/golden_20mb.json``: digests on the 20 MB generated corpus (re-written
+  when the generator came to follow real text's vocabulary, 2026-12-05)
   (``python benchmarks/corpus.py --mb 20 --out benchmarks/corpus/20mb``). Check a new
   engine against it with::
 

@@ -8,7 +8,13 @@ from numbers import Real
 
 import pytest
 
-from benchmarks.corpus import generate
+from benchmarks.corpus import (
+    REAL_BIGRAMS,
+    REAL_WORDS,
+    SOURCES,
+    generate,
+    vocabulary_growth,
+)
 from benchmarks.load import serve_and_load
 from benchmarks.run import LITERALS, MIX, ROOT, literal_times, previous_server
 
@@ -26,6 +32,23 @@ def test_generator_is_deterministic_and_grows_vocabulary(tmp_path):
     assert sum(p.stat().st_size for p in first) >= 0.2 * 2**20
     texts = {p.read_text(encoding="utf-8")[:200] for p in first}
     assert len(texts) == len(first)  # every file differs (region, year, speaker, numbers)
+
+
+def _real(curve: tuple[int, float], megabytes: float) -> float:
+    k, beta = curve
+    return k * megabytes**beta
+
+
+def test_generated_vocabulary_grows_like_the_real_reports(tmp_path):
+    """Issue 26: distinct words and bigrams of a generated corpus are those of real
+    text of its size (the curves are measured on the real sources, and stay true)."""
+    for row in vocabulary_growth(list(SOURCES), (1, 2))[:2]:
+        assert abs(row["words"] / _real(REAL_WORDS, row["mb"]) - 1) < 0.1, row
+        assert abs(row["bigrams"] / _real(REAL_BIGRAMS, row["mb"]) - 1) < 0.1, row
+    generate(tmp_path, 4.0)
+    [whole] = vocabulary_growth([tmp_path], ())
+    assert abs(whole["words"] / _real(REAL_WORDS, whole["mb"]) - 1) < 0.05, whole
+    assert abs(whole["bigrams"] / _real(REAL_BIGRAMS, whole["mb"]) - 1) < 0.05, whole
 
 
 def test_harness_smoke(tmp_path, run_benchmark):
