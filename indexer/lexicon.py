@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import multiprocessing
 import os
 from bisect import bisect_left
 from collections import Counter
@@ -124,6 +123,8 @@ def _readings(words: list[str]) -> Iterable[tuple[str, str]]:
     procs = min(os.cpu_count() or 1, len(words) // PARALLEL_PINYIN)
     if procs < 2:
         return map(word_pinyin, words)
+    import multiprocessing  # the writer's: a reader never loads it
+
     with multiprocessing.get_context("fork").Pool(procs) as pool:
         return pool.map(word_pinyin, words, chunksize=PARALLEL_PINYIN // 4)
 
