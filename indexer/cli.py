@@ -213,7 +213,7 @@ def index(
 @click.option(
     "--exact",
     is_flag=True,
-    help="Only paragraphs holding the query as written (no related paragraphs).",
+    help="Only paragraphs holding the query as written (no related paragraphs, no fillers).",
 )
 @click.option("--region", help="Only this region, e.g. 新华区.")
 @click.option("--year", help="Only this year or range, e.g. 2022 or 2021-2023.")
