@@ -27,7 +27,8 @@ from pathlib import Path
 
 import jieba
 
-from analyzers.segment import Segmenter
+from analyzers.charsets import HAN
+from analyzers.segment import Segmenter, is_han_word
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -92,7 +93,7 @@ SOURCES = (
 REAL_WORDS = (11_700, 0.44)
 REAL_BIGRAMS = (49_000, 0.58)
 NAME_ENDINGS = "村镇乡街路园区港湾湖山河桥站厂社馆"  # what a new place or project is called
-_HAN = re.compile("[\u4e00-\u9fff]+")
+_HAN = re.compile(f"[{HAN}]+")  # what the engine counts as Han (its bigram table's too)
 
 
 def bigrams(text: str) -> set[str]:
@@ -103,7 +104,7 @@ def bigrams(text: str) -> set[str]:
 def words(text: str) -> set[str]:
     """The Han words jieba cuts ``text`` into (jieba's own dictionary, as the engine's
     segmenter has it before a corpus teaches it any)."""
-    return {w for w, _, _ in _segmenter().words(text) if _HAN.fullmatch(w)}
+    return {w for w, _, _ in _segmenter().words(text) if is_han_word(w)}
 
 
 @cache
@@ -233,6 +234,10 @@ def vocabulary_growth(folders: list[Path], marks: tuple[float, ...]) -> list[dic
     random.Random(1).shuffle(paths)
     seen_words: set[str] = set()
     seen_bigrams: set[str] = set()
+
+    def row(megabytes: float) -> dict[str, float]:
+        return {"mb": megabytes, "words": len(seen_words), "bigrams": len(seen_bigrams)}
+
     rows, done, left = [], 0, list(marks)
     for path in paths:
         text = path.read_text(encoding="utf-8-sig", errors="replace")
@@ -240,11 +245,8 @@ def vocabulary_growth(folders: list[Path], marks: tuple[float, ...]) -> list[dic
         seen_bigrams |= bigrams(text)
         done += len(text.encode("utf-8"))
         while left and done >= left[0] * 1e6:
-            rows.append({"mb": left.pop(0), "words": len(seen_words), "bigrams": len(seen_bigrams)})
-    rows.append(
-        {"mb": round(done / 1e6, 2), "words": len(seen_words), "bigrams": len(seen_bigrams)}
-    )
-    return rows
+            rows.append(row(left.pop(0)))
+    return [*rows, row(round(done / 1e6, 2))]
 
 
 def main() -> None:
