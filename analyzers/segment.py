@@ -38,11 +38,15 @@ from typing import Any
 
 from analyzers.charsets import HAN
 from analyzers.normalize import fold
+from analyzers.route import RouteCutter, WordTable
 
 log = logging.getLogger(__name__)
 
 CACHED_TEXTS = 4096
 CACHED_WORDS = 1 << 16  # long words whose subwords are remembered
+# What a process cuts from the mapped table before it builds jieba-rs (0.1 s, the time
+# the table takes for about 10,000 characters): a query's few, not a report's thousands.
+ROUTED_CHARACTERS = 4096
 
 # What jieba cuts (the Han part of its re_han_default, U+4E00–U+9FD5); other Han characters
 # are a word each, as jieba 0.42.1 leaves them, or jieba-rs would cut them too. A Latin or
@@ -143,6 +147,11 @@ def _dictionary_table() -> dict[str, tuple[int, str]]:
     return {word: (int(freq), tag) for word, freq, tag in _DICTIONARY_LINE.findall(text)}
 
 
+def dictionary_words() -> dict[str, int]:
+    """Every word of jieba's dict.txt with its frequency, as both models hold them."""
+    return {word: freq for word, (freq, _) in _dictionary_table().items()}
+
+
 def dictionary_frequencies(words: Iterable[str]) -> dict[str, int]:
     """The frequencies jieba's dict.txt gives those of ``words`` it lists: how common
     each is in general Chinese text (a coined term is rare there or absent)."""
@@ -168,35 +177,60 @@ class Segmenter:
     """jieba plus a user dictionary of corpus jargon; words come with their offsets."""
 
     def __init__(
-        self, user_words: Iterable[tuple[str, int]] = (), surplus: int | None = None
+        self,
+        user_words: Iterable[tuple[str, int]] = (),
+        surplus: int | None = None,
+        route: RouteCutter | None = None,
     ) -> None:
         """``surplus``: what ``self.surplus`` was when these words were last taught (the
-        index keeps it with them), so that jieba's dict.txt need not be read again."""
+        index keeps it with them), so that jieba's dict.txt need not be read again.
+        ``route``: jieba-rs's cut of these words from a mapped table, which cuts until
+        this process has cut ``ROUTED_CHARACTERS`` or learns a word (then jieba-rs is
+        built, and cuts the same)."""
         self._lock = threading.RLock()
-        self.user_words: dict[str, int] = {}
-        # Every add_word call in order: jieba's model after add_word calls with explicit
-        # frequencies depends on that sequence alone, so a reference loaded late replays it.
-        self._added: list[tuple[str, int]] = []
-        self._reference: Any = None
-        self._rust = _rust_model()
-        self._surplus = _PY_TOTAL - _RS_TOTAL  # the frequency _rust_model gave _SURPLUS
-        if self._rust is None:
-            self._python()
         # Section paths and titles repeat on every paragraph, and the lexicon counts the
         # words that indexing cut a moment before: remember recent texts.
         self._cut = lru_cache(maxsize=CACHED_TEXTS)(self._cut_uncached)
         self._subwords = lru_cache(maxsize=CACHED_WORDS)(self._subwords_uncached)
+        self._route, self._routed = route, 0
+        self._reference: Any = None
+        self._rust: Any = None
+        if route is None:
+            self._start(user_words, surplus)
+        else:
+            self.user_words = dict(user_words)
+            self._surplus = surplus
+
+    def _start(self, user_words: Iterable[tuple[str, int]], surplus: int | None) -> None:
+        """Build the model (jieba-rs, else Python jieba) and teach it ``user_words``."""
+        self.user_words = {}
+        # Every add_word call in order: jieba's model after add_word calls with explicit
+        # frequencies depends on that sequence alone, so a reference loaded late replays it.
+        self._added: list[tuple[str, int]] = []
+        self._rust = _rust_model()
+        self._surplus = _PY_TOTAL - _RS_TOTAL  # the frequency _rust_model gave _SURPLUS
+        if self._rust is None:
+            self._python()
         self.add_words(user_words, surplus)
+
+    def _model(self) -> None:
+        """Leave the mapped table for a model (caller holds the lock): to learn, or to
+        cut much, which jieba-rs does twenty times faster."""
+        if self._route is not None:
+            self._route = None
+            self._start(list(self.user_words.items()), self._surplus)
 
     @property
     def surplus(self) -> int | None:
         """The frequency jieba-rs's total lacks against Python jieba's (the old frequencies
         of re-added words), or None when Python jieba cuts."""
-        return None if self._rust is None else self._surplus
+        return None if self._rust is None and self._route is None else self._surplus
 
     @property
     def engine(self) -> str:
-        """Which model cuts: ``rjieba`` or ``jieba``."""
+        """What cuts: ``route`` (the mapped table), ``rjieba`` or ``jieba``."""
+        if self._route is not None:
+            return "route"
         return "jieba" if self._rust is None else "rjieba"
 
     def _python(self) -> Any:
@@ -219,6 +253,7 @@ class Segmenter:
         (``surplus``: as for ``__init__``, when these are all its words)."""
         batch = list(words)
         with self._lock:
+            self._model()
             if self._rust is not None:
                 self._teach_rust(batch, surplus)
             self._added += batch
@@ -260,6 +295,7 @@ class Segmenter:
         if word in self.user_words or not is_han_word(word) or len(word) < 2:
             return False
         with self._lock:
+            self._model()
             if self._rust is None or self._reference is not None:
                 freq = self._python().suggest_freq(word, False)
             else:  # the same sum without loading Python jieba (0.8 s for one new word)
@@ -281,9 +317,22 @@ class Segmenter:
             share *= listed.get(piece, 1) / float(total)
         return max(int(share * total) + 1, int(listed.get(word, 1)))
 
+    def model_total(self, dictionary: WordTable) -> int | None:
+        """The total frequency jieba-rs cuts with (None when Python jieba cuts): dict.txt's
+        (``dictionary``, its table), with the user words' frequencies in place of those it
+        lists, and the surplus — what a ``RouteCutter`` of these words needs."""
+        if self.surplus is None:
+            return None
+        words = list(self.user_words)
+        listed = dictionary.frequencies(words)
+        added = sum(self.user_words[w] - old for w, old in zip(words, listed, strict=True))
+        return _RS_TOTAL + self.surplus + added
+
     def is_known(self, word: str) -> bool:
         """A dictionary word with a non-zero frequency (jieba also stores prefixes, at 0)."""
         with self._lock:
+            if self._route is not None:
+                return word != _SURPLUS and self._route.frequencies([word])[0] > 0
             if self._rust is None:
                 return bool(self._python().FREQ.get(word))
             return word != _SURPLUS and self._rust.has_word(word)
@@ -297,7 +346,12 @@ class Segmenter:
         found: list[tuple[str, int, int]] = []
         with self._lock:
             cut: Callable[[str], Iterable[str]]
-            if self._rust is None:
+            if self._route is not None and self._routed + len(folded) > ROUTED_CHARACTERS:
+                self._model()
+            if self._route is not None:
+                self._routed += len(folded)
+                cut = self._route.cut
+            elif self._rust is None:
                 cut = partial(self._python().cut, HMM=False)
             else:
                 cut = partial(self._rust.cut, hmm=False)

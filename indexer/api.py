@@ -171,7 +171,7 @@ class PolicyIndex(SearchInterface):
             # What comes with a commit besides postings: the dictionary; the reports'
             # metadata and labels (where a hit, a copy or an expansion is) and the
             # glossary, both read from the index as queries ask: nothing read yet.
-            segmenter = load_segmenter(searcher, self._segmenter)
+            segmenter = load_segmenter(searcher, self._segmenter, self.path)
             reports = Reports(searcher, snapshot)
             labels = Labels(reports)
             glossary = IndexedGlossary(searcher, reports)

@@ -26,7 +26,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
-from indexer import codes, expanding, firsts, tally
+from indexer import codes, expanding, firsts, tally, wordtable
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
 from indexer.errors import CannotRepair, ReaderError, UsageError
@@ -78,6 +78,7 @@ from indexer.storage import (
 )
 from indexer.store import (
     RUN_DAMAGE,
+    WORD_TABLE_DAMAGE,
     is_index,
     load_abbreviation_pairs,
     load_segmenter,
@@ -219,6 +220,13 @@ def repair_index(index_dir: Path, damaged: set[str], progress: bool | None = Non
         raise CannotRepair(f"the corpus's table file {runs[0]} is damaged; {_REBUILD}")
     try:
         require_writable(index_dir)
+        for key in sorted(k for k in damaged if k.startswith(WORD_TABLE_DAMAGE)):
+            # jieba's dictionary alone makes it: written again, whole
+            name = key[len(WORD_TABLE_DAMAGE) :]
+            wordtable.write_table(index_dir, name, MappedStorage(str(index_dir)).create_file)
+            damaged = damaged - {key}
+        if not damaged:
+            return IndexReport()
         ix = open_whoosh(index_dir)
         try:
             sources = _repair(ix, damaged, progress)
@@ -393,6 +401,7 @@ def _update_with(
                     "schema": SCHEMA_VERSION,
                     "words": list(segmenter.user_words.items()),
                     "surplus": segmenter.surplus,
+                    **wordtable.record_fields(index_dir, writer.storage.create_file, segmenter),
                 },
             )
         commit_segments(writer, segments)
@@ -404,6 +413,7 @@ def _update_with(
         ledger.close()
     # The runs this commit and the one before it name: a reader may have just opened that.
     remove_runs(index_dir, keep=tables.files | ledger.files)
+    wordtable.remove_others(index_dir, keep={wordtable.table_name()})
     return report
 
 

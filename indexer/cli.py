@@ -40,7 +40,7 @@ from indexer.output import (
     to_json,
     use_color,
 )
-from indexer.store import check_index
+from indexer.store import WORD_TABLE_DAMAGE, check_index
 
 EXIT_NO_HITS, EXIT_USAGE, EXIT_SOME_FAILED = 1, 2, 3
 
@@ -567,9 +567,11 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         from indexer.build import repair_index  # the writer: a plain check never loads it
 
         report = repair_index(ctx.obj, set(problems), progress=False if as_json else None)
+        tables = [k for k in problems if k.startswith(WORD_TABLE_DAMAGE)]
         click.echo(
-            f"repaired: {len(problems)} damaged segment(s) dropped, {len(report.indexed)} "
-            f"report(s) ({report.paragraphs} paragraphs) re-indexed from their source files",
+            f"repaired: {len(problems) - len(tables)} damaged segment(s) dropped, "
+            f"{len(report.indexed)} report(s) ({report.paragraphs} paragraphs) re-indexed "
+            "from their source files" + ("; the word table written again" if tables else ""),
             err=True,
         )
         problems, read = check_index(ctx.obj)

@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter
-from indexer import abbreviations, bulk, codes, firsts
+from indexer import abbreviations, bulk, codes, firsts, wordtable
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.glossary import EXPANSION
 from indexer.ingest.metadata import document_label
@@ -85,6 +85,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, str], Counter[str]]:
                     files = index_dir / f"{segment}.*"
                     problems[segment] = f"{files}: damaged ({type(exc).__name__}: {exc})"
             problems.update(_check_runs(searcher, index_dir, read))
+            problems.update(_check_word_table(searcher, index_dir, read))
     finally:
         ix.close()
     return problems, read
@@ -110,6 +111,24 @@ def _check_runs(searcher: Searcher, index_dir: Path, read: Counter[str]) -> dict
     return problems
 
 
+WORD_TABLE_DAMAGE = "words:"  # a damaged word table's key among ``check_index``'s problems
+
+
+def _check_word_table(searcher: Searcher, index_dir: Path, read: Counter[str]) -> dict[str, str]:
+    """Read the word table the commit's dictionary names, if any."""
+    record = searcher.document(id=DICTIONARY_ID)
+    data = record["data"] if record else {}
+    try:
+        wordtable.verify(index_dir, data)
+    except (OSError, ValueError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        return {
+            WORD_TABLE_DAMAGE + data["table"]: f"{index_dir / data['table']}: damaged ({reason})"
+        }
+    read["word tables"] += bool(data.get("table"))
+    return {}
+
+
 def open_whoosh(index_dir: Path) -> Index:
     """Open an existing index, checking it was built by this schema version."""
     ix = MappedStorage(str(index_dir)).open_index()
@@ -128,16 +147,20 @@ def _schema_version(ix: Index) -> int | None:
     return record["data"].get("schema") if record else SCHEMA_VERSION
 
 
-def load_segmenter(searcher: Searcher, current: Segmenter | None = None) -> Segmenter:
+def load_segmenter(
+    searcher: Searcher, current: Segmenter | None = None, index_dir: Path | None = None
+) -> Segmenter:
     """The segmenter with the user dictionary of the searcher's commit: ``current`` if
-    it has that dictionary (a commit that learned no word), else a new one."""
+    it has that dictionary (a commit that learned no word), else a new one — cutting
+    from the index's word table (``index_dir``'s) until it cuts much or learns."""
     record = searcher.document(id=DICTIONARY_ID)
     data = record["data"] if record else {}
     words = [(w, f) for w, f in data.get("words", ())]  # in the order they were taught
     surplus = data.get("surplus")
     if current is not None and current.user_words == dict(words) and current.surplus == surplus:
         return current
-    return Segmenter(words, surplus)
+    route = None if index_dir is None else wordtable.open_route(index_dir, data, dict(words))
+    return Segmenter(words, surplus, route)
 
 
 def load_abbreviation_pairs(searcher: Searcher) -> list[tuple[str, str]]:
