@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 
 from analyzers.segment import Segmenter, using
 from indexer.arrange import FILL, HitReader, arrange
+from indexer.arrays import distinct
 from indexer.comparison import Comparison, compare, previous_report
 from indexer.errors import DocumentNotFound, IndexUnavailable
 from indexer.formulations import NewTerms, new_terms
@@ -415,7 +416,7 @@ class PolicyIndex(SearchInterface):
 
     def years(self) -> list[int]:
         """The years of the indexed reports, ascending."""
-        return sorted(int(y) for y in np.unique(self.snapshot().years) if y > 0)
+        return sorted(int(y) for y in distinct(self.snapshot().years) if y > 0)
 
     def regions(self) -> list[str]:
         """The regions of the indexed reports, sorted."""

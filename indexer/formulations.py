@@ -41,6 +41,7 @@ from analyzers.normalize import match_key
 from analyzers.segment import active_segmenter, dictionary_frequencies, dictionary_tags
 from analyzers.terms import index_words
 from indexer import bulk, firsts
+from indexer.arrays import distinct
 from indexer.highlight import highlight_spans
 from indexer.ingest.places import place_names, short_name
 from indexer.lookup import GlossaryLookup
@@ -144,7 +145,7 @@ class _Scope:
         return cls(snapshot, now, np.flatnonzero(in_region & (years > 0) & (years < year)), year)
 
     def reports(self, docs: np.ndarray) -> int:
-        return len(np.unique(self.snapshot.doc_codes[docs]))
+        return len(distinct(self.snapshot.doc_codes[docs]))
 
 
 def new_terms(
@@ -159,7 +160,7 @@ def new_terms(
     ``limit``; none when nothing earlier is there to compare with (``earlier.reports``
     is 0). Call with the index's dictionary in scope (``PolicyIndex.segmenting``)."""
     scope = _Scope.of_year(snapshot, year, region)
-    earlier_years = np.unique(snapshot.years[scope.before])
+    earlier_years = distinct(snapshot.years[scope.before])
     earlier = Earlier(
         scope.reports(scope.before),
         [int(earlier_years[0]), int(earlier_years[-1])] if len(earlier_years) else [],
@@ -254,7 +255,7 @@ def _first_used_in(snapshot: Snapshot, year: int) -> dict[str, int]:
         at = np.flatnonzero(first == year)
         now.append((table.hashes[at], count[at], table, at))
         seen.append(table.hashes[(first > 0) & (first < year)])
-    earlier = np.unique(np.concatenate(seen)) if seen else np.zeros(0, np.uint64)
+    earlier = distinct(np.concatenate(seen)) if seen else np.zeros(0, np.uint64)
     words: dict[str, int] = {}
     for hashes, counts, table, at in now:
         fresh = ~np.isin(hashes, earlier)
@@ -315,7 +316,7 @@ def _names(scope: _Scope, reports: Reports) -> set[str]:
     snapshot = scope.snapshot
     regions = [name for name in snapshot.region_names if name]
     names = set(place_names()) | set(regions) | {short_name(name) for name in regions}
-    for code in np.unique(snapshot.doc_codes[scope.now]).tolist():
+    for code in distinct(snapshot.doc_codes[scope.now]).tolist():
         speaker = reports.record(snapshot.doc_names[code]).get("speaker")
         if speaker:
             names.add(match_key(speaker))
@@ -349,7 +350,7 @@ def _checked(
     occurrences = sum(k.count(key) for k in keys)
     years_used = snapshot.years[everywhere]
     later = sorted({int(y) for y in years_used[years_used > scope.year].tolist()})
-    regions = len(np.unique(snapshot.region_codes[everywhere[years_used >= scope.year]]))
+    regions = len(distinct(snapshot.region_codes[everywhere[years_used >= scope.year]]))
     heading = bool((snapshot.shapes[now] == HEADING).any())
     salience = (
         math.log2(1 + occurrences)
@@ -385,7 +386,7 @@ def _checked(
 def _in_order(snapshot: Snapshot, docs: np.ndarray, reports: Reports) -> np.ndarray:
     """Paragraphs in the order they were said: by report date, then in the report."""
     codes = snapshot.doc_codes[docs]
-    names = {c: snapshot.doc_names[c] for c in np.unique(codes).tolist()}
+    names = {c: snapshot.doc_names[c] for c in distinct(codes).tolist()}
     rank = {c: (reports[name].get("date") or "", name) for c, name in names.items()}
     place = {c: i for i, c in enumerate(sorted(rank, key=rank.__getitem__))}
     order = np.lexsort((snapshot.numbers()[docs], [place[c] for c in codes.tolist()]))

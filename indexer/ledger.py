@@ -37,6 +37,7 @@ import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from indexer import mapped
+from indexer.arrays import distinct
 
 GROUP = "\x1f"  # ``group + GROUP + member``: a key in a group
 GROWTH = 4  # a run is merged into the one before it unless that is this much bigger
@@ -152,7 +153,7 @@ class Run:
         if self._offsets is None or not len(self.values):
             return []
         ends = np.array(self._file.positions("payloads", needle), dtype=np.int64) + len(needle) - 1
-        rows = np.unique(np.searchsorted(self._offsets, ends, "right") - 1).tolist()
+        rows = distinct(np.searchsorted(self._offsets, ends, "right") - 1).tolist()
         separator = _SEPARATOR.encode()
         if needle.startswith(separator) and self._file.blob(
             "payloads", 0, len(needle) - 1

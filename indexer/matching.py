@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analyzers.ngrams import grams
+from indexer.arrays import distinct
 from indexer.query import (
     AllOf,
     AnyOf,
@@ -152,7 +153,7 @@ class Matcher:
         lists = [ids for ids in lists if len(ids) <= FILL_WORD_LIMIT]
         if not lists:
             return _EMPTY
-        docs = np.unique(np.concatenate(lists))
+        docs = distinct(np.concatenate(lists))
         docs = docs[self.snapshot.paragraphs[docs]]  # glossary records hold text too
         for child in children:
             if isinstance(child, Filter):
@@ -271,4 +272,4 @@ def _concat(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int64)
+    return distinct(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int64)

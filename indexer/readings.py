@@ -20,6 +20,7 @@ import numpy as np
 
 from analyzers.charsets import HAN_RANGES
 from analyzers.pinyin import char_readings, syllables
+from indexer.arrays import distinct
 
 MAX_CHECKS = 32  # strings counted per lookup (a longer one is counted in the paragraphs)
 WALK_LIMIT = 2_000  # strings a walk lists whole; past that, it goes commonest first
@@ -41,7 +42,7 @@ def bigram_paragraphs(keys: list[str]) -> dict[int, int]:
     paragraph = np.repeat(np.arange(len(keys), dtype=np.int64), sizes)[: len(points)]
     pairs = han[:-1] & han[1:]
     codes = ((points[:-1] << _SHIFT) | points[1:])[pairs]
-    each = np.unique((paragraph[:-1][pairs] << (2 * _SHIFT)) | codes)  # once per paragraph
+    each = distinct((paragraph[:-1][pairs] << (2 * _SHIFT)) | codes)  # once per paragraph
     codes, counts = np.unique(each & ((1 << (2 * _SHIFT)) - 1), return_counts=True)
     return dict(zip(codes.tolist(), counts.tolist(), strict=True))
 
@@ -53,7 +54,7 @@ def pack_bigrams(codes: np.ndarray, counts: np.ndarray) -> dict[str, bytes | str
     kept = order[np.asarray(counts)[order] > 0]
     codes, counts = np.asarray(codes, dtype=np.int64)[kept], np.asarray(counts)[kept]
     firsts, seconds = codes >> _SHIFT, codes & ((1 << _SHIFT) - 1)
-    chars = np.unique(np.concatenate([firsts, seconds]))
+    chars = distinct(np.concatenate([firsts, seconds]))
     pairs = np.stack([np.searchsorted(chars, firsts), np.searchsorted(chars, seconds)], axis=1)
     return {
         "chars": "".join(map(chr, chars.tolist())),

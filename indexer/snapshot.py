@@ -22,6 +22,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from indexer import bulk, codes
+from indexer.arrays import distinct
 from indexer.schema import (
     BOOST_TYPECODE,
     LEAD_TYPECODE,
@@ -247,7 +248,7 @@ class Snapshot:
 
     def match_keys_of(self, docs: np.ndarray) -> dict[int, str]:
         """The match keys of ``docs`` (global numbers, any order), decoded."""
-        ordered = np.unique(docs)
+        ordered = distinct(docs)
         keys = (key.decode("utf-8") for key in self.match_keys(ordered))
         return dict(zip(ordered.tolist(), keys, strict=True))
 
