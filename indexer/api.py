@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from platformdirs import user_data_dir
 from whoosh.index import Index
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
@@ -23,9 +22,7 @@ from whoosh.searching import Searcher
 from analyzers.segment import Segmenter, using
 from indexer.arrange import FILL, HitReader, arrange
 from indexer.arrays import distinct
-from indexer.comparison import Comparison, compare, previous_report
 from indexer.errors import DocumentNotFound, IndexUnavailable
-from indexer.formulations import NewTerms, new_terms
 from indexer.interface import (
     SearchInterface,
     children,
@@ -68,6 +65,8 @@ from indexer.variants import offered
 
 if TYPE_CHECKING:
     from indexer.build import IndexReport
+    from indexer.comparison import Comparison
+    from indexer.formulations import NewTerms
 
 T = TypeVar("T")
 
@@ -82,6 +81,8 @@ def default_index_dir() -> Path:
     """``$POLICY_SEARCH_INDEX``, else ``index`` in the per-user data directory."""
     if os.environ.get(INDEX_ENV):
         return Path(os.environ[INDEX_ENV])
+    from platformdirs import user_data_dir  # 5 ms of imports a query given its index skips
+
     return Path(user_data_dir("policy-search")) / "index"
 
 
@@ -408,10 +409,14 @@ class PolicyIndex(SearchInterface):
 
         :raises DocumentNotFound: either is no indexed report.
         """
+        from indexer.comparison import compare
+
         return compare(self.snapshot(), a, b, limit, self._reports, self._glossary)
 
     def previous_report(self, doc: str) -> str | None:
         """The report of ``doc``'s region from the latest year before its own, if any."""
+        from indexer.comparison import previous_report
+
         return previous_report(self.snapshot(), self._reports, doc)
 
     def years(self) -> list[int]:
@@ -429,6 +434,8 @@ class PolicyIndex(SearchInterface):
 
         :raises DocumentNotFound: no report of that year (or region) is indexed.
         """
+        from indexer.formulations import new_terms
+
         snapshot = self.snapshot()
         if region is not None and region not in snapshot.region_names:
             raise DocumentNotFound(f"no report of region {region!r} in the index")

@@ -8,16 +8,18 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import orjson
 
-from indexer.comparison import Comparison
-from indexer.formulations import NewTerms
 from indexer.highlight import terminal_snippet
 from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
 from indexer.lookup import TermEntry
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage
+
+if TYPE_CHECKING:  # what only new-terms and compare print: a search never imports them
+    from indexer.comparison import Comparison
+    from indexer.formulations import NewTerms
 from indexer.targets import COLUMNS as TARGET_COLUMNS
 from indexer.targets import TargetsTable
 
