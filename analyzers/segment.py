@@ -192,6 +192,8 @@ class Segmenter:
         # words that indexing cut a moment before: remember recent texts.
         self._cut = lru_cache(maxsize=CACHED_TEXTS)(self._cut_uncached)
         self._subwords = lru_cache(maxsize=CACHED_WORDS)(self._subwords_uncached)
+        if os.environ.get(ENGINE_VARIABLE) == "jieba":
+            route = None  # the reference asked for: Python jieba cuts everything
         self._route, self._routed = route, 0
         self._reference: Any = None
         self._rust: Any = None

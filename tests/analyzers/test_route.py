@@ -95,8 +95,9 @@ def test_words_taught_again_keep_the_total(table, monkeypatch):
         model.add_words(batch)
     for word in ["技术成果转移", "科技研发和", "六稳六保"]:
         assert model.learn(word)
-    monkeypatch.setenv(segment.ENGINE_VARIABLE, "jieba")
-    reference = Segmenter(model._added)  # Python jieba, taught the same calls in order
+    with monkeypatch.context() as jieba_only:
+        jieba_only.setenv(segment.ENGINE_VARIABLE, "jieba")
+        reference = Segmenter(model._added)  # Python jieba, taught the same calls in order
     assert model.model_total(table[0]) == reference._python().total
     reader = routed(model, table)
     texts = [TOTAL_SENSITIVE, "甲乙丙", "六稳六保放管服", "城镇居民人均可支配收入突破"]
@@ -120,6 +121,12 @@ def test_gives_way_to_jieba_rs(taught, table, monkeypatch):
     learner = routed(taught, table)
     assert learner.learn("新词汇甲乙") and learner.engine == "rjieba"
     assert learner.user_words["新词汇甲乙"] == Segmenter(taught._added)._suggest_freq("新词汇甲乙")
+
+
+def test_the_reference_asked_for_cuts(taught, table, monkeypatch):
+    cutter = routed(taught, table)._route
+    monkeypatch.setenv(segment.ENGINE_VARIABLE, "jieba")
+    assert Segmenter(list(taught.user_words.items()), taught.surplus, cutter).engine == "jieba"
 
 
 def test_word_table_lookups(table):
