@@ -1,30 +1,60 @@
-"""Each segment's report and region columns as integer codes, written once when the
-segment is committed and memory-mapped by every process that opens it.
+"""Each segment's report and region columns as integer codes, and the other values per
+record the query path reads, written once when the segment is committed and
+memory-mapped by every process that opens it.
 
 Facets count hits by report and region, and the query path needs each record's code for
 both. Coded from the columns at every opening, that was a pass over every record (0.15 s
 of a cold query at 200 MB, five times that at 1 GB); a segment never changes once
 written, so the writer codes it once, into a file named as the segment's own
-(``MAIN_<id>.codes``), which Whoosh deletes with the segment. A segment without one (its
-file lost) is coded from its columns, as the writer does.
+(``MAIN_<id>.codes``), which Whoosh deletes with the segment. The same held for the
+snapshot's other per-record arrays (``RECORDS``: which records are paragraphs, years,
+weights, shapes, copies' hashes, lead lengths), decoded from Whoosh's pickled posting
+blocks and big-endian columns at every opening (0.15 s at 1 GB): they are in the file
+too, as the snapshot uses them. A segment without a file of this version (lost, or
+written before) is read from its columns, as the writer does, and given one at the next
+commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 from whoosh.reading import SegmentReader
 
 from indexer import bulk, mapped
+from indexer.schema import (
+    BOOST_TYPECODE,
+    LEAD_TYPECODE,
+    PARAGRAPH,
+    SAME_TYPECODE,
+    SHAPE_TYPECODE,
+)
 
 CODED = ("doc", "region")  # the string columns facets count
 EXTENSION = ".codes"
-_MAGIC = b"PSCODE01"
+_MAGIC = b"PSCODE02"  # 02: with RECORDS
 
 Coded = tuple[np.ndarray, list[str]]  # each record's code, each code's value ("" is 0)
+
+
+def _paragraphs(reader: Any) -> np.ndarray:
+    mask = np.zeros(reader.doc_count_all(), dtype=bool)
+    mask[bulk.postings(reader, "kind", PARAGRAPH)[0]] = True
+    return mask
+
+
+# Each per-record array of the snapshot, computed from a segment's columns.
+RECORDS: dict[str, Callable[[Any], np.ndarray]] = {
+    "paragraphs": _paragraphs,
+    "years": lambda r: bulk.int_column(r, "year", r.schema["year"]),
+    "boosts": lambda r: bulk.numeric_column(r, "boost", BOOST_TYPECODE, 1.0),
+    "shapes": lambda r: bulk.numeric_column(r, "shape", SHAPE_TYPECODE, 0),
+    "same": lambda r: bulk.numeric_column(r, "same", SAME_TYPECODE, 0),
+    "leads": lambda r: bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0),
+}
 
 
 def file_name(segment: Any) -> str:
@@ -35,23 +65,30 @@ def _path(reader: Any) -> Path:
     return mapped.segment_path(reader, EXTENSION)
 
 
-def write(reader: Any, create: Callable[[str], BinaryIO]) -> None:
-    """Code a segment's columns into its codes file, through ``create``."""
+def write(reader: Any, storage: Any) -> None:
+    """Code a segment's columns into its codes file in ``storage``, whole or not at all
+    (a reader may map the file it replaces)."""
     parts: list[mapped.Part] = []
     values = {}
     for name in CODED:
         codes, values[name] = _from_columns(reader, name)
         parts.append((name, codes))
-    mapped.write(create, file_name(reader.segment()), _MAGIC, parts, values=values)
+    parts += [(name, compute(reader)) for name, compute in RECORDS.items()]
+    name = file_name(reader.segment())
+    mapped.write(storage.create_file, f"{name}.tmp", _MAGIC, parts, values=values)
+    storage.rename_file(f"{name}.tmp", name)
 
 
-def read(reader: Any) -> dict[str, Coded]:
-    """A segment's codes for each of ``CODED``, in place."""
+def read(reader: Any) -> tuple[dict[str, Coded], dict[str, np.ndarray]]:
+    """A segment's codes for each of ``CODED`` and its arrays of ``RECORDS``, in place
+    (from its columns where it has no codes file of this version)."""
     try:
         found = mapped.Mapped(_path(reader), _MAGIC)
-    except FileNotFoundError:
-        return {name: _from_columns(reader, name) for name in CODED}
-    return {name: (found.arrays[name], found.header["values"][name]) for name in CODED}
+    except (FileNotFoundError, ValueError):
+        coded = {name: _from_columns(reader, name) for name in CODED}
+        return coded, {name: compute(reader) for name, compute in RECORDS.items()}
+    coded = {name: (found.arrays[name], found.header["values"][name]) for name in CODED}
+    return coded, {name: found.arrays[name] for name in RECORDS}
 
 
 def verify(reader: Any) -> None:
@@ -64,6 +101,10 @@ def verify(reader: Any) -> None:
             stored = found.arrays[name]
             if found.header["values"][name] != values or not np.array_equal(stored, codes):
                 raise ValueError(f"{found.path.name}: the {name} codes differ from the column")
+        for name, compute in RECORDS.items():
+            want, stored = compute(reader), found.arrays[name]
+            if stored.dtype != want.dtype or not np.array_equal(stored, want):
+                raise ValueError(f"{found.path.name}: its {name} differ from the columns")
     finally:
         found.close()
 
@@ -123,12 +164,21 @@ def _run_length(buffer: Any, start: int, value: bytes, limit: int) -> int:
 
 
 def write_missing(storage: Any, schema: Any, segments: list[Any]) -> None:
-    """Code each of ``segments`` that has no codes file yet (the ones a commit adds:
-    new and merged segments): ``BulkWriter``'s ``before_commit``."""
+    """Code each of ``segments`` that has no codes file of this version yet (the ones a
+    commit adds, new and merged, and those written before): ``BulkWriter``'s
+    ``before_commit``."""
     for segment in segments:
-        if segment.doc_count_all() and not storage.file_exists(file_name(segment)):
+        if segment.doc_count_all() and not _current(storage, file_name(segment)):
             reader = SegmentReader(storage, schema, segment)
             try:
-                write(reader, storage.create_file)
+                write(reader, storage)
             finally:
                 reader.close()
+
+
+def _current(storage: Any, name: str) -> bool:
+    try:
+        with open(Path(storage.folder) / name, "rb") as f:
+            return f.read(len(_MAGIC)) == _MAGIC
+    except FileNotFoundError:
+        return False

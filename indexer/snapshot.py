@@ -23,13 +23,6 @@ from whoosh.searching import Searcher
 
 from indexer import bulk, codes
 from indexer.arrays import distinct
-from indexer.schema import (
-    BOOST_TYPECODE,
-    LEAD_TYPECODE,
-    PARAGRAPH,
-    SAME_TYPECODE,
-    SHAPE_TYPECODE,
-)
 
 TERM_CACHE_BYTES = 64 * 2**20  # posting lists kept per process, by their arrays' size
 TERM_FREQUENCIES = 1 << 16  # document frequencies kept per commit
@@ -60,28 +53,19 @@ class Snapshot:
         for reader, offset in zip(self.readers, self.offsets, strict=True):
             alive[bulk.deleted(reader) + offset] = False
         self.alive = alive
-        self.paragraphs = self._per_record(
-            "paragraphs", lambda r: _mask(bulk.postings(r, "kind", PARAGRAPH)[0], r)
-        )
-        self.paragraphs &= alive
-        coded = [codes.read(reader) for reader in self.readers]
+        coded, records = zip(*map(codes.read, self.readers), strict=True) if leaves else ((), ())
         self.doc_codes, self.doc_names, self.doc_ranks = self._codes(coded, "doc")
         self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
         self.region_codes, self.region_names, self.region_ranks = self._codes(coded, "region")
-        year = searcher.schema["year"]
-        self.years = self._per_record("years", lambda r: bulk.int_column(r, "year", year))
-        self.boosts = self._per_record(
-            "boosts", lambda r: bulk.numeric_column(r, "boost", BOOST_TYPECODE, 1.0)
-        )
-        self.shapes = self._per_record(
-            "shapes", lambda r: bulk.numeric_column(r, "shape", SHAPE_TYPECODE, 0)
-        )
-        self.same = self._per_record(
-            "same", lambda r: bulk.numeric_column(r, "same", SAME_TYPECODE, 0)
-        )
-        self.leads = self._per_record(
-            "leads", lambda r: bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0)
-        )
+        # Each segment's arrays, mapped from its codes file (or a previous snapshot's).
+        where = {id(reader): found for reader, found in zip(self.readers, records, strict=True)}
+        self.paragraphs = self._per_record("paragraphs", lambda r: where[id(r)]["paragraphs"])
+        self.paragraphs &= alive
+        self.years = self._per_record("years", lambda r: where[id(r)]["years"])
+        self.boosts = self._per_record("boosts", lambda r: where[id(r)]["boosts"])
+        self.shapes = self._per_record("shapes", lambda r: where[id(r)]["shapes"])
+        self.same = self._per_record("same", lambda r: where[id(r)]["same"])
+        self.leads = self._per_record("leads", lambda r: where[id(r)]["leads"])
         self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
         self.key_bytes = self._concat([k.ends - k.starts for k in self.keys])
         count = int(self.paragraphs.sum())
@@ -264,12 +248,6 @@ class Snapshot:
 def _arrays(value: Any) -> list[np.ndarray]:
     items = value if isinstance(value, tuple) else (value,)
     return [a for a in items if isinstance(a, np.ndarray)]
-
-
-def _mask(docs: np.ndarray, reader: Any) -> np.ndarray:
-    mask = np.zeros(reader.doc_count_all(), dtype=bool)
-    mask[docs] = True
-    return mask
 
 
 class _Carried:

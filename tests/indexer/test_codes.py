@@ -82,3 +82,35 @@ def test_mapped_files_read_back_in_place_and_detect_damage(tmp_path):
     (tmp_path / "f.bin").write_bytes(bytes(data))
     with pytest.raises(ValueError, match="checksum"):
         mapped.Mapped(tmp_path / "f.bin", b"TESTMAP1").verify()
+
+
+def _record_arrays(index_dir) -> dict[str, np.ndarray]:
+    with PolicyIndex.open(index_dir) as ix:
+        snapshot = ix.snapshot()
+        return {name: getattr(snapshot, name).copy() for name in codes.RECORDS}
+
+
+def test_per_record_arrays_read_in_place_as_from_the_columns(seed_index_dir, tmp_path):
+    """The snapshot's per-record arrays come mapped from the codes files, equal (values
+    and types) to what the columns give; a file of the version before is read from the
+    columns and written again at the next commit."""
+    copy = tmp_path / "index"
+    copy.mkdir()
+    for path in seed_index_dir.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    mapped_arrays = _record_arrays(copy)
+    assert mapped_arrays["paragraphs"].sum() > 300 and (mapped_arrays["years"] > 0).any()
+    files = sorted(copy.glob(f"*{codes.EXTENSION}"))
+    for path in files:
+        data = bytearray(path.read_bytes())
+        data[:8] = b"PSCODE01"  # written before the arrays were
+        path.write_bytes(bytes(data))
+    from_columns = _record_arrays(copy)
+    assert mapped_arrays.keys() == from_columns.keys()
+    for name, array in mapped_arrays.items():
+        assert array.dtype == from_columns[name].dtype and np.array_equal(array, from_columns[name])
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "x.txt").write_text("一、总体要求\n持续优化营商环境。\n", encoding="utf-8")
+    PolicyIndex.update(copy, [more], progress=False)
+    assert all(p.read_bytes()[:8] == b"PSCODE02" for p in copy.glob(f"*{codes.EXTENSION}"))
