@@ -24,10 +24,13 @@ def test_lookups_in_the_index_answer_as_the_glossary_in_memory(seed_index):
 
 
 def test_opening_reads_no_glossary_entry_nor_every_report(seed_index_dir, monkeypatch):
-    read = []
-    original = store._definition
+    read, expanded = [], []
+    original, expansion = store._definition, store._expansion
     monkeypatch.setattr(
         store, "_definition", lambda rec, reports: read.append(1) or original(rec, reports)
+    )
+    monkeypatch.setattr(
+        store, "_expansion", lambda found, reports: expanded.append(1) or expansion(found, reports)
     )
 
     def every_report(searcher):
@@ -36,9 +39,9 @@ def test_opening_reads_no_glossary_entry_nor_every_report(seed_index_dir, monkey
     monkeypatch.setattr(store, "iter_documents", every_report)
     with PolicyIndex.open(seed_index_dir) as ix:
         ix.snapshot()
-        assert read == []
+        assert read == [] and expanded == []  # nor an expansion's report
         hits = ix.search("高质量发展", limit=3).hits
-        assert read == []  # no glossary term in the query: nothing read
+        assert read == [] and expanded == []  # no glossary term in the query: nothing read
         assert hits and all(h.label.endswith("政府工作报告") for h in hits)  # read as named
         assert ix.glossary("三个一批").entries and 0 < len(read) < 10
 
