@@ -205,11 +205,10 @@ def numeric_column(reader: Any, name: str, typecode: str, default: float) -> np.
     return out
 
 
-def field_lengths(reader: Any, field: str) -> np.ndarray:
-    """Each document's length in ``field`` as Whoosh's scorers see it (its length byte
-    decoded; 0 where the field is empty)."""
-    encoded = numeric_column(reader, f"_{field}_len", "B", 0)
-    return BYTE_TO_LENGTH[encoded]
+def field_length_bytes(reader: Any, field: str) -> np.ndarray:
+    """Each document's length byte in ``field``: ``BYTE_TO_LENGTH`` of it is its length
+    as Whoosh's scorers see it (0 where the field is empty)."""
+    return numeric_column(reader, f"_{field}_len", "B", 0)
 
 
 class BytesColumn:

@@ -36,6 +36,7 @@ from typing import Any, AnyStr
 import numpy as np
 
 from analyzers.charsets import SENTENCE_END
+from indexer.bulk import BYTE_TO_LENGTH
 from indexer.ingest.glossary import is_glossary_heading
 from indexer.ingest.paragraphs import SECTION_SEPARATOR
 from indexer.matching import Matcher, Matches, merged
@@ -187,11 +188,12 @@ class Ranker:
                 if not inside.any():
                     continue
                 if lengths is None:
-                    lengths = snapshot.field_lengths(field)
+                    lengths = snapshot.field_length_bytes(field)
                 hit = ids[inside]
                 freq = np.ones(len(hit)) if tf is None else tf[inside]
                 word_idf = idf(snapshot.size, snapshot.doc_frequency(field, word))
-                scores[at[inside]] += weight * bm25(word_idf, freq, lengths[hit], average)
+                length = BYTE_TO_LENGTH[lengths[hit]]
+                scores[at[inside]] += weight * bm25(word_idf, freq, length, average)
         return scores
 
     def _keys(self, docs: np.ndarray) -> Iterator[tuple[bytes, float]]:

@@ -206,12 +206,16 @@ class Snapshot:
                 self._numbers = numbers
         return numbers
 
-    def field_lengths(self, field: str) -> np.ndarray:
-        """Each record's length in ``field`` as BM25F sees it, read on first use."""
+    def field_length_bytes(self, field: str) -> np.ndarray:
+        """Each record's length byte in ``field`` (``bulk.BYTE_TO_LENGTH`` of it is its
+        length as BM25F sees it), read on first use: a byte a record, decoded for the
+        matches only (decoding all 3.5 M records of 1 GB took a cold query 0.05 s)."""
         with self._lock:
             lengths = self._lengths.get(field)
         if lengths is None:
-            lengths = self._per_record(f"lengths:{field}", lambda r: bulk.field_lengths(r, field))
+            lengths = self._per_record(
+                f"lengths:{field}", lambda r: bulk.field_length_bytes(r, field)
+            )
             with self._lock:
                 self._lengths[field] = lengths
         return lengths
