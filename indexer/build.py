@@ -223,7 +223,7 @@ def repair_index(index_dir: Path, damaged: set[str], progress: bool | None = Non
         for key in sorted(k for k in damaged if k.startswith(WORD_TABLE_DAMAGE)):
             # jieba's dictionary alone makes it: written again, whole
             name = key[len(WORD_TABLE_DAMAGE) :]
-            wordtable.write_table(index_dir, name, MappedStorage(str(index_dir)).create_file)
+            wordtable.write_table(MappedStorage(str(index_dir)), name)
             damaged = damaged - {key}
         if not damaged:
             return IndexReport()
@@ -401,7 +401,7 @@ def _update_with(
                     "schema": SCHEMA_VERSION,
                     "words": list(segmenter.user_words.items()),
                     "surplus": segmenter.surplus,
-                    **wordtable.record_fields(index_dir, writer.storage.create_file, segmenter),
+                    **wordtable.record_fields(index_dir, writer.storage, segmenter),
                 },
             )
         commit_segments(writer, segments)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from analyzers.route import WORD_TABLE_MAGIC, RouteCutter, WordTable, table_parts
 from analyzers.segment import Segmenter, dictionary_words
@@ -37,9 +37,7 @@ def table_name() -> str:
     return f"{PREFIX}{zlib.crc32(_dictionary_file().read_bytes()):08x}{SUFFIX}"
 
 
-def record_fields(
-    index_dir: Path, create: Callable[[str], BinaryIO], segmenter: Segmenter
-) -> dict[str, Any]:
+def record_fields(index_dir: Path, storage: Any, segmenter: Segmenter) -> dict[str, Any]:
     """What the dictionary record names for readers: the table (written if the index
     lacks it) and the total of the model that cut the commit; nothing when Python jieba
     cut it (``segmenter.surplus`` is None), whose total the table does not reproduce."""
@@ -50,7 +48,7 @@ def record_fields(
         table = mapped.Mapped(index_dir / name, WORD_TABLE_MAGIC)
         table.verify()
     except (OSError, ValueError):  # none yet, or damaged: (re)written
-        write_table(index_dir, name, create)
+        write_table(storage, name)
         table = mapped.Mapped(index_dir / name, WORD_TABLE_MAGIC)
     try:
         total = segmenter.model_total(WordTable(table.arrays))
@@ -66,13 +64,13 @@ def _dictionary_parts() -> tuple[list[tuple[str, Any]], int]:
     return table_parts(words), max(map(len, words))
 
 
-def write_table(index_dir: Path, name: str, create: Callable[[str], BinaryIO]) -> None:
-    """Write the table of dict.txt as ``name``, whole or not at all (a reader may map
-    the file it replaces)."""
+def write_table(storage: Any, name: str) -> None:
+    """Write the table of dict.txt as ``name`` into the index's ``storage``, whole or
+    not at all (a reader may map the file it replaces), durably."""
     parts, longest = _dictionary_parts()
     temporary = f"{name}.tmp"
-    mapped.write(create, temporary, WORD_TABLE_MAGIC, parts, longest=longest)
-    (index_dir / temporary).replace(index_dir / name)
+    mapped.write(storage.create_file, temporary, WORD_TABLE_MAGIC, parts, longest=longest)
+    storage.rename_file(temporary, name)
 
 
 def open_route(

@@ -187,7 +187,8 @@ def test_files_reach_the_disk_before_the_commit_names_them(
 ):
     """fsync order, as SQLite and Lucene keep it: every file of the new commit (its
     segments and its tables' runs), and the new TOC, is synced before the TOC is renamed
-    into place; the directory right after."""
+    into place (under its name, or a temporary one renamed to it before); the directory
+    right after."""
     events: list[str] = []
     real_fsync, real_rename = os.fsync, MappedStorage.rename_file
 
@@ -205,7 +206,9 @@ def test_files_reach_the_disk_before_the_commit_names_them(
     PolicyIndex.update(seeded, [seed_variants(tmp_path / "extra", 1)], progress=False)
     [publish] = [i for i, event in enumerate(events) if event.startswith("rename _MAIN_")]
     _, temporary, toc = events[publish].split()
-    synced_before = {event.split()[1] for event in events[:publish] if event.startswith("sync")}
+    renamed = dict(e.split()[1:] for e in events[:publish] if e.startswith("rename "))
+    synced = [event.split()[1] for event in events[:publish] if event.startswith("sync")]
+    synced_before = {renamed.get(name, name) for name in synced}
     new_files = listing(seeded) - listed - {toc}
     assert new_files and all(name.startswith(("MAIN_", "ledger-")) for name in new_files)
     assert any(name.startswith("ledger-") for name in new_files)  # the tables' new runs
