@@ -5,14 +5,12 @@ a process cuts much or learns."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from analyzers import segment
 from analyzers.route import RouteCutter, WordTable, table_parts
 from analyzers.segment import Segmenter
-from benchmarks.corpus import dictionary_words, generate
+from benchmarks.corpus import generate
 
 pytest.importorskip("rjieba", reason="rjieba is not installed: the table is not written")
 
@@ -35,14 +33,6 @@ def routed(model: Segmenter, table: tuple[WordTable, int]) -> Segmenter:
     return reader
 
 
-def first_difference(reader: Segmenter, model: Segmenter, texts) -> tuple | None:
-    for text in texts:
-        got, want = reader._cut_uncached(text), model._cut_uncached(text)
-        if got != want:
-            return text, got, want
-    return None
-
-
 @pytest.fixture(scope="module")
 def taught(parsed_seeds) -> Segmenter:
     model = Segmenter()
@@ -58,7 +48,9 @@ def never_gives_way(monkeypatch):
     monkeypatch.setattr(segment, "ROUTED_CHARACTERS", 10**9)
 
 
-def test_seeds_and_generated_text_cut_as_jieba_rs(taught, table, parsed_seeds, tmp_path):
+def test_seeds_and_generated_text_cut_as_jieba_rs(
+    taught, table, parsed_seeds, tmp_path, first_difference
+):
     reader = routed(taught, table)
     texts = [p.text for d in parsed_seeds.values() for p in d.paragraphs]
     files = generate(tmp_path, 0.3, seed=11)
@@ -68,22 +60,15 @@ def test_seeds_and_generated_text_cut_as_jieba_rs(taught, table, parsed_seeds, t
     assert reader.engine == "route"
 
 
-def test_random_dictionary_strings(taught, table):
+def test_random_dictionary_strings(taught, table, first_difference, dictionary_strings):
     reader = routed(taught, table)
-    rng = random.Random(20261205)
-    vocabulary = dictionary_words()
     jargon = list(taught.user_words)
-    chars = [w[0] for w in rng.sample(vocabulary, 500)]
-    texts = [
-        "".join(rng.choice((vocabulary, jargon, chars)[rng.randrange(3)]) for _ in range(k))
-        for k in (rng.randint(1, 12) for _ in range(3000))
-    ]
-    assert first_difference(reader, taught, texts) is None
+    assert first_difference(reader, taught, dictionary_strings(20261205, jargon, 3000, 12)) is None
     words = ["营商环境", "放管服", "的", "不是一个词", *jargon[:50]]
     assert [reader.is_known(w) for w in words] == [taught.is_known(w) for w in words]
 
 
-def test_words_taught_again_keep_the_total(table, monkeypatch):
+def test_words_taught_again_keep_the_total(table, monkeypatch, first_difference):
     """Re-adding a dictionary word or a user word changes jieba's total in its own way;
     the total the writer records is Python jieba's, and the cuts follow it."""
     model = Segmenter()

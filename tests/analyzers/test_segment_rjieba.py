@@ -30,15 +30,6 @@ def make(monkeypatch: pytest.MonkeyPatch, engine: str, words=()) -> Segmenter:
     return seg
 
 
-def first_difference(fast: Segmenter, ref: Segmenter, texts) -> tuple | None:
-    """The first text cut differently, with both cuts; None if all agree word for word."""
-    for text in texts:
-        got, want = fast._cut_uncached(text), ref._cut_uncached(text)
-        if got != want:
-            return text, got, want
-    return None
-
-
 @pytest.fixture(scope="module")
 def taught(parsed_seeds) -> tuple[Segmenter, Segmenter]:
     """rjieba and Python jieba, each taught the jargon that indexing the seeds learns."""
@@ -72,31 +63,24 @@ def test_learned_frequencies_match(taught):
     assert fast.user_words["一体化"] == 1179  # dict.txt has 1178: rjieba would suggest 1178
 
 
-def test_seeds_cut_identically(taught, seed_texts):
+def test_seeds_cut_identically(taught, seed_texts, first_difference):
     assert first_difference(*taught, seed_texts) is None
 
 
-def test_generated_corpus_cuts_identically(taught, tmp_path):
+def test_generated_corpus_cuts_identically(taught, tmp_path, first_difference):
     files = generate(tmp_path, 0.3, seed=7)
     texts = [line for f in files for line in f.read_text(encoding="utf-8").splitlines()]
     assert sum(map(len, texts)) > 90_000
     assert first_difference(*taught, texts) is None
 
 
-def test_random_dictionary_strings_cut_identically(taught):
+def test_random_dictionary_strings_cut_identically(taught, first_difference, dictionary_strings):
     fast, ref = taught
-    rng = random.Random(20240601)
-    vocabulary = dictionary_words()
-    jargon = list(fast.user_words)
-    chars = [w[0] for w in rng.sample(vocabulary, 500)]
-    texts = [
-        "".join(rng.choice((vocabulary, jargon, chars)[rng.randrange(3)]) for _ in range(k))
-        for k in (rng.randint(1, 8) for _ in range(5000))
-    ]
+    texts = dictionary_strings(20240601, list(fast.user_words), 5000, 8)
     assert first_difference(fast, ref, texts) is None
 
 
-def test_words_added_at_runtime(monkeypatch, seed_texts):
+def test_words_added_at_runtime(monkeypatch, seed_texts, first_difference):
     fast, ref = make(monkeypatch, "auto"), make(monkeypatch, "jieba")
     batches = [
         [("了", 883634)],  # a dictionary word again: only its total changes
@@ -186,7 +170,7 @@ def test_forked_child_cuts_like_its_parent(taught, seed_texts):
     assert "稳六保" in learned and "稳六保" not in fast.user_words  # nothing shared back
 
 
-def test_environment_forces_python_jieba(monkeypatch, plain, seed_texts):
+def test_environment_forces_python_jieba(monkeypatch, plain, seed_texts, first_difference):
     assert plain[1].engine == "jieba"
     assert first_difference(*plain, seed_texts[::2]) is None
     monkeypatch.setenv(segment.ENGINE_VARIABLE, "rust")
@@ -194,7 +178,7 @@ def test_environment_forces_python_jieba(monkeypatch, plain, seed_texts):
         Segmenter()
 
 
-def test_missing_rjieba_falls_back(monkeypatch, taught, seed_texts):
+def test_missing_rjieba_falls_back(monkeypatch, taught, seed_texts, first_difference):
     fast, _ = taught
     monkeypatch.setitem(sys.modules, "rjieba", None)  # import rjieba raises ImportError
     monkeypatch.delenv(segment.ENGINE_VARIABLE, raising=False)
@@ -216,7 +200,7 @@ def test_failed_self_check_falls_back(monkeypatch, caplog):
     assert [w for w, _, _ in seg.words("南京市长江大桥")] == ["南京市", "长江大桥"]
 
 
-def test_zero_frequency_falls_back(monkeypatch, seed_texts):
+def test_zero_frequency_falls_back(monkeypatch, seed_texts, first_difference):
     """A word at 0 stays out of Python jieba's route but not out of jieba-rs's: for such a
     dictionary the Segmenter switches to Python jieba, with every word added before."""
     words = [("技术成果转移", 9), ("发展", 0)]
@@ -226,7 +210,9 @@ def test_zero_frequency_falls_back(monkeypatch, seed_texts):
     assert first_difference(fast, ref, [TOTAL_SENSITIVE, *seed_texts[::6]]) is None
 
 
-def test_a_dictionary_loaded_with_its_surplus_cuts_as_one_that_reads_dict_txt(monkeypatch):
+def test_a_dictionary_loaded_with_its_surplus_cuts_as_one_that_reads_dict_txt(
+    monkeypatch, first_difference
+):
     """The index keeps the surplus with its words: a process that opens it does not read
     jieba's dict.txt for the old frequencies of re-added words, and cuts the same."""
     words = [("了", 5), ("三个一批", 200), ("科技研发", 3000)]
@@ -240,7 +226,7 @@ def test_a_dictionary_loaded_with_its_surplus_cuts_as_one_that_reads_dict_txt(mo
     assert first_difference(kept, read, texts) is None
 
 
-def test_learning_needs_no_python_jieba_and_suggests_its_frequencies(monkeypatch):
+def test_learning_needs_no_python_jieba_and_suggests_its_frequencies(monkeypatch, first_difference):
     """A new word's frequency is Python jieba's suggest_freq, computed from jieba-rs's cut,
     dict.txt and the words added so far (prefixes count 0, as in its FREQ): indexing one
     report with new jargon no longer loads Python jieba (0.8 s)."""
