@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 CACHED_TEXTS = 4096
 CACHED_WORDS = 1 << 16  # long words whose subwords are remembered
-# What a process cuts from the mapped table before it builds jieba-rs (0.1 s, the time
-# the table takes for about 10,000 characters): a query's few, not a report's thousands.
+# What a process cuts from the mapped table before it builds jieba-rs (0.1 s, what the
+# table takes for some 15,000 characters): a query's few, not a report's thousands.
 ROUTED_CHARACTERS = 4096
 
 # What jieba cuts (the Han part of its re_han_default, U+4E00–U+9FD5); other Han characters
@@ -217,7 +217,8 @@ class Segmenter:
 
     def _model(self) -> None:
         """Leave the mapped table for a model (caller holds the lock): to learn, or to
-        cut much, which jieba-rs does twenty times faster."""
+        cut much, which jieba-rs does 16 times faster (0.4 against 6.5 µs a character
+        on the seeds)."""
         if self._route is not None:
             self._route = None
             self._start(list(self.user_words.items()), self._surplus)
