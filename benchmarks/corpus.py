@@ -25,10 +25,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-import jieba
-
 from analyzers.charsets import HAN
-from analyzers.segment import Segmenter, is_han_word
+from analyzers.segment import Segmenter, dictionary_file, is_han_word
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -115,8 +113,8 @@ def _segmenter() -> Segmenter:
 @cache
 def dictionary_words() -> list[str]:
     """Han words from jieba's dictionary, rarer ones included: a vocabulary to grow into."""
-    path = Path(jieba.__file__).parent / "dict.txt"
-    words = [line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    text = dictionary_file().read_text(encoding="utf-8")
+    words = [line.split(" ", 1)[0] for line in text.splitlines()]
     return [w for w in words if 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w)]
 
 

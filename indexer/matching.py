@@ -153,7 +153,7 @@ class Matcher:
         lists = [ids for ids in lists if len(ids) <= FILL_WORD_LIMIT]
         if not lists:
             return _EMPTY
-        docs = distinct(np.concatenate(lists))
+        docs = _union(lists)
         docs = docs[self.snapshot.paragraphs[docs]]  # glossary records hold text too
         for child in children:
             if isinstance(child, Filter):

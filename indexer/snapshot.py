@@ -59,13 +59,16 @@ class Snapshot:
         self.region_codes, self.region_names, self.region_ranks = self._codes(coded, "region")
         # Each segment's arrays, mapped from its codes file (or a previous snapshot's).
         where = {id(reader): found for reader, found in zip(self.readers, records, strict=True)}
-        self.paragraphs = self._per_record("paragraphs", lambda r: where[id(r)]["paragraphs"])
-        self.paragraphs &= alive
-        self.years = self._per_record("years", lambda r: where[id(r)]["years"])
-        self.boosts = self._per_record("boosts", lambda r: where[id(r)]["boosts"])
-        self.shapes = self._per_record("shapes", lambda r: where[id(r)]["shapes"])
-        self.same = self._per_record("same", lambda r: where[id(r)]["same"])
-        self.leads = self._per_record("leads", lambda r: where[id(r)]["leads"])
+
+        def mapped(name: str) -> np.ndarray:
+            return self._per_record(name, lambda reader: where[id(reader)][name])
+
+        self.paragraphs = mapped("paragraphs") & alive
+        self.years = mapped("years")
+        self.boosts = mapped("boosts")
+        self.shapes = mapped("shapes")
+        self.same = mapped("same")
+        self.leads = mapped("leads")
         self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
         self.key_bytes = self._concat([k.ends - k.starts for k in self.keys])
         count = int(self.paragraphs.sum())
@@ -177,14 +180,7 @@ class Snapshot:
     def handover(self) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], Any]]:
         """Its per-record arrays, by name, and the posting lists it has read: what the
         next commit's snapshot takes over (``_Carried``)."""
-        arrays = {
-            "paragraphs": self.paragraphs,
-            "years": self.years,
-            "boosts": self.boosts,
-            "shapes": self.shapes,
-            "same": self.same,
-            "leads": self.leads,
-        }
+        arrays = {name: getattr(self, name) for name in codes.RECORDS}
         with self._lock:
             if self._numbers is not None:
                 arrays["numbers"] = self._numbers

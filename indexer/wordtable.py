@@ -10,7 +10,6 @@ jieba-rs; a damaged one is found by ``check`` and written again by ``check --rep
 
 from __future__ import annotations
 
-import importlib.util
 import zlib
 from collections.abc import Mapping
 from contextlib import suppress
@@ -19,22 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.route import WORD_TABLE_MAGIC, RouteCutter, WordTable, table_parts
-from analyzers.segment import Segmenter, dictionary_words
+from analyzers.segment import Segmenter, dictionary_file, dictionary_words
 from indexer import mapped
 
 PREFIX, SUFFIX = "jieba-", ".words"
 
 
-def _dictionary_file() -> Path:
-    spec = importlib.util.find_spec("jieba")
-    assert spec is not None and spec.origin is not None
-    return Path(spec.origin).parent / "dict.txt"
-
-
 @cache
 def table_name() -> str:
     """The table's file name for the installed jieba's dict.txt."""
-    return f"{PREFIX}{zlib.crc32(_dictionary_file().read_bytes()):08x}{SUFFIX}"
+    return f"{PREFIX}{zlib.crc32(dictionary_file().read_bytes()):08x}{SUFFIX}"
 
 
 def record_fields(index_dir: Path, storage: Any, segmenter: Segmenter) -> dict[str, Any]:
