@@ -36,6 +36,7 @@ from indexer.schema import (
 CODED = ("doc", "region")  # the string columns facets count
 EXTENSION = ".codes"
 _MAGIC = b"PSCODE02"  # 02: with RECORDS
+_BEFORE = b"PSCODE01"  # the codes alone: read from the columns, rewritten at a commit
 
 Coded = tuple[np.ndarray, list[str]]  # each record's code, each code's value ("" is 0)
 
@@ -92,8 +93,12 @@ def read(reader: Any) -> tuple[dict[str, Coded], dict[str, np.ndarray]]:
 
 
 def verify(reader: Any) -> None:
-    """ValueError unless the segment's codes file holds what its columns say."""
-    found = mapped.Mapped(_path(reader), _MAGIC)
+    """ValueError unless the segment's codes file holds what its columns say (a file of
+    the version before holds the codes alone: no damage, only not yet rewritten)."""
+    path = _path(reader)
+    with open(path, "rb") as f:
+        before = f.read(len(_BEFORE)) == _BEFORE
+    found = mapped.Mapped(path, _BEFORE if before else _MAGIC)
     try:
         found.verify()
         for name in CODED:
@@ -101,7 +106,7 @@ def verify(reader: Any) -> None:
             stored = found.arrays[name]
             if found.header["values"][name] != values or not np.array_equal(stored, codes):
                 raise ValueError(f"{found.path.name}: the {name} codes differ from the column")
-        for name, compute in RECORDS.items():
+        for name, compute in () if before else RECORDS.items():
             want, stored = compute(reader), found.arrays[name]
             if stored.dtype != want.dtype or not np.array_equal(stored, want):
                 raise ValueError(f"{found.path.name}: its {name} differ from the columns")

@@ -9,6 +9,7 @@ import pytest
 from indexer import codes, mapped
 from indexer.api import PolicyIndex
 from indexer.storage import MappedStorage
+from indexer.store import check_index
 
 
 def _segment_files(index_dir) -> tuple[set[str], set[str]]:
@@ -106,6 +107,8 @@ def test_per_record_arrays_read_in_place_as_from_the_columns(seed_index_dir, tmp
         data[:8] = b"PSCODE01"  # written before the arrays were
         path.write_bytes(bytes(data))
     from_columns = _record_arrays(copy)
+    problems, read = check_index(copy)  # not yet rewritten is no damage
+    assert problems == {} and read["segments"] == len(files)
     assert mapped_arrays.keys() == from_columns.keys()
     for name, array in mapped_arrays.items():
         assert array.dtype == from_columns[name].dtype and np.array_equal(array, from_columns[name])
