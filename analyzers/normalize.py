@@ -12,6 +12,7 @@ text are valid offsets into the original (stored) text and highlights stay exact
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from analyzers.charsets import FULLWIDTH_ASCII, FULLWIDTH_SHIFT
 from analyzers.traditional import t2s_table
@@ -51,6 +52,59 @@ def match_key(text: str) -> str:
     '四上企业'
     """
     return fold(text).translate(_UNKEYED)
+
+
+# What a text holds beyond its match key: the characters folding changes or the key
+# leaves out (never an ASCII digit, which the patch's gaps are written in).
+_CHANGED = sorted({c for c, to in _FOLD.items() if to != c} | set(_UNKEYED))
+_LEFT_OUT = frozenset(chr(c) for c in _CHANGED if _FOLD.get(c, c) in _UNKEYED)
+
+
+@cache
+def _patched() -> re.Pattern[str]:
+    """The characters ``text_patch`` writes, as a pattern (compiled on first use: only
+    the writer asks, and 4,000 characters take a process 4 ms to compile)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in _CHANGED) + "]")
+
+
+_PATCH_ITEM = re.compile("([0-9]*)([^0-9])", re.DOTALL)
+
+
+def text_patch(text: str) -> str:
+    """What ``restore`` needs besides ``text``'s match key to give ``text`` back: each
+    character the key folds or leaves out, after the count of characters the key keeps
+    as they are since the one before (in decimal, left out when 0). An index keeps the
+    key anyway, so a paragraph's stored text is this: a few characters in a hundred.
+
+    >>> text_patch("“四上” 企业：ＰＭ２．５")
+    '“2” 2：ＰＭ２．５'
+    """
+    parts, kept_from = [], 0
+    for found in _patched().finditer(text):
+        at = found.start()
+        parts.append(f"{at - kept_from or ''}{text[at]}")
+        kept_from = at + 1
+    return "".join(parts)
+
+
+def restore(key: str, patch: str) -> str:
+    """The text whose match key is ``key`` and patch ``patch`` (``text_patch``).
+
+    >>> restore("四上企业:pm2.5", "“2” 2：ＰＭ２．５")
+    '“四上” 企业：ＰＭ２．５'
+    """
+    if not patch:
+        return key
+    parts, at = [], 0
+    for kept, char in _PATCH_ITEM.findall(patch):
+        if kept:
+            parts.append(key[at : at + int(kept)])
+            at += int(kept)
+        parts.append(char)
+        if char not in _LEFT_OUT:
+            at += 1  # the key holds it folded
+    parts.append(key[at:])
+    return "".join(parts)
 
 
 # The same characters as a pattern: where the key's offsets skip ahead.

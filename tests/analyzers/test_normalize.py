@@ -10,6 +10,8 @@ from analyzers.normalize import (
     fold,
     key_offsets,
     match_key,
+    restore,
+    text_patch,
 )
 
 
@@ -100,3 +102,39 @@ def test_the_traditional_table_is_each_character_converted_on_its_own():
             if len(simplified) == 1 and simplified != chr(code):
                 one_by_one[code] = ord(simplified)
     assert t2s_table() == one_by_one and len(one_by_one) > 4000
+
+
+# Every character the patch writes or passes over: folded ones (full-width, upper case,
+# traditional), left-out ones (whitespace of every kind, quotes, zero-width), digits,
+# which the patch's counts are written in, and plain Chinese.
+_PATCH_ALPHABET = (
+    st.sampled_from(
+        list(
+            "ＰＭ２．５　，：营商環境“”‘’「」『』 \t\n\r\x0b\u2028\u200b\ufeffABab0123456789丨〔】"
+        )
+    )
+    | st.characters()
+)
+
+
+@given(st.text(_PATCH_ALPHABET))
+def test_restore_gives_back_the_text_from_its_key_and_patch(text):
+    assert restore(match_key(text), text_patch(text)) == text
+
+
+def test_restore_gives_back_every_seed_paragraph_from_a_short_patch(seed_files, parsed_seeds):
+    raw = [line for f in seed_files for line in f.read_text(encoding="utf-8-sig").splitlines()]
+    for line in raw:  # the seeds' own lines, stray whitespace and all
+        assert restore(match_key(line), text_patch(line)) == line
+    lines = [p.text for parsed in parsed_seeds.values() for p in parsed.paragraphs]
+    patches = [text_patch(line) for line in lines]
+    for line, patch in zip(lines, patches, strict=True):
+        assert restore(match_key(line), patch) == line
+    # what a stored paragraph costs beyond its key: its full-width punctuation, mostly
+    patch_bytes = sum(len(p.encode("utf-8")) for p in patches)
+    assert patch_bytes < 0.12 * sum(len(line.encode("utf-8")) for line in lines)
+
+
+def test_text_without_folded_or_left_out_characters_has_no_patch():
+    assert text_patch("优化营商环境。2023年") == ""
+    assert restore("优化营商环境。2023年", "") == "优化营商环境。2023年"
