@@ -29,7 +29,6 @@ from analyzers.normalize import match_key
 from indexer.api import PolicyIndex
 from indexer.export import tokens
 from indexer.ingest.glossary import EXPANSION
-from indexer.schema import PARAGRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "benchmarks" / "judged"
@@ -129,7 +128,7 @@ class PlainBM25:
         lengths = []
         with ix.segmenting():
             self.analyzer = word_analyzer()
-            for p in ix.searcher().documents(kind=PARAGRAPH):
+            for p in ix.snapshot().paragraph_records():
                 words = tokens(self.analyzer, p["text"]).split()
                 for word, tf in Counter(words).items():
                     self.postings[word].append((len(self.paragraphs), tf))

@@ -365,8 +365,8 @@ class PolicyIndex(SearchInterface):
         snapshot = self.snapshot()
         matched = Matcher(snapshot).match(node).docs
         texts = [key.decode("utf-8") for key in snapshot.match_keys(matched)]
-        stored = snapshot.searcher.stored_fields
-        return ((stored(d), key) for d, key in zip(matched.tolist(), texts, strict=True))
+        stored = snapshot.stored_fields
+        return ((stored(d, key), key) for d, key in zip(matched.tolist(), texts, strict=True))
 
     @segmented
     def document(self, doc: str, *, highlight: str = "") -> dict[str, Any]:
@@ -381,9 +381,10 @@ class PolicyIndex(SearchInterface):
             raise DocumentNotFound(f"no document {doc!r} in the index")
         docs = snapshot.paragraphs_of(doc)
         # The mapped key column gives each paragraph's key: no paragraph's text is folded.
+        keys = [key.decode("utf-8") for key in snapshot.match_keys(docs)]
         stored = [
-            (snapshot.searcher.stored_fields(d), key.decode("utf-8"))
-            for d, key in zip(docs.tolist(), snapshot.match_keys(docs), strict=True)
+            (snapshot.stored_fields(d, key), key)
+            for d, key in zip(docs.tolist(), keys, strict=True)
         ]
         return document_page(record["data"], stored, highlight)
 

@@ -106,7 +106,7 @@ class HitReader:
         copies (unless not ``copies``); a related paragraph marks the parts it holds
         (``loose``)."""
         snapshot, docs = self.snapshot, found.docs
-        stored = snapshot.searcher.stored_fields
+        stored = snapshot.stored_fields
         for at in range(0, len(positions), HIT_CHUNK):
             chunk = positions[at : at + HIT_CHUNK]
             keys = snapshot.match_keys_of(docs[chunk])
@@ -117,7 +117,7 @@ class HitReader:
                 doc = int(docs[position])
                 exact = bool(found.exact[position])
                 marked = literals if exact else loose
-                hit = paragraph_hit(stored(doc), score, marked, keys[doc], self.labels)
+                hit = paragraph_hit(stored(doc, keys[doc]), score, marked, keys[doc], self.labels)
                 where = tuple(self._where(int(docs[p])) for p in others.get(position, ()))
                 if where or not exact:
                     some = bool(found.filler[position])

@@ -44,9 +44,10 @@ from indexer.ingest.readers import max_file_bytes, read_with_meta
 from indexer.ledger import LedgerWriter, remove_runs
 from indexer.lexicon import Counts, count_words
 from indexer.matching import Matcher
+from indexer.paragraph_record import REPORT_FIELDS
 from indexer.parallel import index_in_workers
 from indexer.query import AnyOf, Literal
-from indexer.records import COMPOUND, Source, add_document, document_lists, match_fields
+from indexer.records import COMPOUND, Source, add_document, add_paragraph, document_lists
 from indexer.schema import (
     ABBREVIATIONS,
     ABBREVIATIONS_ID,
@@ -58,7 +59,6 @@ from indexer.schema import (
     GLOSSARY_ENTRY,
     LEDGER,
     LEDGER_ID,
-    PARAGRAPH,
     RESOLVED,
     RESOLVED_ID,
     SCHEMA_VERSION,
@@ -88,20 +88,6 @@ from indexer.store import (
 
 PARALLEL_FROM = 4  # documents per worker process: below that, one process indexes the run
 MAX_PROCS = 4
-# Paragraph fields read back to re-tokenize a paragraph without its source file.
-_PARAGRAPH_FIELDS = (
-    "id",
-    "kind",
-    "doc",
-    "n",
-    "heading",
-    "title",
-    "section",
-    "text",
-    "region",
-    "year",
-    "date",
-)
 
 
 @dataclass
@@ -357,9 +343,10 @@ def _update_with(
             relearned = new_words and (stale or retokenized)
             with ix.searcher() as searcher:
                 before = load_segmenter(searcher) if relearned else segmenter  # committed
+                snapshot = Snapshot(searcher) if stale else None
                 for doc in stale:
                     # What the totals hold for it: its stored paragraphs, counted as committed.
-                    texts, terms = _stored_texts(searcher, doc)
+                    texts, terms = _stored_texts(snapshot, doc)
                     delta.subtract(count_words(texts, before, terms))
             for texts, terms in retokenized.values():
                 # Only the re-tokenized paragraphs may be cut differently now: their counts
@@ -551,30 +538,24 @@ def _retokenize(
         snapshot = Snapshot(searcher)
         node = AnyOf(tuple(Literal(match_key(w)) for w in words))
         for docnum in Matcher(snapshot).match(node).docs.tolist():
-            hit = searcher.stored_fields(docnum)
+            hit = snapshot.stored_fields(docnum)
             if hit["doc"] in skip:
                 continue
-            fields = {name: hit[name] for name in _PARAGRAPH_FIELDS if name in hit}
-            writer.update_document(
-                **fields,
-                **match_fields(
-                    fields["text"],
-                    fields["heading"],
-                    fields.get("section", ""),
-                    fields.get("title", ""),
-                ),
-            )
-            touched.setdefault(hit["doc"], []).append(fields["text"])
+            writer.delete_document(docnum)  # the writer numbers the commit's records alike
+            report = {name: hit[name] for name in REPORT_FIELDS if name in hit}
+            section = (hit["section"], searcher.stored_fields(docnum).get("section", 0))
+            add_paragraph(writer, report, hit["n"], hit["heading"], section, hit["text"])
+            touched.setdefault(hit["doc"], []).append(hit["text"])
         return {
             doc: (texts, _glossary_terms(searcher, doc)) for doc, texts in sorted(touched.items())
         }
 
 
-def _stored_texts(searcher: Searcher, doc: str) -> tuple[list[str], list[str]]:
+def _stored_texts(snapshot: Snapshot, doc: str) -> tuple[list[str], list[str]]:
     """A document's indexed paragraph texts and glossary terms: what its word counts were
     computed from (``doc_words``)."""
-    paragraphs = searcher.documents(doc=doc, kind=PARAGRAPH)
-    return [p["text"] for p in paragraphs], _glossary_terms(searcher, doc)
+    texts = [p["text"] for p in snapshot.paragraph_records(snapshot.paragraphs_of(doc))]
+    return texts, _glossary_terms(snapshot.searcher, doc)
 
 
 def _glossary_terms(searcher: Searcher, doc: str) -> list[str]:

@@ -100,21 +100,18 @@ def check_segment(reader: Any) -> Counter[str]:
 
 
 def live_records(reader: Any) -> Iterator[tuple[str, dict[str, Any] | None]]:
-    """Each live record of a segment that may be damaged: its report id and its stored
-    fields, or None where those cannot be read (the id then comes from the segment's
-    ``doc`` column; if that cannot be read either, this raises)."""
-    docs = None
+    """Each live record of a segment that may be damaged: its report id (from the
+    segment's ``doc`` column: a paragraph stores none) and its stored fields, or None
+    where those cannot be read; if the column cannot be read either, this raises."""
+    docs = reader.column_reader("doc")
     for docnum in range(reader.doc_count_all()):
         if reader.is_deleted(docnum):
             continue
         try:
             fields = reader.stored_fields(docnum)
         except Exception:  # noqa: BLE001 - whatever a damaged file raises
-            if docs is None:
-                docs = reader.column_reader("doc")
-            yield docs[docnum], None
-            continue
-        yield fields.get("doc", ""), fields
+            fields = None
+        yield docs[docnum], fields
 
 
 def drop_segments(writer: SegmentWriter, ids: set[str]) -> None:
@@ -302,7 +299,9 @@ class BulkWriter(SegmentWriter):
     codec's own format, so stock Whoosh reads the segment. Stored fields, columns and
     lengths go through Whoosh's per-document writer as before.
 
-    ``add_document`` takes Whoosh's arguments plus ``_terms``: for a field named there,
+    ``add_document`` takes Whoosh's arguments plus ``_unstored``, names of fields to
+    index and keep in their columns but not store (Whoosh's writer stores them), and
+    ``_terms``: for a field named there,
     ``(terms, length)`` replaces running its analyzer (``terms`` maps each term to its
     frequency for a ``Frequency`` field, or lists the distinct terms of a field that
     keeps none; ``length`` is the token count Whoosh would record). Document-level
@@ -354,6 +353,7 @@ class BulkWriter(SegmentWriter):
     def add_document(self, **fields: Any) -> None:  # as SegmentWriter.add_document
         self._check_state()
         given = fields.get("_terms", {})
+        unstored = fields.get("_unstored", ())
         docboost = self._doc_boost(fields)
         perdoc, docnum = self.perdocwriter, self.docnum
         names = sorted(name for name in fields if not name.startswith("_"))
@@ -379,7 +379,8 @@ class BulkWriter(SegmentWriter):
             stored = fields.get(f"_stored_{name}", value)
             if self._watch is not None and name == self._watch.column:
                 self._watch_value(docnum, int(value))
-            perdoc.add_field(name, field, stored if field.stored else None, length)
+            kept = field.stored and name not in unstored
+            perdoc.add_field(name, field, stored if kept else None, length)
             if field.column_type and stored is not None:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
         perdoc.finish_doc()

@@ -23,7 +23,6 @@ from typing import Any
 
 from analyzers.chains import positional_bigram_analyzer, word_analyzer
 from indexer.api import PolicyIndex
-from indexer.schema import PARAGRAPH
 
 PARAGRAPHS, GLOSSARY, LEXICON = "policy-paragraphs", "policy-glossary", "policy-lexicon"
 _WORDS = {"type": "text", "analyzer": "whitespace", "search_analyzer": "whitespace"}
@@ -101,10 +100,9 @@ def export(ix: PolicyIndex, out: Path) -> dict[str, int]:
 
 def _export(ix: PolicyIndex, out: Path) -> dict[str, int]:
     words, grams = word_analyzer(), positional_bigram_analyzer()
-    searcher = ix.searcher()
     counts = {"paragraphs": 0, "glossary": 0, "lexicon": 0}
     with (out / "paragraphs.ndjson").open("w", encoding="utf-8") as f:
-        for p in searcher.documents(kind=PARAGRAPH):
+        for p in ix.snapshot().paragraph_records():
             body = {**paragraph_fields(p, words, grams), "paragraph": p["n"]}
             f.write("\n".join(_bulk(PARAGRAPHS, p["id"], body)) + "\n")
             counts["paragraphs"] += 1

@@ -293,7 +293,7 @@ def _candidates(scope: _Scope) -> dict[str, int]:
     """The words of the paragraphs compared that none of the others contains (their
     match keys searched whole), with their counts: a region's few reports, or two."""
     snapshot = scope.snapshot
-    stored = snapshot.searcher.stored_fields
+    stored = snapshot.stored_fields
     counts: dict[str, int] = {}
     for doc in scope.now.tolist():
         for word, n in index_words(stored(doc)["text"]).items():
@@ -338,7 +338,7 @@ def _checked(
         return None
     keys = [k.decode("utf-8") for k in snapshot.match_keys(found)]
     now = _in_order(snapshot, found, reports)
-    stored = snapshot.searcher.stored_fields
+    stored = snapshot.stored_fields
     first = stored(int(now[0]))
     grown = _grown(key, keys)
     if grown != key and not _crosses_quotes(grown, first["text"]):

@@ -17,6 +17,7 @@ from analyzers.terms import index_words, key_bigrams, key_chars
 from indexer.ingest.document import ParsedDocument
 from indexer.ingest.glossary import bare
 from indexer.lexicon import Counts, count_words
+from indexer.paragraph_record import report_sections, section_numbers, slim
 from indexer.ranking import lead_bytes, paragraph_boost, paragraph_shape, same_text
 from indexer.schema import DOCUMENT, GLOSSARY_ENTRY, PARAGRAPH, document_id
 
@@ -105,6 +106,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
     common.update(
         (k, v) for k, v in (("region", meta.region), ("year", meta.year), ("date", meta.date)) if v
     )
+    sections = section_numbers(p.section_path for p in source.parsed.paragraphs)
     writer.add_document(
         id=document_id(meta.doc),
         kind=DOCUMENT,
@@ -115,6 +117,7 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
             "paragraphs": len(source.parsed.paragraphs),
             "targets": [t.as_dict() for t in source.parsed.targets],
         },
+        **report_sections(sections),
         **common,
     )
     for i, entry in enumerate(source.parsed.glossary, 1):
@@ -133,14 +136,31 @@ def add_document(writer: IndexWriter, source: Source) -> Counts:
             **common,
         )
     for p, key in zip(source.parsed.paragraphs, keys, strict=True):
-        writer.add_document(
-            id=f"{meta.doc}#{p.n}",
-            kind=PARAGRAPH,
-            n=p.n,
-            heading=p.heading,
-            section=p.section_path,
-            text=p.text,
-            **match_fields(p.text, p.heading, p.section_path, meta.title, key),
-            **common,
-        )
+        section = (p.section_path, sections[p.section_path])
+        add_paragraph(writer, common, p.n, p.heading, section, p.text, key)
     return words
+
+
+def add_paragraph(
+    writer: IndexWriter,
+    report: dict[str, Any],
+    n: int,
+    heading: bool,
+    section: tuple[str, int],
+    text: str,
+    key: str | None = None,
+) -> None:
+    """A paragraph's record: indexed with ``report``'s fields (``REPORT_FIELDS``), and
+    stored slim (``indexer.paragraph_record``); ``section``: its path and number in the
+    report; ``key``: its match key, computed unless given."""
+    path, number = section
+    writer.add_document(
+        kind=PARAGRAPH,
+        n=n,
+        heading=heading,
+        section=path,
+        text=text,
+        **match_fields(text, heading, path, report.get("title", ""), key),
+        **report,
+        **slim(text, heading, number),
+    )

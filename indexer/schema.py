@@ -3,13 +3,14 @@
 Each paragraph is indexed for two jobs. Matching, exact like grep: ``chars`` and
 ``bigrams`` hold the sets of its match key's characters and bigrams (document-level
 postings, no positions), and the ``key`` column holds the match key itself (UTF-8), to
-check a longer literal's candidates in place. Ranking: ``text``, ``section`` and
-``title`` hold jieba words with their frequencies (BM25F), the ``boost`` column the
-paragraph's weight (glossary definitions), the ``shape`` column whether it is content, a
-fragment or a heading, the ``same`` column a hash of its match key, which paragraphs
-printed in several documents share (one hit names them all), and the ``lead`` column
-where its match key's first sentence ends. Nothing keeps positions: the
-query path reads whole posting lists into numpy (``indexer.bulk``). Document records
+check a longer literal's candidates in place; a paragraph's record stores little more
+than what its match key leaves out (``indexer.paragraph_record``). Ranking: ``text``,
+``section`` and ``title`` hold jieba words with their frequencies (BM25F), the
+``boost`` column the paragraph's weight (glossary definitions), the ``shape`` column
+whether it is content, a fragment or a heading, the ``same`` column a hash of its match
+key, which paragraphs printed in several documents share (one hit names them all), and
+the ``lead`` column where its match key's first sentence ends. Nothing keeps positions:
+the query path reads whole posting lists into numpy (``indexer.bulk``). Document records
 (``kind="document"``) carry the metadata and the content hash that makes re-indexing
 incremental; glossary entries (``kind="glossary"``) carry term, aliases and definition,
 and index the match keys they are found by (``glossary_keys``: a lookup reads the
@@ -64,8 +65,9 @@ ABBREVIATIONS, ABBREVIATIONS_ID = "abbreviations", "__abbreviations__"
 GLOSSARY_KEYS = "glossary_keys"
 # 9: the lists and expansions records; 10: glossary_keys; 11: the ledger; 12: its lists
 # table's records in base64; 13: each segment's codes file, runs in ``indexer.mapped``'s
-# layout; 14: each segment's first years of its words (``indexer.firsts``).
-SCHEMA_VERSION = 14
+# layout; 14: each segment's first years of its words (``indexer.firsts``); 15: slim
+# paragraph records without ``id`` terms (``indexer.paragraph_record``).
+SCHEMA_VERSION = 15
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash

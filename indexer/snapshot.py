@@ -4,7 +4,8 @@ Built when the searcher moves to a new commit: for every record (global document
 number, as Whoosh numbers them across segments) whether it is a live paragraph, its
 report, region, year, ranking weight, shape, the hash copies of one text share and the
 length of its first sentence, as numpy arrays; each segment's match-key
-column in place (mapped, so worker processes share its pages); the field lengths
+column in place (mapped, so worker processes share its pages), from which with its slim
+stored record a paragraph is read whole (``stored_fields``); the field lengths
 BM25F needs, on first use; and an LRU of posting lists as numpy arrays, so a term read
 once costs nothing the next time. Arrays, not millions of Python objects: they are
 compact, and a forked process shares them without copying.
@@ -21,11 +22,13 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer import bulk, codes
+from indexer import bulk, codes, paragraph_record
 from indexer.arrays import distinct
+from indexer.schema import document_id
 
 TERM_CACHE_BYTES = 64 * 2**20  # posting lists kept per process, by their arrays' size
 TERM_FREQUENCIES = 1 << 16  # document frequencies kept per commit
+RECORDS_AT_ONCE = 4096  # paragraphs whose keys a reader of many records holds at once
 Postings = tuple[np.ndarray, np.ndarray | None]  # global document numbers, weights
 
 
@@ -76,6 +79,7 @@ class Snapshot:
         self.avg_key_bytes = float(paragraph_bytes / count) if count else 1.0
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: np.ndarray | None = None
+        self._reports: dict[int, dict[str, Any]] = {}  # by doc code, as read
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_bytes, self._cache_limit = 0, cache_bytes
         self._lock = threading.Lock()
@@ -113,6 +117,35 @@ class Snapshot:
         # numpy would drop from the end): 45,000 report names sort in 5 ms, not 25
         ranks[np.argsort(np.array(names))] = np.arange(len(names))
         return self._concat(parts).astype(np.int32, copy=False), names, ranks
+
+    def stored_fields(self, docnum: int, key: str | None = None) -> dict[str, Any]:
+        """A record's stored fields, a paragraph's whole (``indexer.paragraph_record``): from
+        its record, its match key (``key``, if the caller has it) and its report's."""
+        stored = self.searcher.stored_fields(docnum)
+        if not paragraph_record.is_slim(stored):
+            return stored
+        if key is None:
+            key = self.match_keys(np.array([docnum]))[0].decode("utf-8")
+        return paragraph_record.whole(stored, key, self._report(int(self.doc_codes[docnum])))
+
+    def paragraph_records(self, docs: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
+        """The stored fields of paragraphs ``docs`` (sorted global numbers; all live
+        ones if None), in order, their keys read ``RECORDS_AT_ONCE`` at a time."""
+        if docs is None:
+            docs = np.flatnonzero(self.paragraphs)
+        for at in range(0, len(docs), RECORDS_AT_ONCE):
+            chunk = docs[at : at + RECORDS_AT_ONCE]
+            keys = (key.decode("utf-8") for key in self.match_keys(chunk))
+            for docnum, key in zip(chunk.tolist(), keys, strict=True):
+                yield self.stored_fields(docnum, key)
+
+    def _report(self, code: int) -> dict[str, Any]:
+        """The stored fields of the report coded ``code``, read once per snapshot."""
+        found = self._reports.get(code)
+        if found is None:
+            record = self.searcher.document(id=document_id(self.doc_names[code]))
+            found = self._reports[code] = record or {"doc": self.doc_names[code]}
+        return found
 
     def paragraphs_of(self, doc: str) -> np.ndarray:
         """The live paragraphs of one report (document numbers, sorted)."""

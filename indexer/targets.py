@@ -94,5 +94,5 @@ def targets_table(
 def _paragraph_texts(snapshot: Snapshot, doc: str, numbers: set[int]) -> dict[int, str]:
     docs = snapshot.paragraphs_of(doc)
     found = docs[np.isin(snapshot.numbers()[docs], list(numbers))]
-    texts = (snapshot.searcher.stored_fields(d) for d in found.tolist())
+    texts = (snapshot.stored_fields(d) for d in found.tolist())
     return {t["n"]: t["text"] for t in texts}

@@ -19,6 +19,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.api import PolicyIndex
+from indexer.bulk import live_records
 from indexer.cli import cli
 from indexer.faults import CRASH_VARIABLE, LOCK_HELD, PAUSE_VARIABLE, SEGMENT_WRITTEN
 
@@ -293,11 +294,7 @@ def segment_of_reports_only(index_dir: Path, named: str = "") -> str:
         with ix.searcher() as searcher:
             for leaf, _ in searcher.leaf_searchers():
                 reader = leaf.reader()
-                docs = {
-                    reader.stored_fields(n)["doc"] if "doc" in reader.stored_fields(n) else ""
-                    for n in range(reader.doc_count_all())
-                    if not reader.is_deleted(n)
-                }
+                docs = {doc for doc, _ in live_records(reader)}
                 if docs and "" not in docs and all(d.startswith(named) for d in docs):
                     return reader.segment().segment_id()
     finally:

@@ -324,7 +324,8 @@ def _actions(
 ) -> Iterator[dict[str, Any]]:
     """Bulk actions: each report's record, then its paragraphs, tokenized as the local
     index's dictionary cuts them."""
-    snapshot, stored = ix.snapshot(), ix.searcher().stored_fields
+    snapshot = ix.snapshot()
+    stored = snapshot.stored_fields
     words, grams = word_analyzer(), positional_bigram_analyzer()
     documents = generation_index(prefix, "documents", generation)
     paragraphs = generation_index(prefix, "paragraphs", generation)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
@@ -155,8 +156,7 @@ def test_new_jargon_retokenizes_paragraphs_already_indexed(corpus, tmp_path):
     report = PolicyIndex.update(index_dir, [corpus], progress=False)
     assert report.retokenized >= 1
     with PolicyIndex.open(index_dir) as ix:
-        searcher = ix.searcher()
-        docs = {hit["doc"] for hit in searcher.documents(text="三个一批")}
+        docs = _docs_holding(ix, "三个一批")
         assert {"a.txt", "glossary.txt"} <= docs
 
 
@@ -180,7 +180,7 @@ def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(c
     assert report.retokenized == 3
     assert "1 new dictionary word(s), 3 indexed paragraph(s) re-tokenized" in report.summary()
     with PolicyIndex.open(index_dir) as ix:
-        docs = {hit["doc"] for hit in ix.searcher().documents(text="数字乡村")}
+        docs = _docs_holding(ix, "数字乡村")
         assert docs == {"c.txt", "d.txt", "e.txt"}
     # The word counts kept up to date paragraph by paragraph are a fresh build's.
     fresh = tmp_path / "fresh"
@@ -339,9 +339,15 @@ def test_workers_cut_segments_by_size_and_keep_document_order(seed_files, tmp_pa
 
 
 def _record_ids(index_dir: Path) -> list[str]:
-    ix = whoosh_index.open_dir(str(index_dir))
-    with ix.searcher() as searcher:
-        return [fields["id"] for fields in searcher.reader().all_stored_fields()]
+    with PolicyIndex.open(index_dir) as ix:
+        snapshot = ix.snapshot()
+        return [snapshot.stored_fields(d)["id"] for d in np.flatnonzero(snapshot.alive).tolist()]
+
+
+def _docs_holding(ix: PolicyIndex, word: str) -> set[str]:
+    """The reports of the paragraphs whose ``text`` field holds ``word`` (as jieba cut it)."""
+    snapshot = ix.snapshot()
+    return {snapshot.stored_fields(d)["doc"] for d in snapshot.searcher.document_numbers(text=word)}
 
 
 def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, monkeypatch):

@@ -7,13 +7,13 @@ import pytest
 
 from analyzers.normalize import match_key
 from indexer.errors import DocumentNotFound
-from indexer.schema import PARAGRAPH
 
 OLD, NEW = "004_5d529a9f9b0992bb.txt", "000_930e0c23bba17279.txt"  # 新华区 2021, 2022
 
 
 def _keys(ix, doc):
-    return [match_key(p["text"]) for p in ix.searcher().documents(kind=PARAGRAPH, doc=doc)]
+    snapshot = ix.snapshot()
+    return [match_key(p["text"]) for p in snapshot.paragraph_records(snapshot.paragraphs_of(doc))]
 
 
 def test_added_and_dropped_are_exact_both_ways(seed_index):

@@ -11,7 +11,6 @@ import pytest
 from analyzers.normalize import match_key
 from indexer.api import PolicyIndex
 from indexer.errors import DocumentNotFound
-from indexer.schema import PARAGRAPH
 
 
 def report(region: str, year: int, speaker: str, paragraphs: list[str]) -> str:
@@ -71,10 +70,9 @@ def years_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _paragraphs(ix: PolicyIndex) -> list[tuple[str, int, str]]:
     """Every live paragraph's match key, year and region, read one by one."""
-    searcher = ix.searcher()
     return [
         (match_key(p["text"]), p.get("year") or 0, p.get("region", ""))
-        for p in searcher.documents(kind=PARAGRAPH)
+        for p in ix.snapshot().paragraph_records()
     ]
 
 

@@ -24,7 +24,7 @@ def test_intersect_equals_numpy_intersect():
 def paragraphs(seed_index):
     """Every live paragraph's document number, match key, report, region and year."""
     snapshot = seed_index.snapshot()
-    stored = snapshot.searcher.stored_fields
+    stored = snapshot.stored_fields
     rows = {}
     for docnum in np.flatnonzero(snapshot.paragraphs).tolist():
         fields = stored(docnum)
