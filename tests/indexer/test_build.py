@@ -182,10 +182,12 @@ def test_an_edit_reindexes_its_file_and_only_the_paragraphs_a_new_word_touches(c
     with PolicyIndex.open(index_dir) as ix:
         docs = _docs_holding(ix, "数字乡村")
         assert docs == {"c.txt", "d.txt", "e.txt"}
-    # The word counts kept up to date paragraph by paragraph are a fresh build's.
+    # The word counts kept up to date paragraph by paragraph are a fresh build's, and so
+    # are the paragraphs: each re-tokenized one replaced, none lost or doubled.
     fresh = tmp_path / "fresh"
     PolicyIndex.update(fresh, [corpus], progress=False)
     assert _word_counts(index_dir) == _word_counts(fresh)
+    assert sorted(_paragraphs(index_dir)) == sorted(_paragraphs(fresh))
 
     # An edited file's old counts and a removed file's come off (recounted from their
     # stored paragraphs), in a run that also learns a word: still a fresh build's counts.
@@ -342,6 +344,12 @@ def _record_ids(index_dir: Path) -> list[str]:
     with PolicyIndex.open(index_dir) as ix:
         snapshot = ix.snapshot()
         return [snapshot.stored_fields(d)["id"] for d in np.flatnonzero(snapshot.alive).tolist()]
+
+
+def _paragraphs(index_dir: Path) -> list[tuple[str, ...]]:
+    """Every live paragraph's fields as read, as sortable tuples."""
+    with PolicyIndex.open(index_dir) as ix:
+        return [tuple(map(str, p.items())) for p in ix.snapshot().paragraph_records()]
 
 
 def _docs_holding(ix: PolicyIndex, word: str) -> set[str]:
