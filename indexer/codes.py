@@ -96,8 +96,7 @@ def verify(reader: Any) -> None:
     """ValueError unless the segment's codes file holds what its columns say (a file of
     the version before holds the codes alone: no damage, only not yet rewritten)."""
     path = _path(reader)
-    with open(path, "rb") as f:
-        before = f.read(len(_BEFORE)) == _BEFORE
+    before = _version(path) == _BEFORE
     found = mapped.Mapped(path, _BEFORE if before else _MAGIC)
     try:
         found.verify()
@@ -183,7 +182,12 @@ def write_missing(storage: Any, schema: Any, segments: list[Any]) -> None:
 
 def _current(storage: Any, name: str) -> bool:
     try:
-        with open(Path(storage.folder) / name, "rb") as f:
-            return f.read(len(_MAGIC)) == _MAGIC
+        return _version(Path(storage.folder) / name) == _MAGIC
     except FileNotFoundError:
         return False
+
+
+def _version(path: Path) -> bytes:
+    """A codes file's magic: which version wrote it."""
+    with open(path, "rb") as f:
+        return f.read(len(_MAGIC))

@@ -16,12 +16,12 @@ from indexer.highlight import terminal_snippet
 from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
 from indexer.lookup import TermEntry
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage
+from indexer.targets import COLUMNS as TARGET_COLUMNS
+from indexer.targets import TargetsTable
 
 if TYPE_CHECKING:  # what only new-terms and compare print: a search never imports them
     from indexer.comparison import Comparison
     from indexer.formulations import NewTerms
-from indexer.targets import COLUMNS as TARGET_COLUMNS
-from indexer.targets import TargetsTable
 
 CONTEXT_CHARS = 24  # what a new term's line shows before it (and twice that after)
 BOX_CHARS = 60  # how much of a definition the box above search hits shows
