@@ -422,7 +422,7 @@ class PolicyIndex(SearchInterface):
 
     def years(self) -> list[int]:
         """The years of the indexed reports, ascending."""
-        return sorted(int(y) for y in distinct(self.snapshot().years) if y > 0)
+        return sorted(int(y) for y in distinct(self.snapshot().years.whole()) if y > 0)
 
     def regions(self) -> list[str]:
         """The regions of the indexed reports, sorted."""

@@ -204,39 +204,63 @@ def numeric_column(reader: Any, name: str, typecode: str, default: float) -> np.
 
 def field_length_bytes(reader: Any, field: str) -> np.ndarray:
     """Each document's length byte in ``field``: ``BYTE_TO_LENGTH`` of it is its length
-    as Whoosh's scorers see it (0 where the field is empty)."""
-    return numeric_column(reader, f"_{field}_len", "B", 0)
+    as Whoosh's scorers see it (0 where the field is empty). In place where the storage
+    maps the column and it holds every document (a query reads a few of them)."""
+    name, size = f"_{field}_len", reader.doc_count_all()
+    found = _column_file(reader, name)
+    if found is not None:
+        colfile, offset, length = found
+        mapped = getattr(colfile, "_buf", None)
+        if mapped is not None and length >= size:
+            return np.frombuffer(mapped, dtype=np.uint8, count=size, offset=offset)
+    return numeric_column(reader, name, "B", 0)
+
+
+def value_ends(reader: Any, name: str) -> np.ndarray:
+    """Where each document's value in a variable-bytes column ends, counted from the
+    column's start (its lengths, summed)."""
+    if not reader._perdoc.has_column(name):
+        return np.zeros(reader.doc_count_all(), dtype=np.int64)
+    column = reader._perdoc.column_reader(name, VarBytesColumn())
+    return np.cumsum(np.frombuffer(column._lengths, dtype=column._lengths.typecode), dtype=np.int64)
 
 
 class BytesColumn:
-    """A variable-bytes column read in place: ``buffer[starts[i]:ends[i]]`` is document
-    ``i``'s value. ``buffer`` is the mapped column file where the storage maps files
-    (shared by every process through the page cache), else the column's bytes."""
+    """A variable-bytes column read in place: document ``i``'s value lies in ``buffer``
+    between the ``bounds`` of ``i``. ``buffer`` is the mapped column file where the
+    storage maps files (shared by every process through the page cache), else the
+    column's bytes."""
 
-    def __init__(self, reader: Any, name: str) -> None:
-        size = reader.doc_count_all()
+    def __init__(self, reader: Any, name: str, ends: np.ndarray | None = None) -> None:
+        """``ends``: ``value_ends`` of the column, if the caller has them (the codes file
+        keeps the key column's: summing 3.5 M lengths cost every opening at 1 GB)."""
+        self.size = reader.doc_count_all()
         found = _column_file(reader, name)
+        self.base = 0  # where the column starts in ``buffer``
         if found is None:
             self.buffer: Any = b""
-            self.starts = self.ends = np.zeros(size, dtype=np.int64)
+            self.ends = np.zeros(self.size, dtype=np.int64)
             return
         colfile, offset, length = found
-        column = reader._perdoc.column_reader(name, VarBytesColumn())
-        lengths = np.frombuffer(column._lengths, dtype=column._lengths.typecode).astype(np.int64)
-        self.starts = np.zeros(size, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=self.starts[1:])
+        self.ends = value_ends(reader, name) if ends is None else ends
         mapped = getattr(colfile, "_buf", None)
         if mapped is not None:  # offsets into the whole mapped file
-            self.buffer = mapped
-            self.starts += offset
+            self.buffer, self.base = mapped, offset
         else:
             self.buffer = colfile.get(offset, length)
-        self.ends = self.starts + lengths
+
+    def bounds(self, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the values of documents ``local`` start and end in ``buffer``."""
+        ends = self.ends[local].astype(np.int64)
+        starts = self.ends[np.maximum(local - 1, 0)].astype(np.int64)
+        starts[local == 0] = 0
+        return starts + self.base, ends + self.base
 
     def values(self) -> list[bytes]:
         """Every document's value (for small columns: document ids, regions)."""
         buffer = self.buffer
-        return [buffer[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
+        starts, ends = self.bounds(np.arange(self.size))
+        return [buffer[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def int_column(reader: Any, name: str, field: Any) -> np.ndarray:

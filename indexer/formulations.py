@@ -137,10 +137,10 @@ class _Scope:
     @classmethod
     def of_year(cls, snapshot: Snapshot, year: int, region: str | None) -> _Scope:
         """A year's paragraphs (of the region, or all) against every earlier year's."""
-        in_region = snapshot.paragraphs.copy()
+        in_region = snapshot.paragraphs.whole().copy()
         if region is not None:
             in_region &= Matcher(snapshot).mask(Filter("region", region))
-        years = snapshot.years
+        years = snapshot.years.whole()
         now = np.flatnonzero(in_region & (years == year))
         return cls(snapshot, now, np.flatnonzero(in_region & (years > 0) & (years < year)), year)
 

@@ -73,7 +73,7 @@ class Matcher:
             self.counts[key] = len(docs)
             return docs
         if isinstance(node, Filter):
-            return np.flatnonzero(self.snapshot.paragraphs & self.mask(node))
+            return np.flatnonzero(self.snapshot.paragraphs.whole() & self.mask(node))
         if isinstance(node, AnyOf):
             return _union([self.docs(c) for c in node.children])
         if isinstance(node, AllOf):
@@ -90,9 +90,9 @@ class Matcher:
             for other in arrays[1:]:
                 docs = intersect(docs, other)
         else:
-            docs = np.flatnonzero(self.snapshot.paragraphs)
+            docs = np.flatnonzero(self.snapshot.paragraphs.whole())
         for node_filter in filters:
-            docs = docs[self.mask(node_filter)[docs]]
+            docs = docs[self.passes(node_filter, docs)]
         if negatives and len(docs):
             excluded = np.zeros(self.snapshot.size, dtype=bool)
             for negative in negatives:
@@ -129,7 +129,7 @@ class Matcher:
             docs = intersect(docs, other)
         for child in children:
             if isinstance(child, Filter):
-                docs = docs[self.mask(child)[docs]]
+                docs = docs[self.passes(child, docs)]
         return without(docs, self.docs(node), self.snapshot.size)
 
     def some_words(self, node: Node, taken: np.ndarray) -> np.ndarray:
@@ -157,15 +157,20 @@ class Matcher:
         docs = docs[self.snapshot.paragraphs[docs]]  # glossary records hold text too
         for child in children:
             if isinstance(child, Filter):
-                docs = docs[self.mask(child)[docs]]
+                docs = docs[self.passes(child, docs)]
         return without(docs, taken, self.snapshot.size)
 
     def mask(self, node: Filter) -> np.ndarray:
-        """Which records pass a filter (``region:``, ``year:``, ``doc:`` prefix)."""
+        """Which records pass a filter, as a mask over every record."""
+        return self.passes(node, np.arange(self.snapshot.size))
+
+    def passes(self, node: Filter, docs: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` pass a filter (``region:``, ``year:``, ``doc:`` prefix)."""
         snapshot = self.snapshot
         if node.name == "year":
             low, high = year_range(node.value)
-            return (snapshot.years >= low) & (snapshot.years <= high)
+            years = snapshot.years[docs]
+            return (years >= low) & (years <= high)
         if node.name == "doc":
             codes, names = snapshot.doc_codes, snapshot.doc_names
             table = np.array([name.startswith(node.value) for name in names])
@@ -173,7 +178,7 @@ class Matcher:
             codes, names = snapshot.region_codes, snapshot.region_names
             table = np.array([name == node.value for name in names])
         table[0] = False  # records without the field
-        return table[codes]
+        return table[codes[docs]]
 
     def literal(self, key: str) -> np.ndarray:
         """Live paragraphs whose match key contains ``key`` (cached per commit)."""

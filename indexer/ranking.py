@@ -164,7 +164,7 @@ class Ranker:
             # columns say so); an aside costs: the part can only lower a score by it,
             # so it widens no bound.
             docs = self.docs
-            lead_in = snapshot.leads[docs] < LEAD_SHARE * snapshot.key_bytes[docs]
+            lead_in = snapshot.leads[docs] < LEAD_SHARE * snapshot.key_lengths(docs)
             self.parts.append((ceiling + LEAD_BOOST * self.mean_idf * lead_in, self.in_text))
         if together and len(together) <= PROXIMITY_MAX_TERMS:
             self.parts.append((PROXIMITY_BOOST * self.together_idf, self.closeness))

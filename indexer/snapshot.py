@@ -3,12 +3,13 @@
 Built when the searcher moves to a new commit: for every record (global document
 number, as Whoosh numbers them across segments) whether it is a live paragraph, its
 report, region, year, ranking weight, shape, the hash copies of one text share and the
-length of its first sentence, as numpy arrays; each segment's match-key
-column in place (mapped, so worker processes share its pages), from which with its slim
-stored record a paragraph is read whole (``stored_fields``); the field lengths
-BM25F needs, on first use; and an LRU of posting lists as numpy arrays, so a term read
-once costs nothing the next time. Arrays, not millions of Python objects: they are
-compact, and a forked process shares them without copying.
+length of its first sentence, each as the segments' mapped arrays in place
+(``indexer.segmented``: opening reads none of them, a query gathers its matches'); each
+segment's match-key column in place, from which with its slim stored record a
+paragraph is read whole (``stored_fields``); the field lengths BM25F needs, on first
+use; and an LRU of posting lists as numpy arrays, so a term read once costs nothing the
+next time. Arrays, not millions of Python objects: they are compact, and a forked
+process shares them without copying.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from whoosh.searching import Searcher
 from indexer import bulk, codes, paragraph_record
 from indexer.arrays import distinct
 from indexer.schema import document_id
+from indexer.segmented import Segmented, places
 
 TERM_CACHE_BYTES = 64 * 2**20  # posting lists kept per process, by their arrays' size
 TERM_FREQUENCIES = 1 << 16  # document frequencies kept per commit
@@ -53,70 +55,83 @@ class Snapshot:
         self.size = int(sum(sizes))  # records, deleted ones included (Whoosh's doc_count_all)
         self._carried = _Carried(previous, self.segments)
         alive = np.ones(self.size, dtype=bool)
-        for reader, offset in zip(self.readers, self.offsets, strict=True):
-            alive[bulk.deleted(reader) + offset] = False
+        dead = [bulk.deleted(reader) for reader in self.readers]
+        for gone, offset in zip(dead, self.offsets, strict=True):
+            alive[gone + offset] = False
         self.alive = alive
-        coded, records = zip(*map(codes.read, self.readers), strict=True) if leaves else ((), ())
-        self.doc_codes, self.doc_names, self.doc_ranks = self._codes(coded, "doc")
-        self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
-        self.region_codes, self.region_names, self.region_ranks = self._codes(coded, "region")
-        # Each segment's arrays, mapped from its codes file (or a previous snapshot's).
-        where = {id(reader): found for reader, found in zip(self.readers, records, strict=True)}
+        found = [codes.read(reader) for reader in self.readers]
+        self.doc_codes, self.doc_names, self.doc_ranks = self._codes(found, "doc")
+        self.region_codes, self.region_names, self.region_ranks = self._codes(found, "region")
 
-        def mapped(name: str) -> np.ndarray:
-            return self._per_record(name, lambda reader: where[id(reader)][name])
+        def mapped(name: str) -> Segmented:
+            return Segmented([f.records[name] for f in found], self.offsets)
 
-        self.paragraphs = mapped("paragraphs") & alive
+        # A live paragraph: a segment's own array where it has no deletions.
+        flags = [f.records["paragraphs"] for f in found]
+        for segment, (gone, offset, size) in enumerate(zip(dead, self.offsets, sizes, strict=True)):
+            if len(gone):
+                flags[segment] = flags[segment] & alive[offset : offset + size]
+        self.paragraphs = Segmented(flags, self.offsets)
         self.years = mapped("years")
         self.boosts = mapped("boosts")
         self.shapes = mapped("shapes")
         self.same = mapped("same")
         self.leads = mapped("leads")
-        self.keys = [bulk.BytesColumn(reader, "key") for reader in self.readers]
-        self.key_bytes = self._concat([k.ends - k.starts for k in self.keys])
-        count = int(self.paragraphs.sum())
-        paragraph_bytes = self.key_bytes[self.paragraphs].sum()
-        self.avg_key_bytes = float(paragraph_bytes / count) if count else 1.0
-        self._lengths: dict[str, np.ndarray] = {}
-        self._numbers: np.ndarray | None = None
+        self.keys = [
+            bulk.BytesColumn(reader, "key", f.records["key_ends"])
+            for reader, f in zip(self.readers, found, strict=True)
+        ]
+        # The mean match key of the live paragraphs (BM25 over keys): each segment's
+        # paragraphs' total, written with its codes, less its deleted paragraphs'.
+        count = key_bytes = 0
+        for f, gone, keys in zip(found, dead, self.keys, strict=True):
+            count += int(np.count_nonzero(f.records["paragraphs"]))
+            key_bytes += f.paragraph_key_bytes
+            if len(gone):
+                gone = gone[f.records["paragraphs"][gone]]
+                starts, ends = keys.bounds(gone)
+                count -= len(gone)
+                key_bytes -= int((ends - starts).sum())
+        self.avg_key_bytes = key_bytes / count if count else 1.0
+        self._doc_code: dict[str, int] | None = None
+        self._lengths: dict[str, Segmented] = {}
+        self._numbers: Segmented | None = None
         self._reports: dict[int, dict[str, Any]] = {}  # by doc code, as read
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_bytes, self._cache_limit = 0, cache_bytes
         self._lock = threading.Lock()
         self.doc_frequency = lru_cache(maxsize=TERM_FREQUENCIES)(self._doc_frequency)
 
-    def _per_record(self, name: str, read: Callable[[Any], np.ndarray]) -> np.ndarray:
-        """One value per record: what the previous snapshot's array ``name`` holds for a
+    def _per_record(self, name: str, read: Callable[[Any], np.ndarray]) -> Segmented:
+        """One value per record: what the previous snapshot's ``name`` holds for a
         segment it held, ``read(reader)`` for the others."""
-        return self._concat(
+        return Segmented(
             [
                 self._carried.records(name, segment, read, reader)
                 for reader, segment in zip(self.readers, self.segments, strict=True)
-            ]
+            ],
+            self.offsets,
         )
 
-    @staticmethod
-    def _concat(parts: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
     def _codes(
-        self, coded: list[dict[str, codes.Coded]], name: str
-    ) -> tuple[np.ndarray, list[str], np.ndarray]:
+        self, found: list[codes.SegmentCodes], name: str
+    ) -> tuple[Segmented, list[str], np.ndarray]:
         """A string column as integer codes per record (0 is "none"), the names, and
         each name's place in sorted order (facets break ties by name, in numpy): each
-        segment's codes (``indexer.codes``) renumbered into one numbering."""
+        segment's codes (``indexer.codes``), read through a table into one numbering."""
         numbers: dict[str, int] = {"": 0}
-        parts = []
-        for segment in coded:
-            local, values = segment[name]
+        parts, tables = [], []
+        for segment in found:
+            local, values = segment.coded[name]
+            parts.append(local)
             renumber = [numbers.setdefault(value, len(numbers)) for value in values]
-            parts.append(np.asarray(renumber, dtype=np.int32)[local])
+            tables.append(np.asarray(renumber, dtype=np.int32))
         names = list(numbers)
         ranks = np.empty(len(names), dtype=np.int64)
         # numpy orders strings by code point as Python does (names hold no NUL, which
         # numpy would drop from the end): 45,000 report names sort in 5 ms, not 25
         ranks[np.argsort(np.array(names))] = np.arange(len(names))
-        return self._concat(parts).astype(np.int32, copy=False), names, ranks
+        return Segmented(parts, self.offsets, tables), names, ranks
 
     def stored_fields(self, docnum: int, key: str | None = None) -> dict[str, Any]:
         """A record's stored fields, a paragraph's whole (``indexer.paragraph_record``): from
@@ -132,7 +147,7 @@ class Snapshot:
         """The stored fields of paragraphs ``docs`` (sorted global numbers; all live
         ones if None), in order, their keys read ``RECORDS_AT_ONCE`` at a time."""
         if docs is None:
-            docs = np.flatnonzero(self.paragraphs)
+            docs = np.flatnonzero(self.paragraphs.whole())
         for at in range(0, len(docs), RECORDS_AT_ONCE):
             chunk = docs[at : at + RECORDS_AT_ONCE]
             keys = (key.decode("utf-8") for key in self.match_keys(chunk))
@@ -149,10 +164,12 @@ class Snapshot:
 
     def paragraphs_of(self, doc: str) -> np.ndarray:
         """The live paragraphs of one report (document numbers, sorted)."""
+        if self._doc_code is None:
+            self._doc_code = {name: code for code, name in enumerate(self.doc_names) if code}
         code = self._doc_code.get(doc)
         if code is None:
             return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(self.paragraphs & (self.doc_codes == code))
+        return np.flatnonzero(self.paragraphs.whole() & (self.doc_codes.whole() == code))
 
     def _read(self, field: str, text: str) -> Postings:
         """A term's live global document numbers, from every segment (from the previous
@@ -210,10 +227,10 @@ class Snapshot:
                     self._cache_bytes -= sum(a.nbytes for a in _arrays(dropped))
         return value
 
-    def handover(self) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], Any]]:
-        """Its per-record arrays, by name, and the posting lists it has read: what the
-        next commit's snapshot takes over (``_Carried``)."""
-        arrays = {name: getattr(self, name) for name in codes.RECORDS}
+    def handover(self) -> tuple[dict[str, Segmented], dict[tuple[str, str], Any]]:
+        """The per-record values it has read from the columns, by name, and the posting
+        lists it has read: what the next commit's snapshot takes over (``_Carried``)."""
+        arrays: dict[str, Segmented] = {}
         with self._lock:
             if self._numbers is not None:
                 arrays["numbers"] = self._numbers
@@ -225,7 +242,7 @@ class Snapshot:
         in every segment's term table, asked for each bigram of every longer literal."""
         return self.searcher.doc_frequency(field, text)
 
-    def numbers(self) -> np.ndarray:
+    def numbers(self) -> Segmented:
         """Each record's paragraph number in its report (the ``n`` column), read on first
         use: where a hit's copies are is named without reading their stored fields."""
         with self._lock:
@@ -237,10 +254,11 @@ class Snapshot:
                 self._numbers = numbers
         return numbers
 
-    def field_length_bytes(self, field: str) -> np.ndarray:
+    def field_length_bytes(self, field: str) -> Segmented:
         """Each record's length byte in ``field`` (``bulk.BYTE_TO_LENGTH`` of it is its
         length as BM25F sees it), read on first use: a byte a record, decoded for the
-        matches only (decoding all 3.5 M records of 1 GB took a cold query 0.05 s)."""
+        matches only (decoding all 3.5 M records of 1 GB took a cold query 0.05 s);
+        in place where the storage maps the column."""
         with self._lock:
             lengths = self._lengths.get(field)
         if lengths is None:
@@ -256,14 +274,18 @@ class Snapshot:
     ) -> Iterator[tuple[Any, np.ndarray, list[int], list[int]]]:
         """For sorted global document numbers, segment by segment: the key column's
         buffer, the documents, and where each one's match key starts and ends in it."""
-        bounds = np.searchsorted(docs, np.append(self.offsets[1:], self.size)[: len(self.keys)])
-        start = 0
-        for keys, offset, end in zip(self.keys, self.offsets, bounds.tolist(), strict=True):
-            if end > start:
-                chunk = docs[start:end]
-                local = chunk - offset
-                yield keys.buffer, chunk, keys.starts[local].tolist(), keys.ends[local].tolist()
-            start = end
+        for segment, where, local in places(self.offsets, docs):
+            keys = self.keys[segment]
+            starts, ends = keys.bounds(local)
+            yield keys.buffer, docs[where], starts.tolist(), ends.tolist()
+
+    def key_lengths(self, docs: np.ndarray) -> np.ndarray:
+        """The length (UTF-8 bytes) of the match key of each of ``docs`` (global numbers)."""
+        lengths = np.zeros(len(docs), dtype=np.int64)
+        for segment, where, local in places(self.offsets, docs):
+            starts, ends = self.keys[segment].bounds(local)
+            lengths[where] = ends - starts
+        return lengths
 
     def match_keys_of(self, docs: np.ndarray) -> dict[int, str]:
         """The match keys of ``docs`` (global numbers, any order), decoded."""
@@ -286,8 +308,8 @@ def _arrays(value: Any) -> list[np.ndarray]:
 
 
 class _Carried:
-    """What a snapshot takes over from the previous commit's: its per-record arrays and
-    the posting lists it had read, for the segments both commits hold. A segment never
+    """What a snapshot takes over from the previous commit's: the per-record values it
+    had read from the columns and the posting lists it had read, for the segments both commits hold. A segment never
     changes once written (only deletions, which each snapshot reads), so after a commit
     that adds a report, the next query reads the new report's segment and nothing
     else. Taken at construction and kept until the next commit: a copy of the previous
@@ -295,18 +317,20 @@ class _Carried:
     searcher and files go when its last query ends."""
 
     def __init__(self, previous: Snapshot | None, segments: list[str]) -> None:
-        places = (
+        held = (
             {
-                segment: (start, reader.doc_count_all())
-                for segment, start, reader in zip(
-                    previous.segments, previous.offsets.tolist(), previous.readers, strict=True
+                segment: (index, start, reader.doc_count_all())
+                for index, (segment, start, reader) in enumerate(
+                    zip(previous.segments, previous.offsets.tolist(), previous.readers, strict=True)
                 )
             }
             if previous
             else {}
         )
-        # Where each segment both commits hold lay in the previous one's numbering.
-        self._places = {segment: places[segment] for segment in segments if segment in places}
+        # Each segment both commits hold: its place among the previous one's segments,
+        # and where its records lay in that one's numbering.
+        self._index = {segment: held[segment][0] for segment in segments if segment in held}
+        self._places = {segment: held[segment][1:] for segment in segments if segment in held}
         self._arrays, self._postings = (
             previous.handover() if previous and self._places else ({}, {})
         )
@@ -314,12 +338,11 @@ class _Carried:
     def records(
         self, name: str, segment: str, read: Callable[[Any], np.ndarray], reader: Any
     ) -> np.ndarray:
-        """A segment's values of the per-record array ``name`` (else ``read(reader)``)."""
-        place, array = self._places.get(segment), self._arrays.get(name)
-        if place is None or array is None:
+        """A segment's values of the per-record ``name`` (else ``read(reader)``)."""
+        index, values = self._index.get(segment), self._arrays.get(name)
+        if index is None or values is None:
             return read(reader)
-        start, size = place
-        return array[start : start + size]
+        return values.parts[index]
 
     def postings(self, key: tuple[str, str]) -> Postings | None:
         """The previous snapshot's postings of a term, if it had read them."""

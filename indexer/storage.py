@@ -77,7 +77,10 @@ class MappedFile(BufferFile):
             raise ValueError(f"{self._name} is already closed")
         self.is_closed = True
         for mapped in self._maps:
-            mapped.close()
+            # A snapshot's array viewing the map in place (a column's length bytes) keeps
+            # it: it is unmapped when the last such array goes.
+            with suppress(BufferError):
+                mapped.close()
         os.close(self._fd)
 
 

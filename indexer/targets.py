@@ -62,7 +62,7 @@ def targets_table(
     matcher = Matcher(snapshot)  # the filters as search applies them
     for name, value in (("year", year), ("region", region), ("doc", doc)):
         if value:
-            keep &= matcher.mask(Filter(name, value))[records]
+            keep &= matcher.passes(Filter(name, value), records)
     wanted = match_key(indicator) if indicator else ""
     stored = snapshot.searcher.stored_fields
     reports = [stored(number)["data"] for number in records[keep].tolist()]

@@ -374,7 +374,7 @@ def _write_meta(
             client.index(
                 index=index, id=f"{kind}-{part}", body={"kind": kind, "part": part, "blob": blob}
             )
-    alive = snapshot.paragraphs
+    alive = np.flatnonzero(snapshot.paragraphs.whole())
     groups = np.stack([snapshot.shapes[alive].astype(np.uint64), snapshot.same[alive]])
     _, counts = np.unique(groups, axis=1, return_counts=True)
     client.index(
@@ -384,7 +384,7 @@ def _write_meta(
             **expected_versions(),
             "kind": META_ID,
             "generation": generation,
-            "paragraphs": int(alive.sum()),
+            "paragraphs": len(alive),
             "documents": len(snapshot.doc_names) - 1,
             "shared_texts": int((counts > 1).sum()),
             "parts": parts,
@@ -406,7 +406,7 @@ def _verify(client: Any, prefix: str, generation: int, snapshot: Any, documents:
             f"the new generation's shards are not allocated ({health['status']})"
         )
     held = client.count(index=names[0])["count"]
-    wanted = int(snapshot.paragraphs.sum())
+    wanted = int(snapshot.paragraphs.whole().sum())
     reports = client.count(index=names[1])["count"]
     if held != wanted or reports != documents:
         raise IndexUnavailable(

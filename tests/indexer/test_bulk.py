@@ -76,6 +76,8 @@ def test_columns_read_as_whoosh_reads_them(segments):
             assert lengths.tolist() == expected
         keys = bulk.BytesColumn(reader, "key").values()
         assert keys == list(reader.column_reader("key"))
+        ends = bulk.value_ends(reader, "key").astype(np.uint32)  # as the codes file keeps them
+        assert bulk.BytesColumn(reader, "key", ends).values() == keys
         for docnum, fields in enumerate(stored):
             if fields["kind"] == PARAGRAPH:
                 assert keys[docnum] == compact(fields["text"])[0].encode("utf-8")
@@ -101,7 +103,7 @@ def test_a_snapshot_drops_deleted_records(tmp_path, seed_files):
     ix = open_whoosh(index)
     with ix.searcher() as searcher:
         before = Snapshot(searcher)
-        alive_before = int(before.paragraphs.sum())
+        alive_before = int(before.paragraphs.whole().sum())
         assert len(before.postings("chars", "发")[0]) > 0
     writer = ix.writer()
     writer.delete_by_term("doc", seed_files[0].name)
@@ -109,11 +111,16 @@ def test_a_snapshot_drops_deleted_records(tmp_path, seed_files):
     with ix.searcher() as searcher:
         after = Snapshot(searcher)
         assert not after.alive.all()  # the records are deleted, not yet merged away
-        dropped = after.doc_codes[~after.alive]
+        dropped = after.doc_codes[np.flatnonzero(~after.alive)]
         assert {after.doc_names[c] for c in dropped.tolist()} == {seed_files[0].name}
         docs = after.postings("chars", "发")[0]
         assert after.alive[docs].all() and len(docs) < len(before.postings("chars", "发")[0])
-        assert 0 < int(after.paragraphs.sum()) < alive_before
+        assert 0 < int(after.paragraphs.whole().sum()) < alive_before
+        # The mean key of the live paragraphs: each segment's total less its deleted ones'.
+        live = np.flatnonzero(after.paragraphs.whole())
+        lengths = [len(key) for key in after.match_keys(live)]
+        assert after.avg_key_bytes == pytest.approx(sum(lengths) / len(lengths), rel=1e-12)
+        assert after.key_lengths(live).tolist() == lengths
     ix.close()
 
 

@@ -26,7 +26,7 @@ def paragraphs(seed_index):
     snapshot = seed_index.snapshot()
     stored = snapshot.stored_fields
     rows = {}
-    for docnum in np.flatnonzero(snapshot.paragraphs).tolist():
+    for docnum in np.flatnonzero(snapshot.paragraphs.whole()).tolist():
         fields = stored(docnum)
         rows[docnum] = (compact(fields["text"])[0], fields["doc"], fields.get("region", ""))
     return rows

@@ -39,7 +39,9 @@ def test_every_paragraph_reads_back_as_written(seed_index, parsed_seeds):
 def test_a_paragraph_stores_only_what_nothing_else_holds(seed_index, parsed_seeds):
     snapshot = seed_index.snapshot()
     searcher = snapshot.searcher
-    records = [searcher.stored_fields(d) for d in np.flatnonzero(snapshot.paragraphs).tolist()]
+    records = [
+        searcher.stored_fields(d) for d in np.flatnonzero(snapshot.paragraphs.whole()).tolist()
+    ]
     assert {name for record in records for name in record} == {"n", "text", "section", "heading"}
     assert all(record.get("heading", True) is True for record in records)  # stored when so
     # A section is a number in the list its report's record stores, stored when not 0.

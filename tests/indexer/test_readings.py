@@ -20,7 +20,7 @@ from indexer.suggestions import load_bigrams
 @pytest.fixture(scope="module")
 def keys(seed_index) -> list[str]:
     snapshot = seed_index.snapshot()
-    live = np.flatnonzero(snapshot.paragraphs & snapshot.alive)
+    live = np.flatnonzero(snapshot.paragraphs.whole() & snapshot.alive)
     return [key.decode("utf-8") for key in snapshot.match_keys(live)]
 
 

@@ -3,7 +3,6 @@ consecutive), as coding every record on its own would; a new commit's snapshot t
 over the previous one's arrays and postings for the segments both hold."""
 
 import random
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -12,10 +11,10 @@ from indexer.api import PolicyIndex
 from indexer.codes import run_codes
 
 
-def _column(values: list[bytes]) -> SimpleNamespace:
+def _column(values: list[bytes]) -> tuple[bytes, np.ndarray, np.ndarray]:
     lengths = np.array([len(v) for v in values], dtype=np.int64)
     ends = np.cumsum(lengths) + 3  # values lie back to back after some other bytes
-    return SimpleNamespace(buffer=b"xyz" + b"".join(values), starts=ends - lengths, ends=ends)
+    return b"xyz" + b"".join(values), ends - lengths, ends
 
 
 def test_run_codes_are_the_codes_of_every_record():
@@ -28,7 +27,7 @@ def test_run_codes_are_the_codes_of_every_record():
         expected: dict[bytes, int] = {b"": 0}
         codes = [expected.setdefault(v, len(expected)) for v in values]
         names: dict[bytes, int] = {b"": 0}
-        assert run_codes(_column(values), names).tolist() == codes, values
+        assert run_codes(*_column(values), names).tolist() == codes, values
         assert names == expected
 
 
