@@ -4,3 +4,5 @@ Whoosh pickles analyzers into the index schema by the import paths of the classe
 compose: ``analyzers.tokenizer``, ``analyzers.filters`` and ``analyzers.ngrams`` must never
 move or be renamed once an index exists (``analyzers.chains`` only composes them).
 """
+
+import analyzers.whoosh_import  # noqa: F401  (before any Whoosh module: see there)
