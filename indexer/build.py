@@ -9,7 +9,6 @@ intact and searchable, and the next run simply does the work again.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import multiprocessing
@@ -46,7 +45,7 @@ from indexer.ledger import LedgerWriter, remove_runs
 from indexer.lexicon import Counts, count_words
 from indexer.matching import Matcher
 from indexer.paragraph_record import REPORT_FIELDS
-from indexer.parallel import index_in_workers
+from indexer.parallel import index_in_workers, return_freed_memory
 from indexer.query import AnyOf, Literal
 from indexer.records import COMPOUND, Source, add_document, add_paragraph, document_lists
 from indexer.schema import (
@@ -359,21 +358,22 @@ def _update_with(
                 report.removed.append(doc)
             for source in sources:
                 writer.delete_by_term("doc", source.doc)
+            for source in sources:
+                report.indexed.append(str(source.path))
+                report.paragraphs += len(source.parsed.paragraphs)
+            # What the commit needs of the documents besides their records is their
+            # lists: their parsed paragraphs, most of this process's memory (2.7 GB of
+            # text and objects at 1 GB), are written, and freed before the tables are
+            # computed (before forking, by ``index_in_workers``).
+            lists = {source.doc: document_lists(source) for source in sources}
             procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
             if procs > 1:
                 segments, words = index_in_workers(ix, sources, procs, progress)
             else:
                 segments, words = [], _index_here(writer, sources, progress)
             delta.update(words)
-            for source in sources:
-                report.indexed.append(str(source.path))
-                report.paragraphs += len(source.parsed.paragraphs)
-            # What the commit still needs of the documents is their lists: their parsed
-            # paragraphs, most of this process's memory (2.7 GB of text and objects at
-            # 1 GB), are written, and freed before the tables are computed.
-            lists = {source.doc: document_lists(source) for source in sources}
             sources.clear()
-            _return_freed_memory()
+            return_freed_memory()
             pairs = tally.record(
                 tables, delta, new_words, segmenter.user_words, segmenter.is_known, pairs
             )
@@ -409,15 +409,6 @@ def _update_with(
     remove_runs(index_dir, keep=tables.files | ledger.files)
     wordtable.remove_others(index_dir, keep={wordtable.table_name()})
     return report
-
-
-def _return_freed_memory() -> None:
-    """Give the system back the free pages of the C heap (glibc's ``malloc_trim``; a
-    no-op elsewhere): freed paragraph texts leave holes the tables' larger blocks do not
-    reuse, which the process would otherwise keep resident through the commit."""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
 
 
 def _index_here(writer: IndexWriter, sources: list[Source], progress: bool | None) -> Counts:

@@ -43,6 +43,7 @@ from indexer.errors import IndexWriteError, PolicySearchError
 from indexer.ledger import remove_runs
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files MAIN_*, _MAIN_<generation>.toc
+SPILL_PREFIX = ".spill-"  # a parallel run's parsed sources, a file per worker
 
 
 def _map(fd: int) -> mmap.mmap:
@@ -192,6 +193,8 @@ def remove_uncommitted(index_dir: Path) -> None:
         if _TEMPORARY_TOC.match(name):
             with suppress(FileNotFoundError):
                 (index_dir / name).unlink()
+        elif name.startswith(SPILL_PREFIX):  # a killed run's parsed sources
+            shutil.rmtree(index_dir / name, ignore_errors=True)
 
 
 # The write lock every Whoosh writer of the index takes: an flock on this file, released

@@ -1,5 +1,6 @@
 """Indexing: incremental by content hash, prune, rebuild, failures that lose nothing."""
 
+import gc
 import os
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ from whoosh import index as whoosh_index
 from indexer import build, parallel, progress
 from indexer.api import PolicyIndex
 from indexer.errors import IndexNotFound, PolicySearchError, UsageError
+from indexer.records import Source
+from indexer.storage import SPILL_PREFIX
 
 REPORT = (
     "政府工作报告\n——2022年1月5日在某某县第一届人民代表大会第一次会议上\n县长王明\n各位代表：\n"
@@ -324,6 +327,33 @@ def test_worker_processes_build_the_same_index(seed_files, tmp_path, monkeypatch
     PolicyIndex.update(forked, seed_files, progress=False)
     assert _segment_count(forked) > _segment_count(serial)  # the workers' own segments
     assert _summary(forked) == _summary(serial)
+    assert not list(forked.glob(f"{SPILL_PREFIX}*"))  # the spilled shares are gone
+
+
+def test_each_worker_holds_its_own_share_of_the_parsed_sources(seed_files, tmp_path, monkeypatch):
+    """The parent spills the shares and lets go of them before forking: a worker holds
+    the sources it indexes, never the whole run's (and a killed run's spill goes at the
+    next run)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    index_dir = tmp_path / "index"
+    index = parallel.add_document
+
+    def holding_its_share(writer, source):
+        held = sum(isinstance(o, Source) for o in gc.get_objects())
+        if held >= len(seed_files):
+            raise RuntimeError(f"a worker holds {held} parsed sources")
+        return index(writer, source)
+
+    monkeypatch.setattr(parallel, "add_document", holding_its_share)
+    assert len(PolicyIndex.update(index_dir, seed_files, progress=False).indexed) == 5
+    killed = index_dir / f"{SPILL_PREFIX}killed"
+    killed.mkdir()
+    (killed / "0.pickle").write_bytes(b"left by a killed run")
+    more = tmp_path / "more.txt"
+    more.write_text("一、总体要求\n持续优化营商环境。\n", encoding="utf-8")
+    assert len(PolicyIndex.update(index_dir, [more], progress=False).indexed) == 1
+    assert not list(index_dir.glob(f"{SPILL_PREFIX}*"))
 
 
 def test_workers_cut_segments_by_size_and_keep_document_order(seed_files, tmp_path, monkeypatch):
@@ -378,6 +408,7 @@ def test_a_failing_worker_process_loses_nothing(seed_files, corpus, tmp_path, mo
     live = {s.segment_id() for s in whoosh_index.open_dir(str(index_dir))._segments()}
     on_disk = {p.name.split(".")[0] for p in index_dir.glob("MAIN_*.*")}
     assert on_disk == live  # the failed run's segment files are gone
+    assert not list(index_dir.glob(f"{SPILL_PREFIX}*"))
 
 
 @pytest.mark.parametrize("workers", [False, True])
