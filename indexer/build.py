@@ -45,7 +45,7 @@ from indexer.ledger import LedgerWriter, remove_runs
 from indexer.lexicon import Counts, count_words
 from indexer.matching import Matcher
 from indexer.paragraph_record import REPORT_FIELDS
-from indexer.parallel import index_in_workers, return_freed_memory
+from indexer.parallel import IndexWorkers, return_freed_memory
 from indexer.query import AnyOf, Literal
 from indexer.records import COMPOUND, Source, add_document, add_paragraph, document_lists
 from indexer.schema import (
@@ -298,10 +298,23 @@ def _update(ix: Index, files: list[Path], **options: Any) -> IndexReport:
         return _update_with(segmenter, ix, files, **options)
 
 
-def _update_with(
+def _update_with(segmenter: Segmenter, ix: Index, files: list[Path], **options: Any) -> IndexReport:
+    # The writer processes are forked before the documents are read (``IndexWorkers``),
+    # if the files are enough for them; whether the changed ones are is seen after.
+    procs = min(os.cpu_count() or 1, MAX_PROCS, len(files) // PARALLEL_FROM)
+    workers = IndexWorkers(ix, procs) if procs > 1 else None
+    try:
+        return _update_run(segmenter, ix, files, workers, **options)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _update_run(
     segmenter: Segmenter,
     ix: Index,
     files: list[Path],
+    workers: IndexWorkers | None,
     *,
     prune: bool,
     progress: bool | None,
@@ -364,11 +377,13 @@ def _update_with(
             # What the commit needs of the documents besides their records is their
             # lists: their parsed paragraphs, most of this process's memory (2.7 GB of
             # text and objects at 1 GB), are written, and freed before the tables are
-            # computed (before forking, by ``index_in_workers``).
+            # computed (as soon as they are spilled for the workers).
             lists = {source.doc: document_lists(source) for source in sources}
-            procs = min(os.cpu_count() or 1, MAX_PROCS, len(sources) // PARALLEL_FROM)
-            if procs > 1:
-                segments, words = index_in_workers(ix, sources, procs, progress)
+            procs = len(sources) // PARALLEL_FROM
+            if workers is not None and procs > 1:
+                taught = [(word, segmenter.user_words[word]) for word in new_words]
+                procs = min(procs, len(workers.workers))
+                segments, words = workers.index(sources, taught, procs, progress)
             else:
                 segments, words = [], _index_here(writer, sources, progress)
             delta.update(words)

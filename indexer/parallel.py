@@ -11,11 +11,14 @@ import queue
 import signal
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from whoosh.index import Index
 
+from analyzers.segment import active_segmenter
 from indexer import firsts
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, abandon_segment, finish_segment
@@ -29,46 +32,67 @@ WORKER_CHECK_SECONDS = 1.0  # how often the parent checks that silent workers ar
 SEGMENT_BYTES = 64 << 20  # source text per segment a worker writes: bounds its memory
 
 
-def index_in_workers(
-    ix: Index, sources: list[Source], procs: int, progress: bool | None
-) -> tuple[list[Any], Counts]:
-    """Tokenize and write the sources in ``procs`` forked processes, a segment each;
-    takes the sources (the list is empty when it returns).
+class IndexWorkers:
+    """Writer processes forked at the start of a run, before it reads its documents,
+    that tokenize and write the run's sources, a segment each at a time.
 
-    Each worker's share of the parsed sources goes to a file in the index directory,
-    and the parent lets go of them before forking: a forked child maps all of its
-    parent's memory (its RSS counts it, and reference counts and the collector copy
-    the pages they touch), so workers forked with the whole parsed corpus each held it
-    (3.8 GiB at 1 GB, 2.6 of it the parent's documents). Each loads its own share, and
-    inherits the segmenter with this run's new words; it reports the bytes it has done
-    (for the progress bar) and sends back each finished segment with its documents'
-    word counts, which the parent adds up as they come. The parent's writer holds the
-    lock and commits their segments with its own, in one commit (as Whoosh's
-    ``MpWriter`` does).
+    A forked child maps all of its parent's memory (its RSS counts it, and reference
+    counts and the collector copy the pages they touch): workers forked once the
+    parent had parsed the run each held the whole parsed corpus (3.8 GiB at 1 GB, 2.6 of
+    it the parent's documents), and freed objects do not give their pages back. So
+    they are forked first, from a parent that holds the index's records only; when the
+    documents are parsed, the parent writes each worker's share to a file in the index
+    directory and sends it the file and the words this run taught the segmenter. Each
+    reports the bytes it has done (for the progress bar) and sends back each finished
+    segment with its documents' word counts, which the parent adds up as they come. The
+    parent's writer holds the lock and commits their segments with its own, in one
+    commit (as Whoosh's ``MpWriter`` does).
     """
-    global _writer_parent
-    _writer_parent = os.getpid()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    total = sum(s.size for s in sources)
-    spill = tempfile.TemporaryDirectory(prefix=SPILL_PREFIX, dir=ix.storage.folder)
-    shares = _spilled(_shares(sources, procs), Path(spill.name))
-    sources.clear()
-    return_freed_memory()
-    workers = [
-        context.Process(target=_worker, args=(ix, share, number, results), daemon=True)
-        for number, share in enumerate(shares)
-    ]
-    bar = progress_bars.bar("indexing", total, progress)
-    try:
-        for worker in workers:
+
+    def __init__(self, ix: Index, procs: int) -> None:
+        global _writer_parent
+        _writer_parent = os.getpid()
+        context = multiprocessing.get_context("fork")
+        self.ix = ix
+        self.results = context.Queue()
+        self.tasks = [context.SimpleQueue() for _ in range(procs)]
+        self.workers = [
+            context.Process(target=_worker, args=(ix, number, tasks, self.results), daemon=True)
+            for number, tasks in enumerate(self.tasks)
+        ]
+        for worker in self.workers:
             worker.start()
-        segments, words, finished = [], Counter(), 0
-        while finished < len(workers):
+
+    def index(
+        self,
+        sources: list[Source],
+        taught: list[tuple[str, int]],
+        procs: int,
+        progress: bool | None,
+    ) -> tuple[list[Any], Counts]:
+        """Write ``sources`` in ``procs`` of the workers (the others end); takes the
+        sources (the list is empty when it returns). ``taught``: the words (and
+        frequencies) this run's segmenter learned, in the order it learned them."""
+        total = sum(s.size for s in sources)
+        with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX, dir=self.ix.storage.folder) as spill:
+            shares = _spilled(_shares(sources, procs), Path(spill))
+            sources.clear()
+            return_freed_memory()
+            for tasks, share in zip_longest(self.tasks, shares):
+                tasks.put(None if share is None else (share, taught))
             try:
-                kind, outcome = results.get(timeout=WORKER_CHECK_SECONDS)
+                with progress_bars.bar("indexing", total, progress) as bar:
+                    return self._gather(len(shares), bar)
+            finally:
+                self._end()  # gone before the parent deletes what the run wrote
+
+    def _gather(self, working: int, bar: Any) -> tuple[list[Any], Counts]:
+        segments, words, finished = [], Counter(), 0
+        while finished < working:
+            try:
+                kind, outcome = self.results.get(timeout=WORKER_CHECK_SECONDS)
             except queue.Empty:
-                _require_alive(workers)
+                _require_alive(self.workers)
                 continue
             if kind == "failed":
                 message, code, filename = outcome
@@ -83,17 +107,22 @@ def index_in_workers(
                 words.update(outcome)
             else:
                 finished += 1
-        for worker in workers:
+        for worker in self.workers:
             worker.join()
-        segments = [segment for *_, segment in sorted(segments, key=lambda s: s[:2])]
-    finally:
-        bar.close()
-        for worker in workers:
+        return [segment for *_, segment in sorted(segments, key=lambda s: s[:2])], words
+
+    def _end(self) -> None:
+        """End the workers still running: those given nothing, those a failure cut short."""
+        for worker in self.workers:
             if worker.is_alive():
                 worker.kill()
-                worker.join()  # gone before the parent deletes what the run wrote
-        spill.cleanup()
-    return segments, words
+                worker.join()
+
+    def close(self) -> None:
+        self._end()
+        for tasks in self.tasks:
+            tasks.close()
+        self.results.close()
 
 
 def return_freed_memory() -> None:
@@ -125,41 +154,58 @@ def _shares(sources: list[Source], procs: int) -> list[list[Source]]:
 
 
 def _spilled(shares: list[list[Source]], folder: Path) -> list[Path]:
-    """Each share of the sources pickled to a file of ``folder``."""
+    """Each share of the sources pickled to a file of ``folder``, a source at a time
+    (pickled whole, a share's memo of every object it holds took the parent 1.6 GB
+    higher at 1 GB)."""
     paths = []
     for number, share in enumerate(shares):
         paths.append(folder / f"{number}.pickle")
         with open(paths[-1], "wb") as out:
-            pickle.dump(share, out, protocol=pickle.HIGHEST_PROTOCOL)
+            for source in share:
+                pickle.dump(source, out, protocol=pickle.HIGHEST_PROTOCOL)
     return paths
 
 
-def _worker(ix: Index, share: Path, number: int, results: Any) -> None:
-    """In a forked process: write the sources pickled in ``share`` to new segments of at
-    most about
-    ``SEGMENT_BYTES`` of text each (postings wait in memory until their segment is
-    written); send each segment, numbered so that the commit orders them (and so
-    document numbers) the same in every run, with its documents' word counts, then
-    "finished", or the error. Counts go with each segment, not at the end: a worker's
-    share of 1 GB counted whole held millions of entries in each worker, and again
-    while the parent unpickled them (11.4 GB PSS at 1 GB)."""
+def _unpickled(spilled: BinaryIO) -> Iterator[Source]:
+    """The sources ``_spilled`` wrote to a file, one by one."""
+    while True:
+        try:
+            yield pickle.load(spilled)
+        except EOFError:
+            return
+
+
+def _worker(ix: Index, number: int, tasks: Any, results: Any) -> None:
+    """In a forked process: wait for a share of the run (``None``: nothing to do), teach
+    the segmenter the run's new words, and write the sources pickled in the share to new
+    segments of at most about ``SEGMENT_BYTES`` of text each (postings wait in memory
+    until their segment is written); send each segment, numbered so that the commit
+    orders them (and so document numbers) the same in every run, with its documents'
+    word counts, then "finished", or the error. Counts go with each segment, not at the
+    end: a worker's share of 1 GB counted whole held millions of entries in each worker,
+    and again while the parent unpickled them (11.4 GB PSS at 1 GB)."""
+    task = tasks.get()
+    if task is None:
+        return
+    share, taught = task
     writer = None
     written = 0
     try:
-        with open(share, "rb") as spilled:
-            sources: list[Source] = pickle.load(spilled)
+        active_segmenter().add_words(taught)
         words: Counts = Counter()
         size = 0
-        for source in sources:
-            if writer is None:
-                writer, size = BulkWriter(ix, _lk=False, watch=firsts.WATCH, compound=COMPOUND), 0
-            words.update(add_document(writer, source))
-            size += source.size
-            results.put(("done", source.size))
-            if size >= SEGMENT_BYTES:
-                results.put(("segment", (number, written, _finish(writer))))
-                results.put(("words", words))
-                writer, written, words = None, written + 1, Counter()
+        with open(share, "rb") as spilled:
+            for source in _unpickled(spilled):  # one at a time: a worker holds no more
+                if writer is None:
+                    writer = BulkWriter(ix, _lk=False, watch=firsts.WATCH, compound=COMPOUND)
+                    size = 0
+                words.update(add_document(writer, source))
+                size += source.size
+                results.put(("done", source.size))
+                if size >= SEGMENT_BYTES:
+                    results.put(("segment", (number, written, _finish(writer))))
+                    results.put(("words", words))
+                    writer, written, words = None, written + 1, Counter()
         if writer is not None:
             results.put(("segment", (number, written, _finish(writer))))
             results.put(("words", words))
