@@ -28,7 +28,7 @@ from analyzers.chains import word_analyzer
 from analyzers.normalize import match_key
 from indexer.api import PolicyIndex
 from indexer.export import tokens
-from indexer.ingest.glossary import EXPANSION
+from indexer.ingest.entries import EXPANSION
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "benchmarks" / "judged"

@@ -43,7 +43,7 @@ from benchmarks import judged, write_report  # noqa: E402
 from indexer.api import PolicyIndex  # noqa: E402
 from indexer.build import collect_files  # noqa: E402
 from indexer.ingest.document import ParsedDocument, parse_document  # noqa: E402
-from indexer.ingest.glossary import GLOSSARY, bare  # noqa: E402
+from indexer.ingest.entries import GLOSSARY, bare  # noqa: E402
 from indexer.ingest.readers import read_document  # noqa: E402
 
 Ref = tuple[str, int]

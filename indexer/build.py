@@ -32,7 +32,7 @@ from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, li
 from indexer.errors import CannotRepair, ReaderError, UsageError
 from indexer.faults import LOCK_HELD, crash_point
 from indexer.ingest.document import parse_document
-from indexer.ingest.glossary import bare
+from indexer.ingest.entries import bare
 from indexer.ingest.overrides import (
     SIDECAR_SUFFIX,
     Overrides,

@@ -20,8 +20,7 @@ from indexer.api import FACETS, INDEX_ENV, PolicyIndex, default_index_dir, open_
 from indexer.cluster.connection import AUTH_ENV
 from indexer.cluster.connection import URL_ENV as OPENSEARCH_ENV
 from indexer.errors import CannotRepair, PolicySearchError
-from indexer.ingest.metadata import FIELDS
-from indexer.ingest.overrides import load_meta_file
+from indexer.ingest.labels import FIELDS
 from indexer.interface import DEFAULT_LIMIT
 from indexer.output import (
     counts_table,
@@ -177,6 +176,8 @@ def index(
     """
     if (shards or replicas is not None) and not opensearch:
         raise CommandError("--shards and --replicas go with --opensearch URL")
+    from indexer.ingest.overrides import load_meta_file  # metadata's extractor: indexing only
+
     try:
         meta = load_meta_file(meta_file) if meta_file else {}
         report = PolicyIndex.update(ctx.obj, list(paths), rebuild=rebuild, prune=prune, meta=meta)

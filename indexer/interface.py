@@ -24,8 +24,8 @@ from analyzers.segment import Segmenter
 from analyzers.traditional import t2s_table
 from indexer.errors import QuerySyntaxError, UsageError
 from indexer.highlight import highlight_spans, html_marked
-from indexer.ingest.glossary import EXPANSION, bare
-from indexer.ingest.metadata import document_label
+from indexer.ingest.entries import EXPANSION, bare
+from indexer.ingest.labels import document_label
 from indexer.lexicon import PinyinLexicon
 from indexer.lookup import GlossaryLookup, TermEntry
 from indexer.query import (

@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 from analyzers.normalize import match_key
-from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
+from indexer.ingest.entries import EXPANSION, GLOSSARY, INLINE
 
 
 @dataclass(frozen=True, eq=False)

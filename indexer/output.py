@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import orjson
 
 from indexer.highlight import terminal_snippet
-from indexer.ingest.glossary import EXPANSION, GLOSSARY, INLINE
+from indexer.ingest.entries import EXPANSION, GLOSSARY, INLINE
 from indexer.lookup import TermEntry
 from indexer.results import GlossaryResult, Hit, SearchResult, Usage
 from indexer.targets import COLUMNS as TARGET_COLUMNS

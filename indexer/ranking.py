@@ -37,7 +37,7 @@ import numpy as np
 
 from analyzers.charsets import SENTENCE_END
 from indexer.bulk import BYTE_TO_LENGTH
-from indexer.ingest.glossary import is_glossary_heading
+from indexer.ingest.entries import is_glossary_heading
 from indexer.ingest.paragraphs import SECTION_SEPARATOR
 from indexer.matching import Matcher, Matches, merged
 from indexer.query import CompiledQuery, loose_units

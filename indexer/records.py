@@ -15,7 +15,7 @@ from analyzers.normalize import match_key
 from analyzers.segment import active_segmenter
 from analyzers.terms import index_words, key_bigrams, key_chars
 from indexer.ingest.document import ParsedDocument
-from indexer.ingest.glossary import bare
+from indexer.ingest.entries import bare
 from indexer.lexicon import Counts, count_words
 from indexer.paragraph_record import report_sections, section_numbers, slim
 from indexer.ranking import lead_bytes, paragraph_boost, paragraph_shape, same_text

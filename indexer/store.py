@@ -22,8 +22,8 @@ from analyzers.normalize import match_key
 from analyzers.segment import Segmenter
 from indexer import abbreviations, bulk, codes, firsts, wordtable
 from indexer.errors import IndexNotFound, PolicySearchError
-from indexer.ingest.glossary import EXPANSION
-from indexer.ingest.metadata import document_label
+from indexer.ingest.entries import EXPANSION
+from indexer.ingest.labels import document_label
 from indexer.ledger import Ledger, Run
 from indexer.lookup import Glossary, GlossaryLookup, TermEntry, ordered
 from indexer.schema import (

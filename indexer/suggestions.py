@@ -11,7 +11,7 @@ import numpy as np
 
 from analyzers.normalize import match_key
 from analyzers.pinyin import typed_pinyin
-from indexer.ingest.glossary import bare
+from indexer.ingest.entries import bare
 from indexer.ledger import Ledger
 from indexer.lexicon import LexiconTable, PinyinLexicon, lexicon_entry
 from indexer.lookup import GlossaryLookup

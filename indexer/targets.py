@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from analyzers.normalize import match_key
-from indexer.ingest.metadata import document_label
+from indexer.ingest.labels import document_label
 from indexer.matching import Matcher
 from indexer.query import Filter
 from indexer.schema import DOCUMENT

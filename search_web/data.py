@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 from analyzers.normalize import match_key
 from indexer.api import FACETS, PolicyIndex
 from indexer.errors import UsageError
-from indexer.ingest.glossary import EXPANSION
-from indexer.ingest.metadata import FIELDS
+from indexer.ingest.entries import EXPANSION
+from indexer.ingest.labels import FIELDS
 from indexer.query import MAX_QUERY_LENGTH, year_range
 from indexer.results import Hit
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from analyzers.segment import active_segmenter
 from indexer.ingest.clean import clean_text
+from indexer.ingest.entries import bare
 from indexer.ingest.enumerations import enumerations, mentions, packed
-from indexer.ingest.glossary import GlossaryEntry, bare, extract_entries
+from indexer.ingest.glossary import GlossaryEntry, extract_entries
 from indexer.ingest.jargon import jargon_words
 from indexer.ingest.metadata import DocMeta, extract_metadata
 from indexer.ingest.paragraphs import Paragraph, split_paragraphs

@@ -18,12 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzers.charsets import FULLWIDTH_SHIFT, HAN
-from analyzers.normalize import QUOTES, fold, match_key
+from analyzers.normalize import fold, match_key
+from indexer.ingest.entries import GLOSSARY, INLINE, bare, is_glossary_heading
 from indexer.ingest.paragraphs import COLOPHON, Paragraph
 
-GLOSSARY, INLINE = "glossary", "inline"
-EXPANSION = "expansion"  # an abbreviation resolved to a list of the corpus (indexer.expansions)
-_GLOSSARY_HEADING = re.compile(r"(?:名词|词语|术语)(?:解释|注释|说明)")
 _TERM_CHARS = r"[^。：:，,；;！？!?\s]"
 _NUMBERED_ENTRY = re.compile(
     rf"^(?P<num>\d{{1,3}})[.．、]\s*(?P<term>{_TERM_CHARS}{{1,24}}?)[。：:](?P<definition>.+)$"
@@ -72,15 +70,6 @@ class GlossaryEntry:
         return tuple(
             dict.fromkeys(k for k in (match_key(a) for a in (self.term, *self.aliases)) if k)
         )
-
-
-def is_glossary_heading(title: str) -> bool:
-    return bool(_GLOSSARY_HEADING.search(title))
-
-
-def bare(term: str) -> str:
-    """The term without its quote marks."""
-    return "".join(ch for ch in term if ch not in QUOTES)
 
 
 def headword(term: str) -> tuple[str, tuple[str, ...]]:

@@ -52,18 +52,6 @@ _AUTHORITY = re.compile(
 )
 _PLACE_NAME = re.compile(r"(?:省|市|区|县|州|盟|旗)$")
 _DATE_LINE = re.compile(r"^[（(]?(\d{4})年(\d{1,2})月(\d{1,2})日[)）]?$")
-FIELDS = (
-    "title",
-    "region",
-    "year",
-    "date",
-    "speaker",
-    "role",
-    "meeting",
-    "doc_number",
-    "authority",
-    "doc_type",
-)
 
 
 @dataclass(frozen=True)
@@ -84,25 +72,6 @@ class DocMeta:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def document_label(meta: dict[str, Any]) -> str:
-    """A document as people cite it: region, year and title, and the 文号 of an official
-    document (``doc``, the id, when nothing else is known).
-
-    >>> document_label({"doc": "a.txt", "title": "政府工作报告", "region": "偃师区", "year": 2022})
-    '偃师区 2022 政府工作报告'
-    >>> document_label({"doc": "b.txt", "title": "关于印发规划的通知", "year": 2021,
-    ...                 "doc_number": "国发〔2021〕29号"})
-    '2021 关于印发规划的通知 国发〔2021〕29号'
-    >>> document_label({"doc": "c.txt", "title": "2024年政府工作报告", "region": "全国", "year": 2024})
-    '全国 2024年政府工作报告'
-    """
-    title = meta.get("title") or ""
-    # What the title says already is not said again: 2021年政府工作报告 has its year.
-    parts = [meta.get("region"), meta.get("year"), title, meta.get("doc_number")]
-    said = [part for part in parts[:2] if part and str(part) in title]
-    return " ".join(str(part) for part in parts if part and part not in said) or meta["doc"]
 
 
 def region_of(place: str) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import ReaderError, UsageError
-from indexer.ingest.metadata import FIELDS, DocMeta
+from indexer.ingest.labels import FIELDS
+from indexer.ingest.metadata import DocMeta
 
 Overrides = dict[str, Any]
 SIDECAR_SUFFIX = ".meta.json"

@@ -83,3 +83,31 @@ def test_whoosh_internals_are_touched_in_one_place():
                 touching.add(module.relative_to(root).as_posix())
     assert "indexer/bulk.py" in touching  # the scan sees them where they are
     assert touching <= WHOOSH_INTERNALS, touching - WHOOSH_INTERNALS
+
+
+COMMAND_LINE_SEARCH = """
+import contextlib, io, json, sys
+from indexer.cli import cli
+
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    cli(["--index", sys.argv[1], "search", "三个一批", "--json", "--limit", "10"],
+        standalone_mode=False)
+assert json.loads(out.getvalue())["total"] > 0
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(("indexer.ingest", "urllib")))))
+"""
+
+
+def test_a_command_line_search_imports_no_parser(seed_index_dir):
+    """A search pays for no import it does not use (issue 26): not the glossary parser
+    nor the metadata extractor (their patterns compile at import: 14 ms of every
+    command), whose kinds and labels it reads from ``entries`` and ``labels``."""
+    out = subprocess.run(
+        [sys.executable, "-c", COMMAND_LINE_SEARCH, str(seed_index_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(out.stdout)
+    assert "indexer.ingest.entries" in loaded and "indexer.ingest.labels" in loaded
+    assert not {"indexer.ingest.glossary", "indexer.ingest.metadata"} & set(loaded), loaded
+    assert "urllib.request" not in loaded  # analyzers.whoosh_import

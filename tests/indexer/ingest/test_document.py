@@ -3,7 +3,8 @@
 import pytest
 
 from indexer.ingest.document import parse_document
-from indexer.ingest.metadata import document_label, extract_metadata, region_of
+from indexer.ingest.labels import document_label
+from indexer.ingest.metadata import extract_metadata, region_of
 
 EXPECTED = {
     "000_930e0c23bba17279.txt": (

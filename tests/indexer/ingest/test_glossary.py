@@ -7,7 +7,8 @@ import pytest
 from analyzers.normalize import compact
 from analyzers.segment import Segmenter
 from indexer.ingest.document import parse_document
-from indexer.ingest.glossary import GLOSSARY, INLINE, aliases_of, inline_entries
+from indexer.ingest.entries import GLOSSARY, INLINE
+from indexer.ingest.glossary import aliases_of, inline_entries
 
 PAGE_LINE = re.compile(r"^\s*\S?\s*[—–-]\s*\d+\s*[—–-]\s*\S?\s*$")
 HEADING = re.compile(r"^(?:部分词语解释|名词解释)$")
