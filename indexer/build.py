@@ -383,12 +383,12 @@ def _update_run(
             if workers is not None and procs > 1:
                 taught = [(word, segmenter.user_words[word]) for word in new_words]
                 procs = min(procs, len(workers.workers))
-                segments, words = workers.index(sources, taught, procs, progress)
+                segments, words = workers.index(sources, taught, procs, progress)  # frees them
             else:
                 segments, words = [], _index_here(writer, sources, progress)
+                sources.clear()
+                return_freed_memory()
             delta.update(words)
-            sources.clear()
-            return_freed_memory()
             pairs = tally.record(
                 tables, delta, new_words, segmenter.user_words, segmenter.is_known, pairs
             )

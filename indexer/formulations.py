@@ -137,12 +137,11 @@ class _Scope:
     @classmethod
     def of_year(cls, snapshot: Snapshot, year: int, region: str | None) -> _Scope:
         """A year's paragraphs (of the region, or all) against every earlier year's."""
-        in_region = snapshot.paragraphs.whole().copy()
+        docs = np.flatnonzero(snapshot.paragraphs.whole())
         if region is not None:
-            in_region &= Matcher(snapshot).mask(Filter("region", region))
-        years = snapshot.years.whole()
-        now = np.flatnonzero(in_region & (years == year))
-        return cls(snapshot, now, np.flatnonzero(in_region & (years > 0) & (years < year)), year)
+            docs = docs[Matcher(snapshot).passes(Filter("region", region), docs)]
+        years = snapshot.years[docs]
+        return cls(snapshot, docs[years == year], docs[(years > 0) & (years < year)], year)
 
     def reports(self, docs: np.ndarray) -> int:
         return len(distinct(self.snapshot.doc_codes[docs]))

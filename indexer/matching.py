@@ -72,13 +72,12 @@ class Matcher:
             docs = self.literal(key)
             self.counts[key] = len(docs)
             return docs
-        if isinstance(node, Filter):
-            return np.flatnonzero(self.snapshot.paragraphs.whole() & self.mask(node))
         if isinstance(node, AnyOf):
             return _union([self.docs(c) for c in node.children])
         if isinstance(node, AllOf):
             return self.all_of(node)
-        return self.docs(AllOf((node,)))  # a lone NOT: checked out by compile_query
+        # A lone filter: every paragraph that passes; a lone NOT: checked out by compile_query.
+        return self.docs(AllOf((node,)))
 
     def all_of(self, node: AllOf) -> np.ndarray:
         positives = [c for c in node.children if not isinstance(c, Not | Filter)]
@@ -159,10 +158,6 @@ class Matcher:
             if isinstance(child, Filter):
                 docs = docs[self.passes(child, docs)]
         return without(docs, taken, self.snapshot.size)
-
-    def mask(self, node: Filter) -> np.ndarray:
-        """Which records pass a filter, as a mask over every record."""
-        return self.passes(node, np.arange(self.snapshot.size))
 
     def passes(self, node: Filter, docs: np.ndarray) -> np.ndarray:
         """Which of ``docs`` pass a filter (``region:``, ``year:``, ``doc:`` prefix)."""

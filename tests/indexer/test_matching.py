@@ -45,6 +45,8 @@ def _cases(a: str, b: str, c: str) -> dict:
         f'("{a}" OR "{b}") NOT "{c}"': lambda k, d, r: (a in k or b in k) and c not in k,
         f'"{a}" region:新华区': lambda k, d, r: a in k and r == "新华区",
         f'"{a}" doc:00': lambda k, d, r: a in k and d.startswith("00"),
+        "region:新华区": lambda k, d, r: r == "新华区",  # a filter alone: every paragraph it passes
+        f'doc:00 NOT "{a}"': lambda k, d, r: d.startswith("00") and a not in k,
     }
 
 
