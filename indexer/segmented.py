@@ -5,8 +5,11 @@ codes…) lie in each segment's codes file, memory-mapped. Joined into one array
 value at every opening, they cost a cold query at 1 GB 0.3 s and 40,000 page faults:
 each join writes fresh memory the size of the corpus's records, while a query reads
 the values of its matches only. So a query gathers what it needs, segment by segment,
-from the mapped arrays (``values[docs]``); the few readers of every record (a filter's
-mask, the list of years) ask for ``whole()``, joined once on first use.
+from the mapped arrays (``values[docs]``); the few readers of every record (all
+paragraphs, the list of years) ask for ``whole()``, joined once on first use. A process
+that keeps asking (a server) joins an array once it has gathered from it
+``GATHERS_BEFORE_JOIN`` times, and then indexes it: warm queries on a 3-segment index
+took 16% longer gathering segment by segment every time, 7% once joined.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+
+GATHERS_BEFORE_JOIN = 64  # a query gathers from an array a few times; a server, thousands
 
 
 class Segmented:
@@ -37,6 +42,7 @@ class Segmented:
         kinds = tables if tables is not None else parts
         self.dtype = np.result_type(*kinds) if kinds else np.dtype(np.int64)
         self._whole: np.ndarray | None = None
+        self._gathers = 0
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -51,6 +57,13 @@ class Segmented:
         if docs.dtype == bool:  # numpy would read a mask as the numbers 0 and 1
             raise TypeError("give record numbers, not a mask (np.flatnonzero of it)")
         docs = docs.astype(np.int64, copy=False)
+        whole = self._whole
+        if whole is None:
+            self._gathers += 1  # a count: a race between threads only joins a little later
+            if self._gathers > GATHERS_BEFORE_JOIN:
+                whole = self.whole()
+        if whole is not None:
+            return whole[docs]
         out = np.empty(len(docs), dtype=self.dtype)
         for segment, where, local in places(self.offsets, docs):
             values = self.parts[segment][local]

@@ -4,6 +4,7 @@ joined array would, for any record numbers."""
 import numpy as np
 import pytest
 
+from indexer import segmented
 from indexer.segmented import Segmented
 
 
@@ -20,17 +21,21 @@ def _values(rng: np.random.Generator, with_tables: bool) -> tuple[Segmented, np.
 
 
 @pytest.mark.parametrize("with_tables", [False, True])
-def test_gathered_values_are_the_joined_arrays(with_tables):
+@pytest.mark.parametrize("gathers_before_join", [0, 3, 10**9])  # joined at once, midway, never
+def test_gathered_values_are_the_joined_arrays(with_tables, gathers_before_join, monkeypatch):
+    monkeypatch.setattr(segmented, "GATHERS_BEFORE_JOIN", gathers_before_join)
     rng = np.random.default_rng(26)
     for _ in range(200):
         values, joined = _values(rng, with_tables)
         assert len(values) == len(joined)
-        assert np.array_equal(values.whole(), joined) and values.whole().dtype == values.dtype
         docs = rng.integers(0, len(joined), size=rng.integers(0, 60))
         for order in (np.sort(docs), np.unique(docs), docs):  # sorted, distinct, any order
-            assert np.array_equal(values[order], joined[order]), order
+            got = values[order]
+            assert np.array_equal(got, joined[order]) and got.dtype == values.dtype, order
         doc = int(rng.integers(0, len(joined)))
         assert values[doc] == joined[doc] and values[np.int64(doc)] == joined[doc]
+        assert np.array_equal(values.whole(), joined) and values.whole().dtype == values.dtype
+        assert np.array_equal(values[docs], joined[docs])  # after the join, indexed in it
 
 
 def test_a_mask_is_refused_not_read_as_numbers():
