@@ -44,6 +44,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer.segmented import GATHERS_BEFORE_JOIN
 from indexer.storage import remove_uncommitted
 
 WHOOSH_VERSION = (2, 7, 4)
@@ -237,6 +238,8 @@ class BytesColumn:
         self.size = reader.doc_count_all()
         found = _column_file(reader, name)
         self.base = 0  # where the column starts in ``buffer``
+        self._calls = 0
+        self._placed: tuple[np.ndarray, np.ndarray] | None = None  # starts and ends, kept
         if found is None:
             self.buffer: Any = b""
             self.ends = np.zeros(self.size, dtype=np.int64)
@@ -250,7 +253,17 @@ class BytesColumn:
             self.buffer = colfile.get(offset, length)
 
     def bounds(self, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where the values of documents ``local`` start and end in ``buffer``."""
+        """Where the values of documents ``local`` start and end in ``buffer``. A process
+        that keeps asking (a server) gets both from arrays kept after
+        ``GATHERS_BEFORE_JOIN`` calls: two gathers instead of two, a shift and a fix."""
+        if self._placed is None:
+            self._calls += 1
+            if self._calls > GATHERS_BEFORE_JOIN:
+                ends = self.ends.astype(np.int64) + self.base
+                starts = np.concatenate(([self.base], ends[:-1]))
+                self._placed = starts, ends
+        if self._placed is not None:
+            return self._placed[0][local], self._placed[1][local]
         ends = self.ends[local].astype(np.int64)
         starts = self.ends[np.maximum(local - 1, 0)].astype(np.int64)
         starts[local == 0] = 0

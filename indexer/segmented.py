@@ -51,19 +51,19 @@ class Segmented:
     def __getitem__(self, docs: np.ndarray | int) -> np.ndarray | Any:
         """The values of records ``docs`` (global numbers: an integer array, in order,
         or one number)."""
-        if np.ndim(docs) == 0:
-            return self[np.array([docs], dtype=np.int64)][0]
         docs = np.asarray(docs)
         if docs.dtype == bool:  # numpy would read a mask as the numbers 0 and 1
             raise TypeError("give record numbers, not a mask (np.flatnonzero of it)")
-        docs = docs.astype(np.int64, copy=False)
         whole = self._whole
         if whole is None:
             self._gathers += 1  # a count: a race between threads only joins a little later
             if self._gathers > GATHERS_BEFORE_JOIN:
                 whole = self.whole()
-        if whole is not None:
+        if whole is not None:  # a server's queries: as quick as indexing one array
             return whole[docs]
+        if docs.ndim == 0:
+            return self[docs.reshape(1)][0]
+        docs = docs.astype(np.int64, copy=False)
         out = np.empty(len(docs), dtype=self.dtype)
         for segment, where, local in places(self.offsets, docs):
             values = self.parts[segment][local]
