@@ -45,9 +45,9 @@ from indexer.ledger import LedgerWriter, remove_runs
 from indexer.lexicon import Counts, count_words
 from indexer.matching import Matcher
 from indexer.paragraph_record import REPORT_FIELDS
-from indexer.parallel import IndexWorkers, return_freed_memory
+from indexer.parallel import IndexWorkers, return_freed_memory, spill, unspilled
 from indexer.query import AnyOf, Literal
-from indexer.records import COMPOUND, Source, add_document, add_paragraph, document_lists
+from indexer.records import COMPOUND, Brief, Source, add_document, add_paragraph
 from indexer.schema import (
     ABBREVIATIONS,
     ABBREVIATIONS_ID,
@@ -239,7 +239,7 @@ def _repair(ix: Index, damaged: set[str], progress: bool | None) -> list[Source]
                 drop_segments(writer, damaged)
                 for source in sources:
                     writer.delete_by_term("doc", source.doc)  # its records elsewhere
-                _index_here(writer, sources, progress)
+                _index_here(writer, [Brief.of(s) for s in sources], progress)
             commit_segments(writer, [])
         except BaseException:
             discard(writer)
@@ -326,14 +326,15 @@ def _update_run(
         resolved = searcher.document(id=RESOLVED_ID)
         pairs = load_abbreviation_pairs(searcher)
         ledger = open_ledger(searcher, Path(ix.storage.folder))
-    sources = _read_changed(files, known, report, progress, meta)
+    spill = workers.spill if workers is not None else None
+    briefs = _read_changed(files, known, report, progress, meta, spill)
     removed = [
         doc for doc, rec in known.items() if prune and not Path(rec["data"]["path"]).exists()
     ]
-    new_words = _learn(segmenter, sources)
+    new_words = _learn(segmenter, briefs)
     report.new_words = len(new_words)
     index_dir = Path(ix.storage.folder)
-    if not sources and not removed and not new_words:
+    if not briefs and not removed and not new_words:
         ledger.close()
         tidy(index_dir)
         return report
@@ -348,7 +349,7 @@ def _update_run(
     try:
         with lock_noted(index_dir):
             crash_point(LOCK_HELD)
-            changed = {s.doc for s in sources} | set(removed)
+            changed = {b.doc for b in briefs} | set(removed)
             retokenized = _retokenize(ix, writer, new_words, skip=changed)
             report.retokenized = sum(len(texts) for texts, _ in retokenized.values())
             delta: Counts = Counter()  # what the commit changes in the corpus's word counts
@@ -369,24 +370,19 @@ def _update_run(
             for doc in removed:
                 writer.delete_by_term("doc", doc)
                 report.removed.append(doc)
-            for source in sources:
-                writer.delete_by_term("doc", source.doc)
-            for source in sources:
-                report.indexed.append(str(source.path))
-                report.paragraphs += len(source.parsed.paragraphs)
-            # What the commit needs of the documents besides their records is their
-            # lists: their parsed paragraphs, most of this process's memory (2.7 GB of
-            # text and objects at 1 GB), are written, and freed before the tables are
-            # computed (as soon as they are spilled for the workers).
-            lists = {source.doc: document_lists(source) for source in sources}
-            procs = len(sources) // PARALLEL_FROM
+            for brief in briefs:
+                writer.delete_by_term("doc", brief.doc)
+                report.indexed.append(str(brief.path))
+                report.paragraphs += brief.paragraphs
+            lists = {brief.doc: brief.lists for brief in briefs}
+            procs = len(briefs) // PARALLEL_FROM
             if workers is not None and procs > 1:
                 taught = [(word, segmenter.user_words[word]) for word in new_words]
                 procs = min(procs, len(workers.workers))
-                segments, words = workers.index(sources, taught, procs, progress)  # frees them
+                segments, words = workers.index(briefs, taught, procs, progress)
             else:
-                segments, words = [], _index_here(writer, sources, progress)
-                sources.clear()
+                segments, words = [], _index_here(writer, briefs, progress)
+                briefs.clear()  # the parsed documents of a run written here
                 return_freed_memory()
             delta.update(words)
             pairs = tally.record(
@@ -426,13 +422,15 @@ def _update_run(
     return report
 
 
-def _index_here(writer: IndexWriter, sources: list[Source], progress: bool | None) -> Counts:
-    """Write ``sources`` here; their word counts, summed for the lexicon."""
+def _index_here(writer: IndexWriter, briefs: list[Brief], progress: bool | None) -> Counts:
+    """Write the documents of ``briefs`` here (read back one at a time if spilled); their
+    word counts, summed for the lexicon."""
     words: Counts = Counter()
-    with progress_bars.bar("indexing", sum(s.size for s in sources), progress) as bar:
-        for source in sources:
+    with progress_bars.bar("indexing", sum(b.size for b in briefs), progress) as bar:
+        for brief in briefs:
+            (source,) = [brief.source] if brief.source else unspilled([brief.spilled])
             words.update(add_document(writer, source))
-            bar.update(source.size)
+            bar.update(brief.size)
     return words
 
 
@@ -442,36 +440,41 @@ def _read_changed(
     report: IndexReport,
     progress: bool | None,
     meta: dict[str, Overrides],
-) -> list[Source]:
+    spill: Path | None,
+) -> list[Brief]:
     """Read and parse the files whose content is new to the index, in worker processes
-    when there are enough of them (parsing and cleaning cost about a second per MB)."""
+    when there are enough of them (parsing and cleaning cost about a second per MB);
+    with a ``spill`` folder (the writer processes'), each parsed document is written
+    there by the process that parsed it, and only its brief comes back."""
     jobs: list[tuple[Path, str, str | None]] = []
     taken: dict[str, Path] = {}
     for path in files:
         doc = _doc_id(path, taken, known)
         taken[doc] = path
         jobs.append((path, doc, known[doc]["data"].get("sha256") if doc in known else None))
-    global _read_options
-    _read_options = meta
+    global _read_options, _read_spill
+    _read_options, _read_spill = meta, spill
     procs = min(os.cpu_count() or 1, MAX_PROCS, len(jobs) // PARALLEL_FROM)
-    sources: list[Source] = []
+    briefs: list[Brief] = []
     with progress_bars.bar("reading", sum(_size(p) for p in files), progress) as bar:
         if procs > 1:
             with multiprocessing.get_context("fork").Pool(procs) as pool:
-                outcomes = list(_gather(pool.imap(_read_one, jobs, chunksize=4), bar))
+                outcomes = list(_gather(pool.imap(_read_brief, jobs, chunksize=4), bar))
         else:
-            outcomes = list(_gather(map(_read_one, jobs), bar))
+            outcomes = list(_gather(map(_read_brief, jobs), bar))
     for kind, path, found in outcomes:
         if kind == "source":
-            sources.append(found)
+            briefs.append(found)
         elif kind == "unchanged":
             report.unchanged.append(str(path))
         else:
             report.failed.append((str(path), found))
-    return sources
+    return briefs
 
 
-_read_options: dict[str, Overrides] = {}  # the run's metadata, inherited by forked readers
+# The run's metadata and spill folder, inherited by forked readers.
+_read_options: dict[str, Overrides] = {}
+_read_spill: Path | None = None
 
 
 def _gather(outcomes: Iterator[tuple[str, Path, Any]], bar: Any) -> Iterator[Any]:
@@ -485,6 +488,14 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _read_brief(job: tuple[Path, str, str | None]) -> tuple[str, Path, Any]:
+    """``_read_one``, with a parsed document's ``Brief`` (spilled if the run spills)."""
+    kind, path, found = _read_one(job)
+    if kind != "source":
+        return kind, path, found
+    return kind, path, Brief.of(found, spill(found, _read_spill) if _read_spill else None)
 
 
 def _read_one(job: tuple[Path, str, str | None]) -> tuple[str, Path, Any]:
@@ -536,8 +547,8 @@ def _doc_id(path: Path, taken: dict[str, Path], known: dict[str, Any]) -> str:
     return doc
 
 
-def _learn(segmenter: Segmenter, sources: list[Source]) -> list[str]:
-    return [w for s in sources for w in s.parsed.jargon() if segmenter.learn(w)]
+def _learn(segmenter: Segmenter, briefs: list[Brief]) -> list[str]:
+    return [w for b in briefs for w in b.jargon if segmenter.learn(w)]
 
 
 def _retokenize(

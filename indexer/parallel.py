@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import shutil
 import signal
 import tempfile
 from collections import Counter
@@ -25,7 +26,7 @@ from indexer.bulk import BulkWriter, abandon_segment, finish_segment
 from indexer.errors import PolicySearchError
 from indexer.faults import SEGMENT_WRITTEN, crash_point
 from indexer.lexicon import Counts
-from indexer.records import COMPOUND, Source, add_document
+from indexer.records import COMPOUND, Brief, Source, add_document
 from indexer.storage import SPILL_PREFIX
 
 WORKER_CHECK_SECONDS = 1.0  # how often the parent checks that silent workers are alive
@@ -39,10 +40,12 @@ class IndexWorkers:
     A forked child maps all of its parent's memory (its RSS counts it, and reference
     counts and the collector copy the pages they touch): workers forked once the
     parent had parsed the run each held the whole parsed corpus (3.8 GiB at 1 GB, 2.6 of
-    it the parent's documents), and freed objects do not give their pages back. So
-    they are forked first, from a parent that holds the index's records only; when the
-    documents are parsed, the parent writes each worker's share to a file in the index
-    directory and sends it the file and the words this run taught the segmenter. Each
+    it the parent's documents), and freed objects do not give their pages back, to the
+    workers or to the parent. So they are forked first, from a parent that holds the
+    index's records only, and the parent never holds the parsed documents: the reader
+    processes write each one to their own file of the run's spill folder (``spill``)
+    and send the parent its ``Brief``. When all are read, the parent deals each worker
+    its share of the places and the words this run taught the segmenter. Each
     reports the bytes it has done (for the progress bar) and sends back each finished
     segment with its documents' word counts, which the parent adds up as they come. The
     parent's writer holds the lock and commits their segments with its own, in one
@@ -54,6 +57,7 @@ class IndexWorkers:
         _writer_parent = os.getpid()
         context = multiprocessing.get_context("fork")
         self.ix = ix
+        self.spill = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=ix.storage.folder))
         self.results = context.Queue()
         self.tasks = [context.SimpleQueue() for _ in range(procs)]
         self.workers = [
@@ -65,26 +69,22 @@ class IndexWorkers:
 
     def index(
         self,
-        sources: list[Source],
+        briefs: list[Brief],
         taught: list[tuple[str, int]],
         procs: int,
         progress: bool | None,
     ) -> tuple[list[Any], Counts]:
-        """Write ``sources`` in ``procs`` of the workers (the others end); takes the
-        sources (the list is empty when it returns). ``taught``: the words (and
-        frequencies) this run's segmenter learned, in the order it learned them."""
-        total = sum(s.size for s in sources)
-        with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX, dir=self.ix.storage.folder) as spill:
-            shares = _spilled(_shares(sources, procs), Path(spill))
-            sources.clear()
-            return_freed_memory()
-            for tasks, share in zip_longest(self.tasks, shares):
-                tasks.put(None if share is None else (share, taught))
-            try:
-                with progress_bars.bar("indexing", total, progress) as bar:
-                    return self._gather(len(shares), bar)
-            finally:
-                self._end()  # gone before the parent deletes what the run wrote
+        """Write the spilled documents of ``briefs`` in ``procs`` of the workers (the
+        others end). ``taught``: the words (and frequencies) this run's segmenter
+        learned, in the order it learned them."""
+        shares = _shares(briefs, procs)
+        for tasks, share in zip_longest(self.tasks, shares):
+            tasks.put(None if share is None else ([b.spilled for b in share], taught))
+        try:
+            with progress_bars.bar("indexing", sum(b.size for b in briefs), progress) as bar:
+                return self._gather(len(shares), bar)
+        finally:
+            self._end()  # gone before the parent deletes what the run wrote
 
     def _gather(self, working: int, bar: Any) -> tuple[list[Any], Counts]:
         segments, words, finished = [], Counter(), 0
@@ -123,6 +123,7 @@ class IndexWorkers:
         for tasks in self.tasks:
             tasks.close()
         self.results.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 def return_freed_memory() -> None:
@@ -142,37 +143,41 @@ def _require_alive(workers: list[Any]) -> None:
             raise PolicySearchError(f"an indexing process died (exit code {worker.exitcode})")
 
 
-def _shares(sources: list[Source], procs: int) -> list[list[Source]]:
-    """Sources dealt to ``procs`` workers, largest first to the least loaded."""
-    shares: list[list[Source]] = [[] for _ in range(procs)]
+def _shares(briefs: list[Brief], procs: int) -> list[list[Brief]]:
+    """Documents dealt to ``procs`` workers, largest first to the least loaded."""
+    shares: list[list[Brief]] = [[] for _ in range(procs)]
     loads = [0] * procs
-    for source in sorted(sources, key=lambda s: -s.size):
+    for brief in sorted(briefs, key=lambda b: -b.size):
         least = loads.index(min(loads))
-        shares[least].append(source)
-        loads[least] += source.size
+        shares[least].append(brief)
+        loads[least] += brief.size
     return [share for share in shares if share]
 
 
-def _spilled(shares: list[list[Source]], folder: Path) -> list[Path]:
-    """Each share of the sources pickled to a file of ``folder``, a source at a time
-    (pickled whole, a share's memo of every object it holds took the parent 1.6 GB
-    higher at 1 GB)."""
-    paths = []
-    for number, share in enumerate(shares):
-        paths.append(folder / f"{number}.pickle")
-        with open(paths[-1], "wb") as out:
-            for source in share:
-                pickle.dump(source, out, protocol=pickle.HIGHEST_PROTOCOL)
-    return paths
+def spill(source: Source, folder: Path) -> tuple[str, int]:
+    """``source`` pickled at the end of this process's file in ``folder`` (a reader's
+    own: no two processes write one file); the file and where it starts. Pickled a
+    document at a time: a share pickled whole, its memo of every object, took the
+    parent 1.6 GB higher at 1 GB."""
+    path = str(folder / f"{os.getpid()}.pickle")
+    with open(path, "ab") as out:
+        offset = out.seek(0, os.SEEK_END)
+        pickle.dump(source, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path, offset
 
 
-def _unpickled(spilled: BinaryIO) -> Iterator[Source]:
-    """The sources ``_spilled`` wrote to a file, one by one."""
-    while True:
-        try:
-            yield pickle.load(spilled)
-        except EOFError:
-            return
+def unspilled(places: list[tuple[str, int]]) -> Iterator[Source]:
+    """The documents ``spill`` wrote at ``places``, one at a time, in that order."""
+    opened: dict[str, BinaryIO] = {}
+    try:
+        for path, offset in places:
+            if path not in opened:
+                opened[path] = open(path, "rb")  # noqa: SIM115 - closed below, all at once
+            opened[path].seek(offset)
+            yield pickle.load(opened[path])
+    finally:
+        for spilled in opened.values():
+            spilled.close()
 
 
 def _worker(ix: Index, number: int, tasks: Any, results: Any) -> None:
@@ -187,25 +192,24 @@ def _worker(ix: Index, number: int, tasks: Any, results: Any) -> None:
     task = tasks.get()
     if task is None:
         return
-    share, taught = task
+    places, taught = task
     writer = None
     written = 0
     try:
         active_segmenter().add_words(taught)
         words: Counts = Counter()
         size = 0
-        with open(share, "rb") as spilled:
-            for source in _unpickled(spilled):  # one at a time: a worker holds no more
-                if writer is None:
-                    writer = BulkWriter(ix, _lk=False, watch=firsts.WATCH, compound=COMPOUND)
-                    size = 0
-                words.update(add_document(writer, source))
-                size += source.size
-                results.put(("done", source.size))
-                if size >= SEGMENT_BYTES:
-                    results.put(("segment", (number, written, _finish(writer))))
-                    results.put(("words", words))
-                    writer, written, words = None, written + 1, Counter()
+        for source in unspilled(places):  # one at a time: a worker holds no more
+            if writer is None:
+                writer = BulkWriter(ix, _lk=False, watch=firsts.WATCH, compound=COMPOUND)
+                size = 0
+            words.update(add_document(writer, source))
+            size += source.size
+            results.put(("done", source.size))
+            if size >= SEGMENT_BYTES:
+                results.put(("segment", (number, written, _finish(writer))))
+                results.put(("words", words))
+                writer, written, words = None, written + 1, Counter()
         if writer is not None:
             results.put(("segment", (number, written, _finish(writer))))
             results.put(("words", words))

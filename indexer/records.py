@@ -35,6 +35,39 @@ class Source:
     size: int  # bytes of the file, for the progress bar and for dealing work out
 
 
+@dataclass(frozen=True)
+class Brief:
+    """What an index run's parent keeps of a document to write: what the commit needs of
+    it (its jargon, its lists, its paragraph count) and either the parsed document
+    itself (a run written here) or where a reader process spilled it for the writer
+    processes (``indexer.parallel``), so that the parent never holds a large run's
+    parsed text (2.7 GB at 1 GB, most of its memory peak even after it was freed)."""
+
+    path: Path
+    doc: str
+    size: int
+    paragraphs: int
+    jargon: list[str]
+    lists: dict[str, Any]
+    source: Source | None = None
+    spilled: tuple[str, int] | None = None  # the spill file and the offset in it
+
+    @classmethod
+    def of(cls, source: Source, spilled: tuple[str, int] | None = None) -> Brief:
+        """``source``'s brief, holding it unless it was ``spilled``."""
+        parsed = source.parsed
+        return cls(
+            source.path,
+            source.doc,
+            source.size,
+            len(parsed.paragraphs),
+            parsed.jargon(),
+            document_lists(source),
+            None if spilled else source,
+            spilled,
+        )
+
+
 def doc_words(source: Source, keys: list[str]) -> Counts:
     """A document's word counts for the lexicon (cutting its paragraphs, which the
     segmenter then remembers for the tokenizer); ``keys``: its paragraphs' match keys."""

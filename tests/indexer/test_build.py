@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from indexer import build, parallel, progress
 from indexer.api import PolicyIndex
 from indexer.errors import IndexNotFound, PolicySearchError, UsageError
+from indexer.ingest.document import ParsedDocument
 from indexer.records import Source
 from indexer.storage import SPILL_PREFIX
 
@@ -331,13 +332,13 @@ def test_worker_processes_build_the_same_index(seed_files, tmp_path, monkeypatch
 
 
 def test_each_worker_holds_its_own_share_of_the_parsed_sources(seed_files, tmp_path, monkeypatch):
-    """The parent spills the shares and lets go of them before forking: a worker holds
-    the sources it indexes, never the whole run's (and a killed run's spill goes at the
-    next run)."""
+    """The readers spill what they parse: the parent never holds a parsed document, and
+    a worker holds the sources it indexes, never the whole run's (and a killed run's
+    spill goes at the next run)."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
     index_dir = tmp_path / "index"
-    index = parallel.add_document
+    index, deal = parallel.add_document, parallel.IndexWorkers.index
 
     def holding_its_share(writer, source):
         held = sum(isinstance(o, Source) for o in gc.get_objects())
@@ -345,7 +346,13 @@ def test_each_worker_holds_its_own_share_of_the_parsed_sources(seed_files, tmp_p
             raise RuntimeError(f"a worker holds {held} parsed sources")
         return index(writer, source)
 
+    def holding_none(workers, briefs, *args):
+        assert len(briefs) == len(seed_files) and all(b.spilled for b in briefs)
+        assert not [o for o in gc.get_objects() if isinstance(o, (Source, ParsedDocument))]
+        return deal(workers, briefs, *args)
+
     monkeypatch.setattr(parallel, "add_document", holding_its_share)
+    monkeypatch.setattr(parallel.IndexWorkers, "index", holding_none)
     assert len(PolicyIndex.update(index_dir, seed_files, progress=False).indexed) == 5
     killed = index_dir / f"{SPILL_PREFIX}killed"
     killed.mkdir()
