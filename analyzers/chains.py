@@ -16,16 +16,6 @@ def word_analyzer() -> Analyzer:
     return WordTokenizer() | SubwordFilter() | NumberFilter()
 
 
-def char_analyzer() -> Analyzer:
-    """The characters of the match key: a one-character literal is one posting list."""
-    return CompactGramTokenizer(1)
-
-
-def bigram_analyzer() -> Analyzer:
-    """The bigrams of the match key: candidates for any longer literal."""
-    return CompactGramTokenizer(2)
-
-
 def positional_bigram_analyzer() -> Analyzer:
     """A gram starting at every character of the match key, in order: what a search
     cluster needs for the same literal matching as phrase and prefix queries."""

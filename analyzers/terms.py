@@ -7,8 +7,6 @@ compares them on the seeds and a generated corpus); queries still go through the
 
 >>> sorted(index_words("增长5.1%").items())
 [('5.1', 1), ('5.1%', 1), ('增长', 1)]
->>> sorted(key_bigrams("pm2.5"))
-['.5', '2.', 'm2', 'pm']
 """
 
 from __future__ import annotations
@@ -31,13 +29,3 @@ def index_words(text: str) -> Counter[str]:
         if len(word) > 1 and word.endswith("%"):
             counts[word[:-1]] += n
     return counts
-
-
-def key_chars(key: str) -> set[str]:
-    """``char_analyzer()``'s terms of a paragraph whose match key is ``key``."""
-    return set(key)
-
-
-def key_bigrams(key: str) -> set[str]:
-    """``bigram_analyzer()``'s terms of a paragraph whose match key is ``key``."""
-    return {key[i : i + 2] for i in range(len(key) - 1)}

@@ -26,7 +26,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter, using
-from indexer import codes, expanding, firsts, tally, wordtable
+from indexer import codes, expanding, firsts, grams, tally, wordtable
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, commit_segments, discard, drop_segments, live_records
 from indexer.errors import CannotRepair, ReaderError, UsageError
@@ -231,9 +231,7 @@ def _repair(ix: Index, damaged: set[str], progress: bool | None) -> list[Source]
         records = _damaged_records(searcher, damaged)
     with using(committed):
         sources = [_source_again(doc, record) for doc, record in sorted(records.items())]
-        writer = BulkWriter(
-            ix, before_commit=codes.write_missing, watch=firsts.WATCH, compound=COMPOUND
-        )
+        writer = BulkWriter(ix, before_commit=_segment_files, watch=firsts.WATCH, compound=COMPOUND)
         try:
             with lock_noted(Path(ix.storage.folder)):
                 drop_segments(writer, damaged)
@@ -339,9 +337,7 @@ def _update_run(
         tidy(index_dir)
         return report
     try:
-        writer = BulkWriter(
-            ix, before_commit=codes.write_missing, watch=firsts.WATCH, compound=COMPOUND
-        )
+        writer = BulkWriter(ix, before_commit=_segment_files, watch=firsts.WATCH, compound=COMPOUND)
     except LockError:
         ledger.close()
         raise locked_error(index_dir) from None
@@ -420,6 +416,13 @@ def _update_run(
     remove_runs(index_dir, keep=tables.files | ledger.files)
     wordtable.remove_others(index_dir, keep={wordtable.table_name()})
     return report
+
+
+def _segment_files(storage: Any, schema: Any, segments: list[Any]) -> None:
+    """What the query path maps of each segment a commit names, for those without it:
+    its codes and its grams (a worker writes its segments' grams itself)."""
+    codes.write_missing(storage, schema, segments)
+    grams.write_missing(storage, schema, segments)
 
 
 def _index_here(writer: IndexWriter, briefs: list[Brief], progress: bool | None) -> Counts:

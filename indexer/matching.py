@@ -1,7 +1,7 @@
 """Which paragraphs match a query: exact like grep, as sorted numpy arrays of documents.
 
 A one-character literal is the posting list of that character, a two-character one the
-list of that bigram. A longer literal intersects the lists of its rarest bigrams (the
+list of that bigram (each segment's, ``indexer.grams``). A longer literal intersects the lists of its rarest bigrams (the
 trick of zoekt and of PostgreSQL's pg_trgm/pg_bigm) and checks each candidate against
 the paragraph's match key in place (``key in paragraph``, on the mapped key column):
 no positions are read, and what comes back is exactly what a substring scan finds.
@@ -22,6 +22,7 @@ import numpy as np
 
 from analyzers.ngrams import grams
 from indexer.arrays import distinct
+from indexer.grams import FIELD as GRAMS
 from indexer.query import (
     AllOf,
     AnyOf,
@@ -178,10 +179,8 @@ class Matcher:
     def literal(self, key: str) -> np.ndarray:
         """Live paragraphs whose match key contains ``key`` (cached per commit)."""
         snapshot = self.snapshot
-        if len(key) == 1:
-            return snapshot.postings("chars", key)[0]
-        if len(key) == 2:
-            return snapshot.postings("bigrams", key)[0]
+        if len(key) <= 2:
+            return snapshot.postings(GRAMS, key)[0]
         found = snapshot.lookup(("literal", key))
         if found is None:
             found = self._checked(key)
@@ -191,15 +190,15 @@ class Matcher:
 
     def _checked(self, key: str) -> np.ndarray:
         snapshot = self.snapshot
-        pairs = sorted(set(grams(key, 2)), key=lambda g: snapshot.doc_frequency("bigrams", g))
-        docs = snapshot.postings("bigrams", pairs[0])[0]
+        pairs = sorted(set(grams(key, 2)), key=lambda g: snapshot.doc_frequency(GRAMS, g))
+        docs = snapshot.postings(GRAMS, pairs[0])[0]
         for pair in pairs[1:]:
             if not len(docs) or (
                 pair != pairs[1]
-                and snapshot.doc_frequency("bigrams", pair) > INTERSECT_RATIO * len(docs)
+                and snapshot.doc_frequency(GRAMS, pair) > INTERSECT_RATIO * len(docs)
             ):
                 break
-            docs = intersect(docs, snapshot.postings("bigrams", pair)[0])
+            docs = intersect(docs, snapshot.postings(GRAMS, pair)[0])
         return self._containing(docs, key.encode("utf-8"))
 
     def _containing(self, docs: np.ndarray, needle: bytes) -> np.ndarray:

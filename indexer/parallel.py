@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from whoosh.index import Index
 
 from analyzers.segment import active_segmenter
-from indexer import firsts
+from indexer import firsts, grams
 from indexer import progress as progress_bars
 from indexer.bulk import BulkWriter, abandon_segment, finish_segment
 from indexer.errors import PolicySearchError
@@ -224,6 +224,7 @@ def _worker(ix: Index, number: int, tasks: Any, results: Any) -> None:
 def _finish(writer: BulkWriter) -> Any:
     """A worker's segment, written to its files (not yet part of any commit)."""
     segment = finish_segment(writer)
+    grams.write_segment(writer.storage, writer.schema, segment)  # here, not in the parent
     crash_point(SEGMENT_WRITTEN)
     return segment
 

@@ -13,7 +13,7 @@ from whoosh.writing import IndexWriter
 
 from analyzers.normalize import match_key
 from analyzers.segment import active_segmenter
-from analyzers.terms import index_words, key_bigrams, key_chars
+from analyzers.terms import index_words
 from indexer.ingest.document import ParsedDocument
 from indexer.ingest.entries import bare
 from indexer.lexicon import Counts, count_words
@@ -101,21 +101,19 @@ def document_lists(source: Source) -> dict[str, Any]:
 def match_fields(
     text: str, heading: bool, section: str, title: str, key: str | None = None
 ) -> dict[str, Any]:
-    """A paragraph's fields for literal matching (its characters, bigrams and match
-    key, computed unless given) and ranking (its words; its weight: a boost on each
-    word field's frequencies, and a column; its shape and the hash its copies share),
-    with their terms computed directly (``_terms``)."""
+    """A paragraph's fields for literal matching (its match key, computed unless given:
+    its segment's writer takes its characters and pairs from the key column,
+    ``indexer.grams``) and ranking (its words; its weight: a boost on each word field's
+    frequencies, and a column; its shape and the hash its copies share), with their
+    terms computed directly (``_terms``)."""
     boost = paragraph_boost(section)
     key = match_key(text) if key is None else key
-    chars, bigrams = key_chars(key), key_bigrams(key)
-    terms = {"chars": (chars, len(chars)), "bigrams": (bigrams, len(bigrams))}
+    terms: dict[str, tuple[Any, int]] = {}
     for name, value in (("text", text), ("section", section), ("title", title)):
         if value:
             words = index_words(value)
             terms[name] = (words, sum(words.values()))
     return {
-        "chars": text,
-        "bigrams": text,
         "key": key.encode("utf-8"),
         "boost": boost,
         "shape": paragraph_shape(text, key, heading, section),

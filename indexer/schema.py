@@ -1,9 +1,9 @@
 """The Whoosh schema: one index holds paragraphs, document records and the user dictionary.
 
-Each paragraph is indexed for two jobs. Matching, exact like grep: ``chars`` and
-``bigrams`` hold the sets of its match key's characters and bigrams (document-level
-postings, no positions), and the ``key`` column holds the match key itself (UTF-8), to
-check a longer literal's candidates in place; a paragraph's record stores little more
+Each paragraph is indexed for two jobs. Matching, exact like grep: the ``key`` column
+holds its match key (UTF-8), whose characters and pairs of characters each segment's
+writer lists with their records in a file of its own (``indexer.grams``), and against
+which a longer literal's candidates are checked in place; a paragraph's record stores little more
 than what its match key leaves out (``indexer.paragraph_record``). Ranking: ``text``,
 ``section`` and ``title`` hold jieba words with their frequencies (BM25F), the
 ``boost`` column the paragraph's weight (glossary definitions), the ``shape`` column
@@ -25,11 +25,11 @@ the paragraphs it describes.
 
 from __future__ import annotations
 
-from whoosh.analysis import Analyzer, RegexTokenizer
+from whoosh.analysis import RegexTokenizer
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
-from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
+from analyzers.chains import word_analyzer
 from indexer.ledger import Kind
 
 PARAGRAPH, DOCUMENT, GLOSSARY_ENTRY = "paragraph", "document", "glossary"
@@ -66,8 +66,9 @@ GLOSSARY_KEYS = "glossary_keys"
 # 9: the lists and expansions records; 10: glossary_keys; 11: the ledger; 12: its lists
 # table's records in base64; 13: each segment's codes file, runs in ``indexer.mapped``'s
 # layout; 14: each segment's first years of its words (``indexer.firsts``); 15: slim
-# paragraph records without ``id`` terms (``indexer.paragraph_record``).
-SCHEMA_VERSION = 15
+# paragraph records without ``id`` terms (``indexer.paragraph_record``); 16: characters
+# and pairs in each segment's grams file (``indexer.grams``), not as fields.
+SCHEMA_VERSION = 16
 BOOST_TYPECODE = "f"  # the ``boost`` column: one float per record
 SHAPE_TYPECODE = "B"  # the ``shape`` column: content, fragment or heading
 SAME_TYPECODE = "Q"  # the ``same`` column: 64 bits of the match key's hash
@@ -77,16 +78,6 @@ LEAD_TYPECODE = "H"  # the ``lead`` column: UTF-8 bytes of the match key's first
 def document_id(doc: str) -> str:
     """The ``id`` of a report's document record."""
     return f"{doc}#doc"
-
-
-def _document_terms(analyzer: Analyzer) -> ID:
-    """A field of document-level terms (format ``Existence``: no frequencies, no
-    positions) that keeps a length column anyway: Whoosh's writer reads each posting's
-    field length, and where a field has no length column it asks the file system
-    whether one exists, once per posting (a 1 MB build spent 8 of its 50 s in stat)."""
-    field = ID(analyzer=analyzer)
-    field.scorable = True
-    return field
 
 
 def build_schema() -> Schema:
@@ -100,8 +91,6 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=words, stored=True, phrase=False),
         section=TEXT(analyzer=words, stored=True, phrase=False),
         text=TEXT(analyzer=words, stored=True, phrase=False),
-        chars=_document_terms(char_analyzer()),
-        bigrams=_document_terms(bigram_analyzer()),
         key=COLUMN(VarBytesColumn()),
         boost=COLUMN(NumericColumn(BOOST_TYPECODE, default=1.0)),
         shape=COLUMN(NumericColumn(SHAPE_TYPECODE, default=0)),

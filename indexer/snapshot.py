@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer import bulk, codes, paragraph_record
+from indexer import bulk, codes, grams, paragraph_record
 from indexer.arrays import distinct
 from indexer.schema import document_id
 from indexer.segmented import Segmented, places
@@ -97,6 +97,7 @@ class Snapshot:
         self._lengths: dict[str, Segmented] = {}
         self._numbers: Segmented | None = None
         self._reports: dict[int, dict[str, Any]] = {}  # by doc code, as read
+        self._grams: list[grams.Grams | None] = [None] * len(self.readers)  # on first use
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_bytes, self._cache_limit = 0, cache_bytes
         self._lock = threading.Lock()
@@ -176,9 +177,13 @@ class Snapshot:
         snapshot's list of the term for a segment it held, if it had read it)."""
         carried = self._carried.postings((field, text))
         ids, weights = [], []
-        for reader, segment, offset in zip(self.readers, self.segments, self.offsets, strict=True):
+        for index, (reader, segment, offset) in enumerate(
+            zip(self.readers, self.segments, self.offsets, strict=True)
+        ):
             local, local_weights = self._carried.slice(carried, segment)
-            if local is None:
+            if local is None and field == grams.FIELD:
+                local, local_weights = self._segment_grams(index).postings(text), None
+            elif local is None:
                 local, local_weights = bulk.postings(reader, field, text)
             if len(local):
                 ids.append(local + offset)
@@ -239,8 +244,19 @@ class Snapshot:
 
     def _doc_frequency(self, field: str, text: str) -> int:  # cached as doc_frequency
         """Records holding the term (deleted ones included, as in Whoosh's idf): a lookup
-        in every segment's term table, asked for each bigram of every longer literal."""
+        in every segment's term table, or its grams (asked for each pair of characters
+        of every longer literal)."""
+        if field == grams.FIELD:
+            return sum(len(self._segment_grams(i).postings(text)) for i in range(len(self.readers)))
         return self.searcher.doc_frequency(field, text)
+
+    def _segment_grams(self, index: int) -> grams.Grams:
+        """Segment ``index``'s grams, mapped on first use (a cold query that asks none,
+        a word's, opens none)."""
+        found = self._grams[index]
+        if found is None:
+            found = self._grams[index] = grams.read(self.readers[index])
+        return found
 
     def numbers(self) -> Segmented:
         """Each record's paragraph number in its report (the ``n`` column), read on first

@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from analyzers.normalize import match_key
 from analyzers.segment import Segmenter
-from indexer import abbreviations, bulk, codes, firsts, wordtable
+from indexer import abbreviations, bulk, codes, firsts, grams, wordtable
 from indexer.errors import IndexNotFound, PolicySearchError
 from indexer.ingest.entries import EXPANSION
 from indexer.ingest.labels import document_label
@@ -81,6 +81,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, str], Counter[str]]:
                     read.update(bulk.check_segment(reader))
                     codes.verify(reader)
                     firsts.verify(reader)
+                    grams.verify(reader)
                 except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
                     files = index_dir / f"{segment}.*"
                     problems[segment] = f"{files}: damaged ({type(exc).__name__}: {exc})"

@@ -7,9 +7,8 @@ from collections import Counter
 import pytest
 
 from analyzers import segment
-from analyzers.chains import bigram_analyzer, char_analyzer, word_analyzer
-from analyzers.normalize import match_key
-from analyzers.terms import index_words, key_bigrams, key_chars
+from analyzers.chains import word_analyzer
+from analyzers.terms import index_words
 from benchmarks.corpus import generate
 from indexer.ingest.document import parse_document
 from indexer.ingest.readers import read_document
@@ -49,11 +48,3 @@ def test_index_words_are_the_word_chains_terms(texts, learned):
             assert index_words(text) == expected, text
             subwords += sum(expected.values()) - len(list(analyzer(text)))
     assert subwords > 1000  # the filters' variants were exercised
-
-
-def test_key_grams_are_the_gram_chains_terms(texts):
-    chars, bigrams = char_analyzer(), bigram_analyzer()
-    for text in texts:
-        key = match_key(text)
-        assert key_chars(key) == {t.text for t in chars(text, mode="index")}, text
-        assert key_bigrams(key) == {t.text for t in bigrams(text, mode="index")}, text

@@ -1,9 +1,4 @@
-from analyzers.chains import (
-    bigram_analyzer,
-    char_analyzer,
-    positional_bigram_analyzer,
-    word_analyzer,
-)
+from analyzers.chains import positional_bigram_analyzer, word_analyzer
 from analyzers.normalize import fold
 
 
@@ -45,12 +40,5 @@ def test_bigrams_skip_whitespace_and_quotes_with_consecutive_positions():
 def test_empty_and_punctuation_only_text_give_no_tokens():
     assert tokens(word_analyzer(), "") == []
     assert tokens(word_analyzer(), "，。！") == []
-    assert tokens(bigram_analyzer(), "") == []
-    assert tokens(bigram_analyzer(), " ") == []
-    assert tokens(bigram_analyzer(), " 地") == []
+    assert tokens(positional_bigram_analyzer(), "") == []
     assert [t[0] for t in tokens(positional_bigram_analyzer(), " 地")] == ["地"]
-
-
-def test_the_index_keeps_characters_and_whole_bigrams_of_the_match_key():
-    assert [t[0] for t in tokens(char_analyzer(), "“四上” 企业")] == ["四", "上", "企", "业"]
-    assert [t[0] for t in tokens(bigram_analyzer(), "“四上” 企业")] == ["四上", "上企", "企业"]
