@@ -52,7 +52,9 @@ def texts(parsed_seeds, tmp_path_factory) -> list[str]:
     return [*found, "", "  ", "“四上” 企业", "PM2.5 下降 12%，1+17+N", "地", "𠀀𠀁 ok"]
 
 
-def test_the_grams_are_the_gram_tokenizers_terms_of_every_record(texts):
+@pytest.mark.parametrize("dense", [grams.DENSE_CHARS, 4])  # pairs of ranks; pairs ranked
+def test_the_grams_are_the_gram_tokenizers_terms_of_every_record(texts, dense, monkeypatch):
+    monkeypatch.setattr(grams, "DENSE_CHARS", dense)
     keys = [match_key(text).encode("utf-8") for text in texts]
     found = grams.compute(b"".join(keys), np.cumsum([len(k) for k in keys]))
     assert _table(found.chars, 1) == _expected(texts, 1)
