@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from indexer.api import PolicyIndex
 from indexer.ingest.document import ParsedDocument, parse_document
 from indexer.ingest.readers import read_document
+from indexer.storage import MappedStorage
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -123,6 +124,23 @@ def seed_variants():
     """``seed_variants(folder, n)``: n variants of the seeds under new names in
     ``folder``, each with a phrase of its own (独有标记第i号); returns the folder."""
     return _seed_variants
+
+
+def _segment_files(index_dir: Path, extension: str) -> tuple[set[str], set[str]]:
+    """The ids of an index's live segments that hold records, and of the segments that
+    have a file with ``extension`` (a codes or grams file)."""
+    ix = MappedStorage(str(index_dir)).open_index()
+    with ix.searcher() as searcher:
+        readers = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+        live = {reader.segment().segment_id() for reader in readers if reader.doc_count_all()}
+    ix.close()
+    present = {path.name.split(".")[0] for path in index_dir.glob(f"*{extension}")}
+    return live, present
+
+
+@pytest.fixture(scope="session")
+def segment_files():
+    return _segment_files
 
 
 @pytest.fixture()

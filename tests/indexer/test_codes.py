@@ -12,17 +12,6 @@ from indexer.storage import MappedStorage
 from indexer.store import check_index
 
 
-def _segment_files(index_dir) -> tuple[set[str], set[str]]:
-    """The live segments' ids and the codes files present, by segment id."""
-    ix = MappedStorage(str(index_dir)).open_index()
-    with ix.searcher() as searcher:
-        readers = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
-        live = {reader.segment().segment_id() for reader in readers if reader.doc_count_all()}
-    ix.close()
-    present = {path.name.split(".")[0] for path in index_dir.glob(f"*{codes.EXTENSION}")}
-    return live, present
-
-
 def _facets(index_dir) -> tuple[dict, list, list]:
     with PolicyIndex.open(index_dir) as ix:
         snapshot = ix.snapshot()
@@ -31,7 +20,9 @@ def _facets(index_dir) -> tuple[dict, list, list]:
         return ix.search("营商环境", limit=1).facets, names, regions
 
 
-def test_every_segment_of_a_commit_has_its_codes_and_dead_ones_go(tmp_path, seed_variants):
+def test_every_segment_of_a_commit_has_its_codes_and_dead_ones_go(
+    tmp_path, seed_variants, segment_files
+):
     folder = seed_variants(tmp_path / "docs", 6)
     index_dir = tmp_path / "index"
     files = sorted(folder.iterdir())
@@ -40,7 +31,7 @@ def test_every_segment_of_a_commit_has_its_codes_and_dead_ones_go(tmp_path, seed
     file = files[0]
     file.write_text(file.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     PolicyIndex.update(index_dir, [folder], progress=False)
-    live, present = _segment_files(index_dir)
+    live, present = segment_files(index_dir, codes.EXTENSION)
     assert live and present == live
 
 

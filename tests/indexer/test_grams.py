@@ -17,7 +17,6 @@ from indexer import build, grams, mapped
 from indexer.api import PolicyIndex
 from indexer.ingest.document import parse_document
 from indexer.ingest.readers import read_document
-from indexer.storage import MappedStorage
 from indexer.store import check_index
 
 
@@ -72,17 +71,6 @@ def test_the_grams_are_the_gram_tokenizers_terms_of_every_record(texts, dense, m
     assert not len(empty.chars.codes) and not len(empty.postings("地"))
 
 
-def _files(index_dir) -> tuple[set[str], set[str]]:
-    """The live segments with records, and the segments with a grams file."""
-    ix = MappedStorage(str(index_dir)).open_index()
-    with ix.searcher() as searcher:
-        readers = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
-        live = {reader.segment().segment_id() for reader in readers if reader.doc_count_all()}
-    ix.close()
-    present = {path.name.split(".")[0] for path in index_dir.glob(f"*{grams.EXTENSION}")}
-    return live, present
-
-
 def _literals(index_dir) -> dict[str, tuple[int, list]]:
     with PolicyIndex.open(index_dir) as ix:
         found = {}
@@ -93,17 +81,17 @@ def _literals(index_dir) -> dict[str, tuple[int, list]]:
 
 
 def test_every_segment_has_its_grams_written_where_it_is_written(
-    tmp_path, seed_files, seed_variants, monkeypatch
+    tmp_path, seed_files, seed_variants, segment_files, monkeypatch
 ):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
     index_dir = tmp_path / "index"
     PolicyIndex.update(index_dir, seed_files, progress=False)  # two workers' segments
-    live, present = _files(index_dir)
+    live, present = segment_files(index_dir, grams.EXTENSION)
     assert len(live) == 3 and present == live
     for file in sorted(seed_variants(tmp_path / "more", 4).iterdir()):
         PolicyIndex.update(index_dir, [file], progress=False)  # Whoosh merges on the way
-    live, present = _files(index_dir)
+    live, present = segment_files(index_dir, grams.EXTENSION)
     assert present == live
     serial = tmp_path / "serial"
     monkeypatch.setattr(build, "PARALLEL_FROM", 100)
@@ -112,7 +100,9 @@ def test_every_segment_has_its_grams_written_where_it_is_written(
     assert check_index(index_dir)[0] == {}
 
 
-def test_a_lost_grams_file_is_computed_then_written_and_damage_is_found(tmp_path, seed_files):
+def test_a_lost_grams_file_is_computed_then_written_and_damage_is_found(
+    tmp_path, seed_files, segment_files
+):
     index_dir = tmp_path / "index"
     PolicyIndex.update(index_dir, seed_files, progress=False)
     answers = _literals(index_dir)
@@ -125,7 +115,7 @@ def test_a_lost_grams_file_is_computed_then_written_and_damage_is_found(tmp_path
     extra = tmp_path / "extra.txt"
     extra.write_text("一、总体要求\n持续优化营商环境。\n", encoding="utf-8")
     PolicyIndex.update(index_dir, [extra], progress=False)  # the next commit writes them
-    live, present = _files(index_dir)
+    live, present = segment_files(index_dir, grams.EXTENSION)
     assert present == live
     assert check_index(index_dir)[0] == {}
     path = sorted(index_dir.glob(f"*{grams.EXTENSION}"), key=lambda p: -p.stat().st_size)[0]
