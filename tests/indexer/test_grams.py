@@ -32,11 +32,10 @@ def _expected(texts: list[str], length: int) -> dict[str, list[int]]:
 
 def _table(table: grams.Table, length: int) -> dict[str, list[int]]:
     """A table's grams as text, with their records."""
-    found, start = {}, 0
-    for code, end in zip(table.codes.tolist(), table.ends.tolist(), strict=True):
+    found = {}
+    for at, code in enumerate(table.codes.tolist()):
         text = chr(code) if length == 1 else chr(code >> 32) + chr(code & 0xFFFFFFFF)
-        found[text] = table.docs[start:end].tolist()
-        start = end
+        found[text] = table.records(at).tolist()
     return found
 
 
@@ -58,6 +57,7 @@ def test_the_grams_are_the_gram_tokenizers_terms_of_every_record(texts, dense, m
     found = grams.compute(b"".join(keys), np.cumsum([len(k) for k in keys]))
     assert _table(found.chars, 1) == _expected(texts, 1)
     assert _table(found.pairs, 2) == _expected(texts, 2)
+    assert len(found.pairs.wide) and len(found.chars.wide)  # gaps beyond a byte too
     four = len(texts) - 4  # “四上” 企业: the match key's characters and whole pairs
     assert [gram for gram, docs in _table(found.pairs, 2).items() if four in docs] == [
         "上企",
@@ -120,7 +120,7 @@ def test_a_lost_grams_file_is_computed_then_written_and_damage_is_found(
     assert check_index(index_dir)[0] == {}
     path = sorted(index_dir.glob(f"*{grams.EXTENSION}"), key=lambda p: -p.stat().st_size)[0]
     found = mapped.Mapped(path, grams._MAGIC)
-    offset, _ = found._parts["pairs_docs"]
+    offset, _ = found._parts["pairs_gaps"]
     found.close()
     data = bytearray(path.read_bytes())
     data[offset] ^= 0xFF
