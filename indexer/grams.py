@@ -58,10 +58,17 @@ class Table:
 
     def postings(self, code: int) -> np.ndarray:
         """The records (sorted local numbers) holding the gram coded ``code``."""
+        at = self._find(code)
+        return _EMPTY if at is None else self.records(at)
+
+    def count(self, code: int) -> int:
+        """How many records hold the gram coded ``code`` (none decoded)."""
+        at = self._find(code)
+        return 0 if at is None else int(self.ends[at]) - (int(self.ends[at - 1]) if at else 0)
+
+    def _find(self, code: int) -> int | None:
         at = int(np.searchsorted(self.codes, code))
-        if at == len(self.codes) or int(self.codes[at]) != code:
-            return _EMPTY
-        return self.records(at)
+        return at if at < len(self.codes) and int(self.codes[at]) == code else None
 
     def records(self, at: int) -> np.ndarray:
         """The records of the ``at``-th code."""
@@ -81,9 +88,18 @@ class Grams:
 
     def postings(self, gram: str) -> np.ndarray:
         """The records whose match key holds ``gram`` (one or two characters)."""
+        table, code = self._coded(gram)
+        return table.postings(code)
+
+    def count(self, gram: str) -> int:
+        """How many records hold ``gram``."""
+        table, code = self._coded(gram)
+        return table.count(code)
+
+    def _coded(self, gram: str) -> tuple[Table, int]:
         if len(gram) == 1:
-            return self.chars.postings(ord(gram))
-        return self.pairs.postings(ord(gram[0]) << 32 | ord(gram[1]))
+            return self.chars, ord(gram)
+        return self.pairs, ord(gram[0]) << 32 | ord(gram[1])
 
 
 def compute(keys: bytes, ends: np.ndarray) -> Grams:

@@ -247,7 +247,7 @@ class Snapshot:
         in every segment's term table, or its grams (asked for each pair of characters
         of every longer literal)."""
         if field == grams.FIELD:
-            return sum(len(self._segment_grams(i).postings(text)) for i in range(len(self.readers)))
+            return sum(self._segment_grams(i).count(text) for i in range(len(self.readers)))
         return self.searcher.doc_frequency(field, text)
 
     def _segment_grams(self, index: int) -> grams.Grams:

@@ -65,6 +65,7 @@ def test_the_grams_are_the_gram_tokenizers_terms_of_every_record(texts, dense, m
         "四上",
     ]
     assert found.postings("企业").tolist() == _expected(texts, 2)["企业"]
+    assert found.count("企业") == len(_expected(texts, 2)["企业"]) and not found.count("地𠀀")
     assert found.postings("𠀀").tolist() == [len(texts) - 1]  # beyond 16 bits
     assert not len(found.postings("地𠀀")) and not len(found.postings("\x00"))
     empty = grams.compute(b"", np.zeros(3, dtype=np.int64))
