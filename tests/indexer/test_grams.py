@@ -53,11 +53,15 @@ def texts(parsed_seeds, tmp_path_factory) -> list[str]:
 @pytest.mark.parametrize("dense", [grams.DENSE_CHARS, 4])  # pairs of ranks; pairs ranked
 def test_the_grams_are_the_gram_tokenizers_terms_of_every_record(texts, dense, monkeypatch):
     monkeypatch.setattr(grams, "DENSE_CHARS", dense)
+    monkeypatch.setattr(grams, "SAMPLE", 7)  # many blocks of codes
     keys = [match_key(text).encode("utf-8") for text in texts]
     found = grams.compute(b"".join(keys), np.cumsum([len(k) for k in keys]))
     assert _table(found.chars, 1) == _expected(texts, 1)
     assert _table(found.pairs, 2) == _expected(texts, 2)
     assert len(found.pairs.wide) and len(found.chars.wide)  # gaps beyond a byte too
+    for length in (1, 2):  # every gram found through the sample, and nothing else
+        for gram, docs in _expected(texts, length).items():
+            assert found.postings(gram).tolist() == docs and found.count(gram) == len(docs)
     four = len(texts) - 4  # “四上” 企业: the match key's characters and whole pairs
     assert [gram for gram, docs in _table(found.pairs, 2).items() if four in docs] == [
         "上企",
