@@ -48,8 +48,8 @@ def count_words(
     Pairs make phrases that jieba cuts in two (营商环境 -> 营商 / 环境) reachable by
     their pinyin, yingshanghuanjing, as people type them. Glossary ``terms`` count too,
     as literal strings: quotes cut “三变”改革 into runs jieba never sees whole. Bigrams
-    (integer codes, never confused with a word) are counted in the match key, as the
-    ``bigrams`` field indexes them (``keys``: the texts' match keys, if the caller has them).
+    (integer codes, never confused with a word) are counted in the match key, as each
+    segment's grams hold them (``keys``: the texts' match keys, if the caller has them).
     """
     keys = [match_key(text) for text in texts] if keys is None else keys
     counts: Counts = Counter(bigram_paragraphs(keys))
