@@ -255,7 +255,7 @@ class BytesColumn:
     def bounds(self, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where the values of documents ``local`` start and end in ``buffer``. A process
         that keeps asking (a server) gets both from arrays kept after
-        ``GATHERS_BEFORE_JOIN`` calls: two gathers instead of two, a shift and a fix."""
+        ``GATHERS_BEFORE_JOIN`` calls: two gathers, without the shift and the fix."""
         if self._placed is None:
             self._calls += 1
             if self._calls > GATHERS_BEFORE_JOIN:

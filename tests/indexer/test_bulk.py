@@ -16,6 +16,7 @@ from indexer import bulk, grams
 from indexer.errors import PolicySearchError
 from indexer.paragraph_record import UNSTORED, is_slim, whole
 from indexer.schema import BOOST_TYPECODE, DOCUMENT, PARAGRAPH
+from indexer.segmented import GATHERS_BEFORE_JOIN
 from indexer.snapshot import Snapshot
 from indexer.store import open_whoosh
 
@@ -83,7 +84,14 @@ def test_columns_read_as_whoosh_reads_them(segments):
         keys = bulk.BytesColumn(reader, "key").values()
         assert keys == list(reader.column_reader("key"))
         ends = bulk.value_ends(reader, "key").astype(np.uint32)  # as the codes file keeps them
-        assert bulk.BytesColumn(reader, "key", ends).values() == keys
+        column = bulk.BytesColumn(reader, "key", ends)
+        assert column.values() == keys
+        some = np.arange(0, size, 3)
+        first = [a.tolist() for a in column.bounds(some)]
+        for _ in range(GATHERS_BEFORE_JOIN):  # a server's reads: starts and ends are kept
+            column.bounds(some)
+        assert column._placed is not None and [a.tolist() for a in column.bounds(some)] == first
+        assert column.values() == keys
         for docnum, fields in enumerate(stored):
             if fields["kind"] == PARAGRAPH:
                 assert keys[docnum] == compact(fields["text"])[0].encode("utf-8")
