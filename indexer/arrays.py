@@ -1,4 +1,4 @@
-"""numpy helpers of the query path."""
+"""numpy helpers of the query path, and of the files it maps."""
 
 from __future__ import annotations
 
@@ -13,3 +13,9 @@ def distinct(values: np.ndarray) -> np.ndarray:
     if len(ordered) < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def narrow(offsets: np.ndarray) -> np.ndarray:
+    """Sorted offsets as 32-bit numbers where they fit (a mapped file's arrays), else as
+    they are."""
+    return offsets.astype(np.uint32) if not len(offsets) or offsets[-1] < 2**32 else offsets

@@ -299,7 +299,7 @@ def _update(ix: Index, files: list[Path], **options: Any) -> IndexReport:
 def _update_with(segmenter: Segmenter, ix: Index, files: list[Path], **options: Any) -> IndexReport:
     # The writer processes are forked before the documents are read (``IndexWorkers``),
     # if the files are enough for them; whether the changed ones are is seen after.
-    procs = min(os.cpu_count() or 1, MAX_PROCS, len(files) // PARALLEL_FROM)
+    procs = _processes(len(files))
     workers = IndexWorkers(ix, procs) if procs > 1 else None
     try:
         return _update_run(segmenter, ix, files, workers, **options)
@@ -371,10 +371,9 @@ def _update_run(
                 report.indexed.append(str(brief.path))
                 report.paragraphs += brief.paragraphs
             lists = {brief.doc: brief.lists for brief in briefs}
-            procs = len(briefs) // PARALLEL_FROM
+            procs = _processes(len(briefs))  # as many workers as were forked, or fewer
             if workers is not None and procs > 1:
                 taught = [(word, segmenter.user_words[word]) for word in new_words]
-                procs = min(procs, len(workers.workers))
                 segments, words = workers.index(briefs, taught, procs, progress)
             else:
                 segments, words = [], _index_here(writer, briefs, progress)
@@ -418,6 +417,12 @@ def _update_run(
     return report
 
 
+def _processes(documents: int) -> int:
+    """Processes for a run of ``documents``: one per core, at most ``MAX_PROCS``, each
+    with ``PARALLEL_FROM`` documents or more."""
+    return min(os.cpu_count() or 1, MAX_PROCS, documents // PARALLEL_FROM)
+
+
 def _segment_files(storage: Any, schema: Any, segments: list[Any]) -> None:
     """What the query path maps of each segment a commit names, for those without it:
     its codes and its grams (a worker writes its segments' grams itself)."""
@@ -457,7 +462,7 @@ def _read_changed(
         jobs.append((path, doc, known[doc]["data"].get("sha256") if doc in known else None))
     global _read_options, _read_spill
     _read_options, _read_spill = meta, spill
-    procs = min(os.cpu_count() or 1, MAX_PROCS, len(jobs) // PARALLEL_FROM)
+    procs = _processes(len(jobs))
     briefs: list[Brief] = []
     with progress_bars.bar("reading", sum(_size(p) for p in files), progress) as bar:
         if procs > 1:

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.reading import SegmentReader
 
 from indexer import bulk, mapped
+from indexer.arrays import narrow
 from indexer.schema import (
     BOOST_TYPECODE,
     LEAD_TYPECODE,
@@ -71,11 +71,6 @@ def _paragraphs(reader: Any) -> np.ndarray:
     return mask
 
 
-def _key_ends(reader: Any) -> np.ndarray:
-    ends = bulk.value_ends(reader, "key")
-    return ends.astype(np.uint32) if not len(ends) or ends[-1] < 2**32 else ends
-
-
 # Each per-record array of the snapshot, computed from a segment's columns.
 RECORDS: dict[str, Callable[[Any], np.ndarray]] = {
     "paragraphs": _paragraphs,
@@ -84,7 +79,7 @@ RECORDS: dict[str, Callable[[Any], np.ndarray]] = {
     "shapes": lambda r: bulk.numeric_column(r, "shape", SHAPE_TYPECODE, 0),
     "same": lambda r: bulk.numeric_column(r, "same", SAME_TYPECODE, 0),
     "leads": lambda r: bulk.numeric_column(r, "lead", LEAD_TYPECODE, 0),
-    "key_ends": _key_ends,
+    "key_ends": lambda r: narrow(bulk.value_ends(r, "key")),
 }
 
 
@@ -125,7 +120,7 @@ def verify(reader: Any) -> None:
     """ValueError unless the segment's codes file holds what its columns say (a file of
     an earlier version holds less: no damage, only not yet rewritten)."""
     path = _path(reader)
-    version = _version(path)
+    version = mapped.magic(path)
     current = version not in _BEFORE
     found = mapped.Mapped(path, _MAGIC if current else version)
     try:
@@ -159,10 +154,10 @@ def run_codes(
     buffer: Any, starts: np.ndarray, ends: np.ndarray, names: dict[bytes, int]
 ) -> np.ndarray:
     """Each record's code for its value in a column (``buffer[starts[i]:ends[i]]``;
-    ``names`` gives each value its code, new values the next one), coded run by run: a report's records are consecutive
-    and hold the same value, so a run is found by comparing a stretch of the column's
-    bytes (values lie back to back) with the value repeated — not by reading each of
-    hundreds of thousands of records in Python."""
+    ``names`` gives each value its code, new values the next one), coded run by run: a
+    report's records are consecutive and hold the same value, so a run is found by
+    comparing a stretch of the column's bytes (values lie back to back) with the value
+    repeated — not by reading each of hundreds of thousands of records in Python."""
     size = len(starts)
     codes = np.zeros(size, dtype=np.int32)
     # Where each stretch of equal-length values ends: a run never crosses one.
@@ -206,25 +201,6 @@ def _run_length(buffer: Any, start: int, value: bytes, limit: int) -> int:
 
 def write_missing(storage: Any, schema: Any, segments: list[Any]) -> None:
     """Code each of ``segments`` that has no codes file of this version yet (the ones a
-    commit adds, new and merged, and those written before): ``BulkWriter``'s
+    commit adds, new and merged, and those written before): part of ``BulkWriter``'s
     ``before_commit``."""
-    for segment in segments:
-        if segment.doc_count_all() and not _current(storage, file_name(segment)):
-            reader = SegmentReader(storage, schema, segment)
-            try:
-                write(reader, storage)
-            finally:
-                reader.close()
-
-
-def _current(storage: Any, name: str) -> bool:
-    try:
-        return _version(Path(storage.folder) / name) == _MAGIC
-    except FileNotFoundError:
-        return False
-
-
-def _version(path: Path) -> bytes:
-    """A codes file's magic: which version wrote it."""
-    with open(path, "rb") as f:
-        return f.read(len(_MAGIC))
+    mapped.write_missing(storage, schema, segments, EXTENSION, _MAGIC, write)

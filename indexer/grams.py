@@ -10,22 +10,22 @@ reports). A segment's match keys lie back to back in its ``key`` column, so the 
 that writes a segment computes every (gram, record) pair of it at once with numpy, and
 writes them sorted to a file named as the segment's own (``MAIN_<id>.grams``, deleted
 by Whoosh with the segment): grams as sorted codes (a pair is its two code points in one
-64-bit number), where each gram's records end, and the records. Records are local
-numbers, deleted ones included (as in Whoosh's postings). A segment without its file
-(lost) is computed from its column at reading, and written at the next commit.
+64-bit number), where each gram's records end, and the records, as gaps (``Table``).
+Records are local numbers, deleted ones included (as in Whoosh's postings). A segment
+without its file (lost, or of an earlier version) is computed from its column at
+reading, and written at the next commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.reading import SegmentReader
 
 from indexer import bulk, mapped
+from indexer.arrays import narrow
 
 FIELD = "grams"  # the name the query side asks postings of: characters and pairs
 EXTENSION = ".grams"
@@ -70,9 +70,9 @@ class Table:
             codes[::SAMPLE].copy(),
             ends,
             gaps.astype(np.uint8),
-            _narrow(wide_at),
+            narrow(wide_at),
             gaps[wide_at],
-            _narrow(wide_ends),
+            narrow(wide_ends),
         )
 
     def postings(self, code: int) -> np.ndarray:
@@ -143,6 +143,7 @@ def compute(keys: bytes, ends: np.ndarray) -> Grams:
         return Grams(chars, chars)
     within = docs[1:] == docs[:-1]  # a pair never spans two records
     count = len(chars.codes)
+    named: Callable[[np.ndarray], np.ndarray]  # a pair's code from its rank
     if count <= DENSE_CHARS:  # the pair of two characters' ranks fits 32 bits
         dense = np.zeros(int(chars.codes[-1]) + 1, dtype=np.uint32)
         dense[chars.codes] = np.arange(count, dtype=np.uint32)
@@ -152,25 +153,24 @@ def compute(keys: bytes, ends: np.ndarray) -> Grams:
         ranked *= np.uint64(count)
         ranked += ranks[1:]
         del ranks
+
+        def named(ranks: np.ndarray) -> np.ndarray:
+            firsts, seconds = np.divmod(ranks, np.uint64(count))
+            return (chars.codes[firsts] << np.uint64(32)) | chars.codes[seconds]
+
     else:  # rank the pairs themselves: slower, more memory
         codes = (text[:-1].astype(np.uint64) << np.uint64(32)) | text[1:]
         distinct, inverse = np.unique(codes[within], return_inverse=True)
         ranked = np.zeros(len(codes), dtype=np.uint64)
         ranked[within] = inverse
         del codes, inverse
+        named = distinct.__getitem__
     ranked <<= np.uint64(32)
     ranked |= docs[1:]
     del text, docs
     ranked = ranked[within]
     del within
-    if count <= DENSE_CHARS:
-
-        def named(ranks: np.ndarray) -> np.ndarray:
-            firsts, seconds = np.divmod(ranks, np.uint64(count))
-            return (chars.codes[firsts] << np.uint64(32)) | chars.codes[seconds]
-
-        return Grams(chars, _table(ranked, named))
-    return Grams(chars, _table(ranked, distinct.__getitem__))
+    return Grams(chars, _table(ranked, named))
 
 
 DENSE_CHARS = 1 << 16  # distinct characters of a segment whose pairs are ranked directly
@@ -203,11 +203,7 @@ def _table(
     change = np.flatnonzero(high[1:] != high[:-1]) + 1
     codes = high[np.concatenate(([0], change))] if len(high) else _EMPTY
     ends = np.append(change, len(pairs))[: len(codes)]
-    return Table.of(named(codes.astype(np.uint64)), _narrow(ends), np.ascontiguousarray(low))
-
-
-def _narrow(ends: np.ndarray) -> np.ndarray:
-    return ends.astype(np.uint32) if not len(ends) or ends[-1] < 2**32 else ends
+    return Table.of(named(codes.astype(np.uint64)), narrow(ends), np.ascontiguousarray(low))
 
 
 def from_column(reader: Any) -> Grams:
@@ -238,33 +234,11 @@ def write(reader: Any, storage: Any) -> None:
     storage.rename_file(f"{name}.tmp", name)
 
 
-def write_segment(storage: Any, schema: Any, segment: Any) -> None:
-    """Write the grams file of a segment just written (by a worker, or a commit)."""
-    if not segment.doc_count_all():
-        return
-    reader = SegmentReader(storage, schema, segment)
-    try:
-        write(reader, storage)
-    finally:
-        reader.close()
-
-
 def write_missing(storage: Any, schema: Any, segments: list[Any]) -> None:
-    """Write the grams file of each of ``segments`` that has none of this version (the
-    commit's own segment, merged ones, lost files): part of ``BulkWriter``'s
-    ``before_commit``."""
-    folder = Path(storage.folder)
-    for segment in segments:
-        if not _current(folder / file_name(segment)):
-            write_segment(storage, schema, segment)
-
-
-def _current(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(len(_MAGIC)) == _MAGIC
-    except FileNotFoundError:
-        return False
+    """Write the grams file of each of ``segments`` that has none of this version (a
+    worker's just written, the commit's own segment, merged ones, lost files): part of
+    ``BulkWriter``'s ``before_commit``."""
+    mapped.write_missing(storage, schema, segments, EXTENSION, _MAGIC, write)
 
 
 def read(reader: Any) -> Grams:

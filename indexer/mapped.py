@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+from whoosh.reading import SegmentReader
 
 Part = tuple[str, "np.ndarray | bytes"]
 
@@ -49,6 +50,36 @@ def write(
             out.write(data + b"\0" * (-len(data) % 8))
     finally:
         out.close()
+
+
+def magic(path: Path) -> bytes | None:
+    """The magic a file starts with (which version wrote it); None if there is no file."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(8)
+    except FileNotFoundError:
+        return None
+
+
+def write_missing(
+    storage: Any,
+    schema: Any,
+    segments: list[Any],
+    extension: str,
+    version: bytes,
+    write_file: Callable[[Any, Any], None],
+) -> None:
+    """Write each of ``segments`` that has records and no file with ``extension`` of
+    ``version`` its file (``write_file(reader, storage)``): the segments a commit adds,
+    new and merged, lost files, and files an earlier version wrote."""
+    folder = Path(storage.folder)
+    for segment in segments:
+        if segment.doc_count_all() and magic(folder / segment.make_filename(extension)) != version:
+            reader = SegmentReader(storage, schema, segment)
+            try:
+                write_file(reader, storage)
+            finally:
+                reader.close()
 
 
 def segment_path(reader: Any, extension: str) -> Path:

@@ -1,11 +1,12 @@
 """Which paragraphs match a query: exact like grep, as sorted numpy arrays of documents.
 
 A one-character literal is the posting list of that character, a two-character one the
-list of that bigram (each segment's, ``indexer.grams``). A longer literal intersects the lists of its rarest bigrams (the
-trick of zoekt and of PostgreSQL's pg_trgm/pg_bigm) and checks each candidate against
-the paragraph's match key in place (``key in paragraph``, on the mapped key column):
-no positions are read, and what comes back is exactly what a substring scan finds.
-AND, OR and NOT are set operations on the arrays, filters masks over per-commit columns.
+list of that bigram (each segment's, ``indexer.grams``). A longer literal intersects
+the lists of its rarest bigrams (the trick of zoekt and of PostgreSQL's
+pg_trgm/pg_bigm) and checks each candidate against the paragraph's match key in place
+(``key in paragraph``, on the mapped key column): no positions are read, and what comes
+back is exactly what a substring scan finds. AND, OR and NOT are set operations on the
+arrays, filters tests of the matches' per-commit values.
 
 Besides the matches, a plain query (terms and filters) has *related* paragraphs: those
 that hold every part of a term of several words (``query.loose_units``) where the term

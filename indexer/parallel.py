@@ -224,7 +224,7 @@ def _worker(ix: Index, number: int, tasks: Any, results: Any) -> None:
 def _finish(writer: BulkWriter) -> Any:
     """A worker's segment, written to its files (not yet part of any commit)."""
     segment = finish_segment(writer)
-    grams.write_segment(writer.storage, writer.schema, segment)  # here, not in the parent
+    grams.write_missing(writer.storage, writer.schema, [segment])  # here, not in the parent
     crash_point(SEGMENT_WRITTEN)
     return segment
 

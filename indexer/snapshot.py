@@ -325,10 +325,10 @@ def _arrays(value: Any) -> list[np.ndarray]:
 
 class _Carried:
     """What a snapshot takes over from the previous commit's: the per-record values it
-    had read from the columns and the posting lists it had read, for the segments both commits hold. A segment never
-    changes once written (only deletions, which each snapshot reads), so after a commit
-    that adds a report, the next query reads the new report's segment and nothing
-    else. Taken at construction and kept until the next commit: a copy of the previous
+    had read from the columns and the posting lists it had read, for the segments both
+    commits hold. A segment never changes once written (only deletions, which each
+    snapshot reads), so after a commit that adds a report, the next query reads the new
+    report's segment and nothing else. Taken at construction and kept until the next commit: a copy of the previous
     LRU's index (its arrays are shared), never the previous snapshot itself, whose
     searcher and files go when its last query ends."""
 
